@@ -1,0 +1,32 @@
+# make lab   - set up .venv and open the lessons in JupyterLab
+# make test  - set up .venv and run every test (unit, doctest, notebooks)
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install lab test bench clean
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP)
+
+lab: install
+	$(BIN)/jupyter lab notebooks/00_index.ipynb
+
+# MPLBACKEND is unset so that notebooks draw with the inline backend.
+test: install
+	env -u MPLBACKEND $(BIN)/python -m pytest cnnedu tests \
+		--nbval notebooks --nbval-current-env \
+		--nbval-sanitize-with notebooks/sanitize.cfg --nbval-cell-timeout=120
+
+bench: install
+	$(BIN)/python benchmarks/bench_conv.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis

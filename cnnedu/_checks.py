@@ -1,0 +1,68 @@
+"""Argument checks shared by every public function.
+
+Each check raises ``TypeError`` or ``ValueError`` with a message that names
+the argument, says what it received and what was expected, so a student sees
+*their* mistake instead of an ``IndexError`` from deep inside numpy.
+"""
+
+import numbers
+
+import numpy as np
+
+
+def as_array(name, value, ndim=None, allow_empty=False):
+    """Return ``value`` as a float ndarray after checking its dimensions.
+
+    ``ndim`` may be an int or a tuple of allowed ints.
+    """
+    if isinstance(value, (str, bytes)) or value is None:
+        raise TypeError(f"{name} must be an array of numbers; got {type(value).__name__}")
+    try:
+        array = np.asarray(value)
+    except ValueError as error:  # ragged nested lists
+        raise ValueError(f"{name} must be a rectangular array of numbers; {error}") from None
+    if array.dtype == object or not (
+        np.issubdtype(array.dtype, np.number) or array.dtype == bool
+    ):
+        raise TypeError(f"{name} must be an array of numbers; got dtype {array.dtype}")
+    if np.issubdtype(array.dtype, np.complexfloating):
+        raise TypeError(f"{name} must be real-valued; got dtype {array.dtype}")
+    if not np.issubdtype(array.dtype, np.floating):
+        array = array.astype(np.float64)
+    if ndim is not None:
+        allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
+        if array.ndim not in allowed:
+            expected = " or ".join(str(n) for n in allowed)
+            raise ValueError(
+                f"{name} must be {expected}-D; got ndim={array.ndim} with shape {array.shape}"
+            )
+    if not allow_empty and array.size == 0:
+        raise ValueError(f"{name} must not be empty; got shape {array.shape}")
+    return array
+
+
+def positive_int(name, value):
+    """Check that ``value`` is an integer >= 1 and return it as ``int``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {value!r} of type {type(value).__name__}")
+    if value < 1:
+        raise ValueError(f"{name} must be at least 1; got {value}")
+    return int(value)
+
+
+def non_negative_int(name, value):
+    """Check that ``value`` is an integer >= 0 and return it as ``int``."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {value!r} of type {type(value).__name__}")
+    if value < 0:
+        raise ValueError(f"{name} must not be negative; got {value}")
+    return int(value)
+
+
+def one_of(name, value, choices):
+    """Check that ``value`` is one of the strings in ``choices``."""
+    if value not in choices:
+        quoted = [repr(choice) for choice in choices]
+        listed = ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else quoted[0]
+        raise ValueError(f"{name} must be {listed}; got {value!r}")
+    return value
