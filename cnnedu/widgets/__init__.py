@@ -8,6 +8,22 @@ Widgets wire controls to plotting functions; they hold no math.
 from cnnedu.widgets._demo import Demo, sweep_values
 
 # Each lesson's demos are registered here: name -> function returning a Demo.
+# Every function must work with no arguments (a lecturer's one line).
 DEMOS = {}
+
+# --- lessons 01-02 ---
+# --- end lessons 01-02 ---
+
+# --- lessons 03-04 ---
+# --- end lessons 03-04 ---
+
+# --- lessons 05-06 ---
+# --- end lessons 05-06 ---
+
+# --- lesson 07 ---
+# --- end lesson 07 ---
+
+# --- lesson 08 ---
+# --- end lesson 08 ---
 
 __all__ = ["DEMOS", "Demo", "sweep_values"]
