@@ -32,7 +32,10 @@ def as_array(name, value, ndim=None, allow_empty=False):
     if ndim is not None:
         allowed = (ndim,) if isinstance(ndim, int) else tuple(ndim)
         if array.ndim not in allowed:
-            expected = " or ".join(str(n) for n in allowed)
+            if isinstance(ndim, range) and len(ndim) > 3:
+                expected = f"at least {ndim.start}"
+            else:
+                expected = " or ".join(str(n) for n in allowed)
             raise ValueError(
                 f"{name} must be {expected}-D; got ndim={array.ndim} with shape {array.shape}"
             )

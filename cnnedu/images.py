@@ -139,16 +139,18 @@ def edge_image(size=32, angle=45.0):
     """A straight edge through the centre: 1 on one side, 0 on the other.
 
     ``angle`` is the direction of the edge in degrees, counter-clockwise from
-    horizontal (0: a horizontal edge, bright below; 90: a vertical edge,
-    bright on the left).
+    horizontal; the bright side is to the right of that direction
+    (0: a horizontal edge, bright below; 90: a vertical edge, bright on the
+    right; 45: a diagonal edge, bright in the lower right, the pattern of the
+    45-degree edge kernel of lesson 01).
 
     Examples
     --------
     >>> edge_image(4, angle=90)
-    array([[1., 1., 0., 0.],
-           [1., 1., 0., 0.],
-           [1., 1., 0., 0.],
-           [1., 1., 0., 0.]])
+    array([[0., 0., 1., 1.],
+           [0., 0., 1., 1.],
+           [0., 0., 1., 1.],
+           [0., 0., 1., 1.]])
     """
     size = positive_int("size", size)
     centre = (size - 1) / 2
@@ -157,7 +159,7 @@ def edge_image(size=32, angle=45.0):
     # (x, y) with y pointing up; the edge runs along (cos, sin); bright side is to its right
     x, y = columns - centre, centre - rows
     side = x * np.sin(theta) - y * np.cos(theta)
-    return (side < -1e-9).astype(np.float64)
+    return (side > 1e-9).astype(np.float64)
 
 
 def checkerboard(size=32, square=4):

@@ -1,0 +1,99 @@
+"""Receptive fields: the closed form against the definition (follow the
+input indices a unit depends on, layer by layer, down to the input), against
+back-propagation through real layers, and against published numbers."""
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cnnedu as ce
+
+
+def _indices_seen(layers, unit):
+    """Input indices (padding included, so possibly negative) that output ``unit`` depends on."""
+    indices = {unit}
+    for kernel_size, stride, padding, dilation in reversed(layers):
+        indices = {i * stride - padding + j * dilation for i in indices for j in range(kernel_size)}
+    return min(indices), max(indices)
+
+
+layer_strategy = st.tuples(st.integers(1, 5), st.integers(1, 3), st.integers(0, 2), st.integers(1, 3))
+
+
+@given(layers=st.lists(layer_strategy, min_size=1, max_size=5), unit=st.integers(0, 4))
+def test_closed_form_matches_the_definition(layers, unit):
+    field = ce.receptive_field(layers)
+    assert field.region(unit) == _indices_seen(layers, unit)
+    assert field.stride == int(np.prod([s for _, s, _, _ in layers]))
+
+
+def test_recursion_from_the_top_layer():
+    layers = [(3, 1, 0, 1), (2, 2, 0, 1), (3, 1, 0, 1), (5, 2, 0, 1)]
+    r = 1
+    for k, s, _, _ in reversed(layers):
+        r = s * r + k - s  # r_{l-1} = s_l * r_l + (k_l - s_l)
+    assert ce.receptive_field(layers).size == r == 1 + 2 + 1 * 1 + 2 * 2 + 4 * 2
+
+
+def test_small_worked_examples():
+    assert ce.receptive_field([(3, 1)] * 3).size == 7
+    assert ce.receptive_field([(3, 1), (2, 2), (3, 1)]).size == 8
+    assert [f.size for f in ce.receptive_fields([(3, 1), (2, 2), (3, 1)])] == [3, 4, 8]
+    assert ce.receptive_field([(3, 1, 0, 2)]).size == 5  # dilation 2 spreads 3 taps over 5 cells
+
+
+def test_alexnet_published_values():
+    # Araujo, Norris and Sim (Distill 2019), AlexNet: conv1 ... pool5
+    alexnet = [(11, 4, 2), (3, 2, 0), (5, 1, 2), (3, 2, 0), (3, 1, 1), (3, 1, 1), (3, 1, 1), (3, 2, 0)]
+    fields = ce.receptive_fields(alexnet)
+    assert [f.size for f in fields] == [11, 19, 51, 67, 99, 131, 163, 195]
+    assert fields[-1].stride == 32
+
+
+def test_layer_objects_and_sequential():
+    net = ce.Sequential(ce.Conv2d(1, 2, 3, padding=1), ce.ReLU(), ce.MaxPool2d(2), ce.Conv2d(2, 2, 5, stride=2, padding=2))
+    assert ce.receptive_field(net) == ce.receptive_field([(3, 1, 1), (1, 1, 0), (2, 2, 0), (5, 2, 2)])
+    assert ce.receptive_field(net.layers).size == 3 + 1 + 4 * 2
+
+
+@pytest.mark.parametrize("unit", [(0, 0), (3, 2), (6, 6)])
+def test_backpropagation_reaches_exactly_the_receptive_field(rng, unit):
+    net = ce.Sequential(ce.Conv2d(1, 1, 3, padding=1, rng=0), ce.ReLU(), ce.MaxPool2d(2), ce.Conv2d(1, 1, 3, stride=2, padding=1, rng=1))
+    for layer in (net[0], net[3]):
+        layer.weights[:] = np.abs(layer.weights) + 0.1  # positive: no cancellation
+    x = rng.uniform(1, 2, size=(1, 1, 28, 28))  # positive: ReLU passes everything
+    y = net(x)
+    grad = np.zeros_like(y)
+    grad[0, 0][unit] = 1.0
+    reached = np.argwhere(net.backward(grad)[0, 0] != 0)
+    field = ce.receptive_field(net)
+    (top, bottom), (left, right) = field.region(unit[0]), field.region(unit[1])
+    # max pooling passes the gradient to one cell per window, so the reached cells lie inside the field
+    assert reached[:, 0].min() >= max(top, 0) and reached[:, 0].max() <= min(bottom, 27)
+    assert reached[:, 1].min() >= max(left, 0) and reached[:, 1].max() <= min(right, 27)
+    net2 = ce.Sequential(net[0], ce.AvgPool2d(2), net[3])  # average pooling reaches every cell of the field
+    y = net2(x)
+    grad = np.zeros_like(y)
+    grad[0, 0][unit] = 1.0
+    reached = np.argwhere(net2.backward(grad)[0, 0] != 0)
+    assert (reached[:, 0].min(), reached[:, 0].max()) == (max(top, 0), min(bottom, 27))
+    assert (reached[:, 1].min(), reached[:, 1].max()) == (max(left, 0), min(right, 27))
+
+
+@pytest.mark.parametrize(
+    "layers, error, message",
+    [
+        ([], ValueError, r"layers must contain at least one layer"),
+        ([(3,)], TypeError, r"layers\[0\] must be \(kernel_size, stride\)"),
+        ([(3, 1), (0, 1)], ValueError, r"layers\[1\] kernel_size must be at least 1; got 0"),
+        ([(3, 0)], ValueError, r"layers\[0\] stride must be at least 1; got 0"),
+        ([(3, 1, -1)], ValueError, r"layers\[0\] padding must not be negative"),
+        ([(3, 1, 0, 0)], ValueError, r"layers\[0\] dilation must be at least 1"),
+        ([ce.Conv2d(1, 1, 3), ce.Flatten()], ValueError, r"layer 1 \(Flatten\) mixes all positions"),
+        (["conv"], TypeError, r"layers\[0\] must be"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(layers, error, message):
+    with pytest.raises(error, match=message):
+        ce.receptive_field(layers)
