@@ -85,28 +85,27 @@ def conv2d_forward(x, weights, bias=None, stride=1, padding=0):
              [20.5, 24.5]]]])
     """
     x, weights, bias, stride, padding = _check_conv(x, weights, bias, stride, padding)
-    n, in_channels, height, width = x.shape
+    n = x.shape[0]
     out_channels, _, kh, kw = weights.shape
-    out_h, out_w = _output_shape(height, width, kh, kw, stride, padding)
+    out_h, out_w = _output_shape(x.shape[2], x.shape[3], kh, kw, stride, padding)
     dtype = np.result_type(x, weights)
+    weights_matrix = weights.reshape(out_channels, -1).astype(dtype, copy=False)  # (C_out, C_in*kh*kw)
 
-    x_padded = pad2d(x, padding) if padding else x  # (N, C_in, H + 2p, W + 2p)
-    # Gather every window: columns[ci, i, j, n, r, c] = x_pad[n, ci, r*s + i, c*s + j]
-    columns = np.empty((in_channels, kh, kw, n, out_h, out_w), dtype=dtype)
-    row_extent = stride * (out_h - 1) + 1
-    column_extent = stride * (out_w - 1) + 1
-    for i in range(kh):
-        for j in range(kw):
-            window = x_padded[:, :, i : i + row_extent : stride, j : j + column_extent : stride]
-            columns[:, i, j] = window.transpose(1, 0, 2, 3)
-    columns = columns.reshape(in_channels * kh * kw, n * out_h * out_w)
-
-    y = weights.reshape(out_channels, -1).astype(dtype, copy=False) @ columns  # (C_out, N*H_out*W_out)
-    y = y.reshape(out_channels, n, out_h, out_w).transpose(1, 0, 2, 3)  # (N, C_out, H_out, W_out)
-    if bias is not None:
-        y = y + bias.astype(dtype, copy=False)[np.newaxis, :, np.newaxis, np.newaxis]
-    y = np.ascontiguousarray(y)
-    cache = (x.shape, weights, bias is not None, stride, padding, columns)
+    columns, grid_w = _im2col(x, kh, kw, stride, padding, out_h, out_w, dtype)  # (N, C_in*kh*kw, H_out*grid_w)
+    y_grid = np.empty((n, out_channels, out_h * grid_w), dtype=dtype)
+    _matmul_each_sample(weights_matrix, columns, y_grid)  # one product per image
+    y_grid = y_grid.reshape(n, out_channels, out_h, grid_w)
+    if grid_w == out_w:
+        y = y_grid
+        if bias is not None:
+            y += bias.astype(dtype, copy=False)[:, np.newaxis, np.newaxis]
+    else:  # drop the columns computed past the right edge, adding the bias on the way
+        y = np.empty((n, out_channels, out_h, out_w), dtype=dtype)
+        if bias is None:
+            np.copyto(y, y_grid[..., :out_w])
+        else:
+            np.add(y_grid[..., :out_w], bias.astype(dtype, copy=False)[:, np.newaxis, np.newaxis], out=y)
+    cache = (x.shape, weights, bias is not None, stride, padding, columns, grid_w)
     return y, cache
 
 
@@ -140,7 +139,7 @@ def conv2d_backward(grad_output, cache):
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    x_shape, weights, has_bias, stride, padding, columns = cache
+    x_shape, weights, has_bias, stride, padding, columns, grid_w = cache
     n, in_channels, height, width = x_shape
     out_channels, _, kh, kw = weights.shape
     out_h, out_w = _output_shape(height, width, kh, kw, stride, padding)
@@ -151,24 +150,173 @@ def conv2d_backward(grad_output, cache):
             f"grad_output must have the shape of the forward output {expected}; got {grad_output.shape}"
         )
     dtype = columns.dtype
-    grad_rows = grad_output.transpose(1, 0, 2, 3).reshape(out_channels, -1).astype(dtype, copy=False)
+    grad_output = grad_output.astype(dtype, copy=False)
+    if grid_w == out_w:
+        grad_grid = np.ascontiguousarray(grad_output)
+    else:  # the extra columns of the forward grid get zero gradient
+        grad_grid = np.empty((n, out_channels, out_h, grid_w), dtype=dtype)
+        grad_grid[..., out_w:] = 0
+        grad_grid[..., :out_w] = grad_output
+    grad_rows = grad_grid.reshape(n, out_channels, out_h * grid_w)  # (N, C_out, positions)
 
-    grad_weights = (grad_rows @ columns.T).reshape(weights.shape)  # (C_out, C_in, kh, kw)
+    grad_weights = _weights_gradient(grad_rows, columns).reshape(weights.shape)  # (C_out, C_in, kh, kw)
     grad_bias = grad_output.sum(axis=(0, 2, 3)) if has_bias else None  # (C_out,)
 
-    grad_columns = weights.reshape(out_channels, -1).astype(dtype, copy=False).T @ grad_rows
-    grad_columns = grad_columns.reshape(in_channels, kh, kw, n, out_h, out_w)
-    grad_padded = np.zeros((n, in_channels, height + 2 * padding, width + 2 * padding), dtype=dtype)
-    row_extent = stride * (out_h - 1) + 1
-    column_extent = stride * (out_w - 1) + 1
-    for i in range(kh):
-        for j in range(kw):
-            # every window position (r, c) sends its share back to x_pad[r*s + i, c*s + j]
-            grad_padded[:, :, i : i + row_extent : stride, j : j + column_extent : stride] += (
-                grad_columns[:, i, j].transpose(1, 0, 2, 3)
-            )
+    weights_matrix = weights.reshape(out_channels, -1).astype(dtype, copy=False)
+    grad_columns = np.empty(columns.shape, dtype=dtype)  # (N, C_in*kh*kw, positions)
+    _matmul_each_sample(weights_matrix.T, grad_rows, grad_columns)
+    grad_x = _col2im(grad_columns, x_shape, kh, kw, stride, padding, out_h, out_w, grid_w)
+    return grad_x, grad_weights, grad_bias
+
+
+# --- the machinery of the fast pair -------------------------------------------
+#
+# im2col: the window under output position (r, c) becomes one column of a
+# matrix with C_in*kh*kw rows, so the whole layer is one matrix product per
+# image: y[n] = weights_matrix @ columns[n].
+#
+# With stride 1 the columns are built on a "grid" as wide as the padded input:
+# in the flattened padded image, the window cell (i, j) of position (r, c)
+# sits at (r + i) * W_pad + (c + j), so row (ci, i, j) of the column matrix is
+# one contiguous slice starting at i * W_pad + j. Copying kh*kw long slices is
+# much faster than copying many short window rows. The grid has W_pad instead
+# of W_out columns per output row; the extra kw - 1 columns straddle the right
+# edge and are dropped from y (and get zero gradient in the backward pass).
+#
+# Speed notes (measured on a 2-core machine, see benchmarks/bench_conv.py):
+# * OpenBLAS runs a product on several threads once M*N*K exceeds about 2**18
+#   multiply-adds; for these thin products thread start-up costs more than it
+#   saves, and on a busy machine it can stall for milliseconds. So every
+#   product is cut into pieces below that size (_matmul_each_sample).
+# * glibc returns large freed blocks to the operating system at once, so every
+#   fresh temporary of a few MB costs page faults; see _keep_freed_memory.
+
+_MAX_PRODUCT = 1 << 18  # multiply-adds per matrix product: OpenBLAS stays on one thread
+
+
+def _position_step(rows, inner, positions):
+    """Largest number of positions per product that keeps it below _MAX_PRODUCT."""
+    return max(1, min(positions, _MAX_PRODUCT // max(1, rows * inner)))
+
+
+def _matmul_each_sample(matrix, stack, out):
+    """``out[n] = matrix @ stack[n]`` for every n, in single-threaded pieces.
+
+    matrix: (M, K); stack: (N, K, P); out: (N, M, P).
+    """
+    rows, inner = matrix.shape
+    positions = stack.shape[2]
+    step = _position_step(rows, inner, positions)
+    if step >= positions:
+        return np.matmul(matrix, stack, out=out)
+    for start in range(0, positions, step):
+        np.matmul(matrix, stack[:, :, start : start + step], out=out[:, :, start : start + step])
+    return out
+
+
+def _weights_gradient(grad_rows, columns):
+    """``sum_n grad_rows[n] @ columns[n].T``: (N, C_out, P), (N, K, P) -> (C_out, K)."""
+    out_channels, positions = grad_rows.shape[1:]
+    inner = columns.shape[1]
+    step = _position_step(out_channels, inner, positions)
+    total = None
+    for start in range(0, positions, step):
+        part = np.matmul(grad_rows[:, :, start : start + step], columns[:, :, start : start + step].transpose(0, 2, 1))
+        part = part.sum(axis=0)  # (C_out, K), summed over the batch
+        total = part if total is None else total + part
+    return total
+
+
+def _im2col(x, kh, kw, stride, padding, out_h, out_w, dtype):
+    """Columns (N, C_in*kh*kw, H_out*grid_w) and the grid width.
+
+    Row ``(ci, i, j)``, column ``r * grid_w + c`` holds ``x_pad[n, ci, r*s + i, c*s + j]``.
+    """
+    n, in_channels, height, width = x.shape
+    padded_h, padded_w = height + 2 * padding, width + 2 * padding
+    if stride == 1:
+        grid_w = padded_w
+        positions = out_h * grid_w
+        # one spare row so that the last window's slice stays inside the buffer
+        flat = np.zeros((n, in_channels, (padded_h + 1) * padded_w), dtype=dtype)
+        image = flat[:, :, : padded_h * padded_w].reshape(n, in_channels, padded_h, padded_w)
+        image[:, :, padding : padding + height, padding : padding + width] = x
+        columns = np.empty((n, in_channels, kh, kw, positions), dtype=dtype)
+        for i in range(kh):
+            for j in range(kw):
+                start = i * padded_w + j
+                columns[:, :, i, j] = flat[:, :, start : start + positions]
+    else:
+        grid_w = out_w
+        x_padded = pad2d(x, padding) if padding else x  # (N, C_in, H + 2p, W + 2p)
+        columns = np.empty((n, in_channels, kh, kw, out_h, out_w), dtype=dtype)
+        row_extent = stride * (out_h - 1) + 1
+        column_extent = stride * (out_w - 1) + 1
+        for i in range(kh):
+            for j in range(kw):
+                columns[:, :, i, j] = x_padded[:, :, i : i + row_extent : stride, j : j + column_extent : stride]
+    return columns.reshape(n, in_channels * kh * kw, out_h * grid_w), grid_w
+
+
+def _col2im(grad_columns, x_shape, kh, kw, stride, padding, out_h, out_w, grid_w):
+    """Send each column's gradient back to the input cells of its window (the
+    reverse of _im2col: overlapping windows add up), then crop the padding."""
+    n, in_channels, height, width = x_shape
+    padded_h, padded_w = height + 2 * padding, width + 2 * padding
+    dtype = grad_columns.dtype
+    if stride == 1:
+        positions = out_h * grid_w
+        grad_columns = grad_columns.reshape(n, in_channels, kh, kw, positions)
+        grad_flat = np.zeros((n, in_channels, (padded_h + 1) * padded_w), dtype=dtype)
+        for i in range(kh):
+            for j in range(kw):
+                start = i * padded_w + j
+                grad_flat[:, :, start : start + positions] += grad_columns[:, :, i, j]
+        grad_padded = grad_flat[:, :, : padded_h * padded_w].reshape(n, in_channels, padded_h, padded_w)
+    else:
+        grad_columns = grad_columns.reshape(n, in_channels, kh, kw, out_h, out_w)
+        grad_padded = np.zeros((n, in_channels, padded_h, padded_w), dtype=dtype)
+        row_extent = stride * (out_h - 1) + 1
+        column_extent = stride * (out_w - 1) + 1
+        for i in range(kh):
+            for j in range(kw):
+                # every window position (r, c) sends its share back to x_pad[r*s + i, c*s + j]
+                grad_padded[:, :, i : i + row_extent : stride, j : j + column_extent : stride] += grad_columns[
+                    :, :, i, j
+                ]
     grad_x = grad_padded[:, :, padding : padding + height, padding : padding + width]  # crop the padding
-    return np.ascontiguousarray(grad_x), grad_weights, grad_bias
+    return np.ascontiguousarray(grad_x)
+
+
+def _keep_freed_memory():
+    """Ask glibc to keep freed memory for reuse instead of unmapping it.
+
+    By default glibc serves blocks of 128 KiB and up with a fresh ``mmap`` and
+    unmaps them on free (the threshold adapts, but trimming still hands memory
+    back). A training step allocates many such temporaries (columns, outputs,
+    gradients), and touching fresh pages costs more than the arithmetic: on the
+    benchmark machine a 64-image forward pass took 1.6 ms instead of 0.25 ms.
+    Raising the mmap and trim thresholds makes freed blocks reusable. This is a
+    process-wide allocator setting, applied once on import, only with glibc;
+    it changes speed, never results.
+    """
+    import ctypes
+    import ctypes.util
+    import platform
+
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        m_trim_threshold, m_mmap_threshold = -1, -3  # from <malloc.h>
+        ok_mmap = libc.mallopt(m_mmap_threshold, 32 * 1024 * 1024)  # the largest value glibc accepts
+        ok_trim = libc.mallopt(m_trim_threshold, 256 * 1024 * 1024)
+        return bool(ok_mmap and ok_trim)
+    except (OSError, AttributeError):
+        return False
+
+
+_keep_freed_memory()
 
 
 def conv2d_forward_loop(x, weights, bias=None, stride=1, padding=0):
