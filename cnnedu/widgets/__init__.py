@@ -21,6 +21,9 @@ DEMOS = {}
 # --- end lessons 05-06 ---
 
 # --- lesson 07 ---
+from cnnedu.widgets.receptive import receptive_field_explorer  # noqa: E402
+
+DEMOS["receptive_field_explorer"] = receptive_field_explorer
 # --- end lesson 07 ---
 
 # --- lesson 08 ---

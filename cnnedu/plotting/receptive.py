@@ -1,0 +1,347 @@
+"""Pictures of receptive fields: the layer diagram of one unit's cone, the
+field of a unit drawn on a photo, the effective receptive field as a heat
+map, and the growth of the field through a real network.
+
+Every function takes ``ax=None`` and returns what it drew; the ``update_*``
+functions change those artists in place (for the demos).
+"""
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from cnnedu.plotting.style import IMAGE_CMAP, new_figure
+from cnnedu.receptive_field import receptive_field, receptive_fields
+
+FIELD_COLOR = "#ff7f0e"  # orange: the receptive field
+PADDING_COLOR = "0.82"  # light grey: cells outside the image (zero padding)
+EFFECTIVE_CMAP = "magma"
+
+
+def _axes(ax, figsize=(5, 4)):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=figsize)
+    return ax
+
+
+def clip_region(region, size):
+    """The part of ``(first, last)`` that lies inside ``0 .. size - 1``, or
+    None when the region lies wholly in the padding.
+
+    Examples
+    --------
+    >>> clip_region((-3, 4), 10), clip_region((8, 12), 10), clip_region((-5, -1), 10)
+    ((0, 4), (8, 9), None)
+    """
+    first, last = max(region[0], 0), min(region[1], size - 1)
+    return (first, last) if first <= last else None
+
+
+def _bounds(rows, columns):
+    """(x, y, width, height) of the cells rows x columns, cells centred on integers."""
+    return (columns[0] - 0.5, rows[0] - 0.5, columns[1] - columns[0] + 1, rows[1] - rows[0] + 1)
+
+
+def receptive_field_diagram(layers, unit=None, input_size=None, ax=None, names=None):
+    """One-dimensional picture of a stack: every layer's cells, and in orange
+    the cells that can reach one unit of the top layer.
+
+    A cell of layer ``l`` is drawn above the middle of the input cells it
+    sees and is as wide as the effective stride of layer ``l``, so the
+    picture shows the field widening layer by layer. Dashed grey cells are
+    padding.
+
+    Parameters
+    ----------
+    layers : sequence of (kernel_size, stride[, padding[, dilation]])
+    unit : int, optional
+        Index of the top-layer unit (default: the middle one).
+    input_size : int, optional
+        Input cells (default: just enough for the top unit's field plus 2).
+    names : sequence of str, optional
+        Row labels for the layers (default "layer 1", ...).
+
+    Returns
+    -------
+    dict
+        ``cells``: list (per level, input first) of lists of Rectangles;
+        ``highlighted``: list of (first, last) cone index per level.
+
+    Examples
+    --------
+    >>> figure, ax = new_figure()
+    >>> drawn = receptive_field_diagram([(3, 1), (3, 1), (3, 1)], ax=ax)
+    >>> drawn["highlighted"][0]  # the input cells the top unit sees: 7 of them
+    (0, 6)
+    """
+    ax = _axes(ax, figsize=(8, 3))
+    layers = [tuple(layer) for layer in layers]
+    fields = receptive_fields(layers)
+    top = fields[-1]
+    if input_size is None:
+        input_size = top.size + 2
+    sizes = [int(input_size)]
+    for position, layer in enumerate(layers):
+        kernel_size, stride = layer[0], layer[1]
+        padding = layer[2] if len(layer) > 2 else 0
+        dilation = layer[3] if len(layer) > 3 else 1
+        size = (sizes[-1] + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
+        if size < 1:
+            raise ValueError(f"layer {position + 1} does not fit in its {sizes[-1]} cells; use a larger input_size")
+        sizes.append(size)
+    if unit is None:
+        unit = (sizes[-1] - 1) // 2
+    if not 0 <= unit < sizes[-1]:
+        raise ValueError(f"unit must be in 0..{sizes[-1] - 1}; got {unit}")
+    names = list(names) if names is not None else [f"layer {i}" for i in range(1, len(layers) + 1)]
+    labels = ["input"] + names
+    cells, highlighted = [], []
+    # geometry of every level relative to the input: (size, stride, padding) of one cell
+    level_fields = [(1, 1, 0)] + [(f.size, f.stride, f.padding) for f in fields]
+    for level, (size, stride, padding) in enumerate(level_fields):
+        if level == len(layers):
+            cone = (unit, unit)
+        else:
+            cone = receptive_field(layers[level:]).region(unit)
+        highlighted.append(cone)
+        row_cells = []
+        first_index = min(cone[0], 0)
+        last_index = max(cone[1], sizes[level] - 1)
+        for index in range(first_index, last_index + 1):
+            centre = index * stride - padding + (size - 1) / 2
+            inside = 0 <= index < sizes[level]
+            in_cone = cone[0] <= index <= cone[1]
+            face = FIELD_COLOR if in_cone and inside else ("white" if inside else PADDING_COLOR)
+            patch = Rectangle(
+                (centre - stride / 2 + 0.08, level - 0.35),
+                stride - 0.16,
+                0.7,
+                facecolor=face,
+                edgecolor="0.3" if inside else "0.55",
+                linestyle="-" if inside else "--",
+                linewidth=0.8,
+            )
+            ax.add_patch(patch)
+            row_cells.append(patch)
+        cells.append(row_cells)
+    left = min(highlighted[0][0], 0) - 1
+    right = max(highlighted[0][1], sizes[0] - 1) + 1
+    ax.set_xlim(left, right)
+    ax.set_ylim(-0.7, len(layers) + 0.7)
+    ax.set_yticks(range(len(labels)), labels)
+    ax.set_xlabel("input cell index")
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    ax.set_title(f"unit {unit} of the top layer sees input cells {highlighted[0][0]}..{highlighted[0][1]}")
+    return {"cells": cells, "highlighted": highlighted}
+
+
+def show_field_on_image(image, region_rows, region_columns, ax=None, margin=16, title=None):
+    """A grayscale photo with one unit's receptive field drawn on it.
+
+    The whole field is a dashed orange outline; the part inside the image is
+    filled. Around the photo a grey border of ``margin`` cells stands for the
+    zero padding, so a field that sticks out of the image shows how much of
+    it only ever sees zeros.
+
+    Parameters
+    ----------
+    image : ndarray, shape (H, W)
+    region_rows, region_columns : (first, last)
+        Input rows and columns of the field (may be negative or past the end).
+
+    Returns
+    -------
+    dict with ``image``, ``field`` (outline) and ``inside`` (filled part)
+
+    Examples
+    --------
+    >>> figure, ax = new_figure()
+    >>> drawn = show_field_on_image(np.zeros((8, 8)), (-2, 4), (3, 9), ax=ax, margin=4)
+    >>> drawn["inside"].get_bbox().bounds  # rows 0..4, columns 3..7 are inside
+    (2.5, -0.5, 5.0, 5.0)
+    """
+    ax = _axes(ax)
+    image = np.asarray(image, dtype=float)
+    height, width = image.shape
+    ax.set_facecolor(PADDING_COLOR)
+    drawn = {"image": ax.imshow(image, cmap=IMAGE_CMAP, vmin=0, vmax=1, interpolation="nearest")}
+    drawn["field"] = ax.add_patch(
+        Rectangle((0, 0), 1, 1, fill=False, edgecolor=FIELD_COLOR, linestyle="--", linewidth=1.8)
+    )
+    drawn["inside"] = ax.add_patch(
+        Rectangle((0, 0), 1, 1, facecolor=FIELD_COLOR, alpha=0.35, edgecolor=FIELD_COLOR, linewidth=2.2)
+    )
+    ax.set_xlim(-0.5 - margin, width - 0.5 + margin)
+    ax.set_ylim(height - 0.5 + margin, -0.5 - margin)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if margin >= 6:
+        drawn["label"] = ax.text(
+            -0.5 - margin + 1, height - 0.5 + margin - 1, "grey: zero padding", fontsize=9, va="bottom", color="0.25"
+        )
+    if title:
+        ax.set_title(title)
+    update_field_on_image(drawn, region_rows, region_columns, image.shape)
+    return drawn
+
+
+def update_field_on_image(drawn, region_rows, region_columns, shape):
+    """Move the rectangles of :func:`show_field_on_image` to a new field."""
+    drawn["field"].set_bounds(*_bounds(region_rows, region_columns))
+    rows, columns = clip_region(region_rows, shape[0]), clip_region(region_columns, shape[1])
+    if rows is None or columns is None:
+        drawn["inside"].set_visible(False)
+    else:
+        drawn["inside"].set_visible(True)
+        drawn["inside"].set_bounds(*_bounds(rows, columns))
+
+
+def show_effective_field(magnitude, region_rows, region_columns, ax=None, margin=16, colorbar=True, title=None):
+    """The effective receptive field as a heat map, scaled so its peak is 1,
+    with the theoretical field drawn as a dashed rectangle.
+
+    Parameters
+    ----------
+    magnitude : ndarray, shape (H, W)
+        ``|dJ/dX|`` (non-negative).
+    region_rows, region_columns : (first, last)
+        The theoretical field of the same unit.
+
+    Returns
+    -------
+    dict with ``image`` (values divided by their maximum) and ``field``
+
+    Examples
+    --------
+    >>> figure, ax = new_figure()
+    >>> drawn = show_effective_field(np.array([[0.0, 2.0], [1.0, 0.0]]), (0, 1), (0, 1), ax=ax, colorbar=False)
+    >>> drawn["image"].get_array().tolist(), drawn["image"].get_clim()
+    ([[0.0, 1.0], [0.5, 0.0]], (0.0, 1.0))
+    """
+    ax = _axes(ax)
+    magnitude = np.asarray(magnitude, dtype=float)
+    height, width = magnitude.shape
+    ax.set_facecolor(PADDING_COLOR)
+    drawn = {
+        "image": ax.imshow(
+            np.zeros_like(magnitude), cmap=EFFECTIVE_CMAP, vmin=0, vmax=1, interpolation="nearest"
+        ),
+        "field": ax.add_patch(
+            Rectangle((0, 0), 1, 1, fill=False, edgecolor="#4fc3f7", linestyle="--", linewidth=1.8)
+        ),
+    }
+    ax.set_xlim(-0.5 - margin, width - 0.5 + margin)
+    ax.set_ylim(height - 0.5 + margin, -0.5 - margin)
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if colorbar:
+        bar = ax.figure.colorbar(drawn["image"], ax=ax, shrink=0.8, ticks=[0, 0.5, 1])
+        bar.set_label("|dJ/dX| / largest value")
+        drawn["colorbar"] = bar
+    if title:
+        ax.set_title(title)
+    update_effective_field(drawn, magnitude, region_rows, region_columns)
+    return drawn
+
+
+def update_effective_field(drawn, magnitude, region_rows, region_columns, out=None):
+    """Show a new ``|dJ/dX|`` map and field in the artists of :func:`show_effective_field`.
+
+    ``out`` (an array shaped like ``magnitude``) receives the scaled values,
+    so that repeated updates reuse one buffer.
+    """
+    magnitude = np.asarray(magnitude, dtype=float)
+    peak = float(magnitude.max())
+    scaled = np.divide(magnitude, peak if peak > 0 else 1.0, out=out)
+    drawn["image"].set_data(scaled)
+    drawn["field"].set_bounds(*_bounds(region_rows, region_columns))
+
+
+def plot_field_growth(tables, ax=None):
+    """Receptive field size after each layer, one line per network.
+
+    Parameters
+    ----------
+    tables : dict of str -> list of dict
+        Network label mapped to :func:`cnnedu.networks.receptive_field_table`.
+
+    Returns
+    -------
+    dict of str -> Line2D
+
+    Examples
+    --------
+    >>> from cnnedu.networks import receptive_field_table
+    >>> figure, ax = new_figure()
+    >>> lines = plot_field_growth({"AlexNet": receptive_field_table("alexnet")}, ax=ax)
+    >>> lines["AlexNet"].get_ydata().tolist()[-1]
+    195
+    """
+    ax = _axes(ax, figsize=(7, 4))
+    lines = {}
+    for label, table in tables.items():
+        sizes = [row["size"] for row in table]
+        (line,) = ax.plot(range(1, len(sizes) + 1), sizes, marker="o", label=label)
+        lines[label] = line
+        last = table[-1]
+        ax.annotate(
+            f"{last['name']}: r = {last['size']}",
+            (len(sizes), sizes[-1]),
+            textcoords="offset points",
+            xytext=(-6, 8),
+            ha="right",
+            color=line.get_color(),
+        )
+    ax.set_xlabel("layer (convolution or pooling), from the input")
+    ax.set_ylabel("receptive field size r (pixels)")
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left")
+    return lines
+
+
+def plot_profile(magnitude, region, row=None, ax=None, label=None):
+    """One row of an effective field (scaled to peak 1), with the theoretical
+    field shaded.
+
+    Parameters
+    ----------
+    magnitude : ndarray, shape (H, W)
+    region : (first, last)
+        Theoretical field along the columns.
+    row : int, optional
+        Input row to draw (default: the middle row).
+
+    Returns
+    -------
+    Line2D
+
+    Examples
+    --------
+    >>> figure, ax = new_figure()
+    >>> line = plot_profile(np.array([[0.0, 1.0, 0.0], [1.0, 4.0, 1.0], [0.0, 1.0, 0.0]]), (0, 2), ax=ax)
+    >>> line.get_ydata().tolist()
+    [0.25, 1.0, 0.25]
+    """
+    ax = _axes(ax, figsize=(6, 3))
+    magnitude = np.asarray(magnitude, dtype=float)
+    middle = magnitude[magnitude.shape[0] // 2 if row is None else row]
+    peak = float(middle.max()) or 1.0
+    (line,) = ax.plot(np.arange(len(middle)), middle / peak, marker=".", label=label)
+    ax.axvspan(region[0] - 0.5, region[1] + 0.5, color=FIELD_COLOR, alpha=0.12)
+    ax.set_xlabel("input column")
+    ax.set_ylabel("|dJ/dX| / peak")
+    return line
+
+
+__all__ = [
+    "clip_region",
+    "plot_field_growth",
+    "plot_profile",
+    "receptive_field_diagram",
+    "show_effective_field",
+    "show_field_on_image",
+    "update_effective_field",
+    "update_field_on_image",
+]

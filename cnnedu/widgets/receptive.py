@@ -1,0 +1,240 @@
+"""Lesson 07 demo: the receptive field of a unit, theoretical and effective.
+
+``receptive_field_explorer()`` stacks convolutions (and optional pooling)
+from sliders, lets the student pick one unit of the last layer, and shows
+
+* on a photo, the input region that unit can see (its theoretical receptive
+  field, from :func:`cnnedu.receptive_field`), with the part that falls in
+  the zero padding;
+* beside it, the effective receptive field: ``|dJ/dX|`` when a gradient of 1
+  is put on that unit and back-propagated through random-weight networks of
+  cnnedu layers (:mod:`cnnedu.effective_rf`).
+"""
+
+import collections
+import contextlib
+
+import ipywidgets as widgets
+import numpy as np
+
+from cnnedu.effective_rf import EffectiveReceptiveField, output_shape
+from cnnedu.images import load_image, resize
+from cnnedu.plotting.receptive import (
+    show_effective_field,
+    show_field_on_image,
+    update_effective_field,
+    update_field_on_image,
+)
+from cnnedu.plotting.style import new_figure
+from cnnedu.widgets._demo import Demo
+
+POOL_AFTER = (2, 4)  # a 2x2 pooling layer follows convolutions 2 and 4 (unless it is the last)
+_CACHE_SIZE = 8
+
+
+def stack_layers(layers, kernel_size, stride, dilation, pooling):
+    """The layer tuples (see :mod:`cnnedu.effective_rf`) the sliders describe.
+
+    Every convolution gets "same" padding ``(d (k - 1) + 1 - 1) // 2``, so a
+    stride-1 layer keeps the map size and border units see some padding.
+
+    Examples
+    --------
+    >>> stack_layers(3, 3, 1, 1, "max")
+    [('conv', 3, 1, 1, 1), ('conv', 3, 1, 1, 1), ('max', 2, 2), ('conv', 3, 1, 1, 1)]
+    """
+    span = dilation * (kernel_size - 1) + 1
+    result = []
+    for number in range(1, layers + 1):
+        result.append(("conv", kernel_size, stride, (span - 1) // 2, dilation))
+        if pooling != "none" and number in POOL_AFTER and number < layers:
+            result.append((pooling, 2, 2))
+    return result
+
+
+def describe_stack(stack):
+    """Short text of a stack, e.g. ``'conv3 conv3 max2 conv3'``.
+
+    Examples
+    --------
+    >>> describe_stack([("conv", 3, 1, 1, 2), ("avg", 2, 2), ("conv", 5, 2, 2, 1)])
+    'conv3(d2) avg2 conv5/2'
+    """
+    words = []
+    for layer in stack:
+        if layer[0] == "conv":
+            _, kernel_size, stride, _, dilation = layer
+            word = f"conv{kernel_size}" + (f"(d{dilation})" if dilation > 1 else "") + (f"/{stride}" if stride > 1 else "")
+        else:
+            word = f"{layer[0]}{layer[1]}"
+        words.append(word)
+    return " ".join(words)
+
+
+def _square_photo(name, size):
+    photo = load_image(name, grayscale=True)
+    side = min(photo.shape)
+    top, left = (photo.shape[0] - side) // 2, (photo.shape[1] - side) // 2
+    return resize(photo[top : top + side, left : left + side], (size, size))
+
+
+@contextlib.contextmanager
+def _one_blas_thread(controller=[]):  # noqa: B006 - a lazily filled module-level slot
+    """Small matrix products are faster on one BLAS thread (see TESTING.md)."""
+    try:
+        if not controller:
+            from threadpoolctl import ThreadpoolController
+
+            controller.append(ThreadpoolController())
+        limit = controller[0].limit(limits=1, user_api="blas")
+    except Exception:  # threadpoolctl missing or unusable: just run
+        limit = contextlib.nullcontext()
+    with limit:
+        yield
+
+
+def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=2, networks=2, seed=0):
+    """Pick a unit of a convolution stack; see what it sees, and how much.
+
+    Parameters
+    ----------
+    photo : {'grace_hopper', 'china', 'flower'}
+        Background photo (grayscale, cropped square, ``size`` x ``size``).
+    size : int
+        Input cells per side (the network runs on this grid).
+    channels, samples, networks, seed
+        Random networks for the effective field (see
+        :class:`cnnedu.effective_rf.EffectiveReceptiveField`).
+
+    Returns
+    -------
+    Demo
+
+    Examples
+    --------
+    >>> demo = receptive_field_explorer()
+    >>> sorted(demo.controls)
+    ['column', 'dilation', 'kernel_size', 'layers', 'pooling', 'relu', 'row', 'stride']
+    """
+    image = _square_photo(photo, size)
+    style = {"description_width": "initial"}
+    slider = dict(continuous_update=True, style=style, layout=widgets.Layout(width="210px"))
+    defaults = dict(layers=6, kernel_size=3, stride=1, dilation=1, pooling="max")
+    first_shape = output_shape(stack_layers(**defaults), (size, size))
+    controls = {
+        "layers": widgets.IntSlider(value=defaults["layers"], min=1, max=6, description="conv layers", **slider),
+        "kernel_size": widgets.IntSlider(value=3, min=3, max=5, step=2, description="kernel k", **slider),
+        "stride": widgets.IntSlider(value=1, min=1, max=2, description="stride s", **slider),
+        "dilation": widgets.IntSlider(value=1, min=1, max=3, description="dilation d", **slider),
+        "pooling": widgets.Dropdown(
+            options=[("no pooling", "none"), ("max 2x2 after conv 2, 4", "max"), ("average 2x2 after conv 2, 4", "avg")],
+            value="max",
+            description="pooling",
+            style=style,
+            layout=widgets.Layout(width="290px"),
+        ),
+        "relu": widgets.Checkbox(value=True, description="ReLU between layers", indent=False),
+        "row": widgets.IntSlider(value=first_shape[0] // 2, min=0, max=first_shape[0] - 1, description="unit row", **slider),
+        "column": widgets.IntSlider(
+            value=first_shape[1] // 2, min=0, max=first_shape[1] - 1, description="unit column", **slider
+        ),
+    }
+
+    figure, (photo_ax, effective_ax) = new_figure(1, 2, figsize=(8.4, 4.2))
+    start = ((0, 0), (0, 0))
+    photo_artists = show_field_on_image(image, *start, ax=photo_ax, title="theoretical field")
+    effective_artists = show_effective_field(np.zeros((size, size)), *start, ax=effective_ax, title="effective field")
+    # Text is the slowest thing to draw (about 0.05 ms a character): one short line
+    # in the figure, the longer description in an HTML line above it.
+    info = figure.text(0.5, 0.01, "", ha="center", va="bottom", fontsize=11)
+    stack_line = widgets.HTML(value="")
+    figure.get_layout_engine().set(rect=(0, 0.06, 1, 0.94))
+
+    models = collections.OrderedDict()  # architecture -> EffectiveReceptiveField (a small LRU cache)
+    gradient_buffer = np.zeros((size, size))
+    scaled_buffer = np.zeros((size, size))
+    state = {"demo": None, "last": None}
+
+    def model_for(stack, relu):
+        key = (tuple(stack), relu)
+        if key in models:
+            models.move_to_end(key)
+            return models[key]
+        with _one_blas_thread():
+            model = EffectiveReceptiveField(
+                stack, (size, size), channels=channels, relu=relu, samples=samples, networks=networks, seed=seed
+            )
+        models[key] = model
+        if len(models) > _CACHE_SIZE:
+            models.popitem(last=False)
+        return model
+
+    def fit_unit_sliders(shape, row, column):
+        """Give the row/column sliders the range of the new output map. When
+        the map changed size and the unit was not moved in the same update, the
+        unit keeps its relative place (the centre stays the centre)."""
+        last = state.get("last")  # (shape, row, column) of the previous drawing
+        new = []
+        for axis, (name, value, count) in enumerate((("row", row, shape[0]), ("column", column, shape[1]))):
+            if last is not None and last[0][axis] != count and value == last[1 + axis]:
+                old_count = last[0][axis]
+                value = round(value * (count - 1) / (old_count - 1)) if old_count > 1 else count // 2
+            value = min(max(value, 0), count - 1)
+            new.append(value)
+            control = controls[name]
+            if (control.max, control.value) != (count - 1, value):
+                demo = state["demo"]
+                if demo is not None:  # change the slider without triggering another redraw
+                    control.unobserve(demo._on_change, names="value")
+                try:
+                    if count - 1 >= control.max:
+                        control.max = count - 1
+                        control.value = value
+                    else:
+                        control.value = value
+                        control.max = count - 1
+                finally:
+                    if demo is not None:
+                        control.observe(demo._on_change, names="value")
+        state["last"] = (shape, new[0], new[1])
+        return tuple(new)
+
+    def draw(layers, kernel_size, stride, dilation, pooling, relu, row, column):
+        stack = stack_layers(layers, kernel_size, stride, dilation, pooling)
+        shape = output_shape(stack, (size, size))  # ValueError (shown to the student) if a layer does not fit
+        row, column = fit_unit_sliders(shape, row, column)
+        model = model_for(stack, relu)
+        field = model.field
+        rows, columns = field.region(row), field.region(column)
+        with _one_blas_thread():
+            magnitude = model.gradient(row, column, out=gradient_buffer)
+        update_field_on_image(photo_artists, rows, columns, image.shape)
+        update_effective_field(effective_artists, magnitude, rows, columns, out=scaled_buffer)
+        info.set_text(
+            f"r = {field.size}, S = {field.stride}, P = {field.padding}; "
+            f"unit ({row}, {column}) sees rows {rows[0]}..{rows[1]}, columns {columns[0]}..{columns[1]}"
+        )
+        stack_line.value = (
+            f"<code>{describe_stack(stack)}</code> &rarr; output map {shape[0]} x {shape[1]}; "
+            "grey border = zero padding, dashed box = theoretical field"
+        )
+
+    demo = Demo(
+        figure,
+        controls,
+        draw,
+        extras=[stack_line],
+        title="Receptive field explorer",
+        artists={
+            "photo": photo_artists["image"],
+            "field": photo_artists["field"],
+            "inside": photo_artists["inside"],
+            "effective": effective_artists["image"],
+            "effective_field": effective_artists["field"],
+            "info": info,
+            "stack": stack_line,
+        },
+    )
+    state["demo"] = demo
+    demo.models = models
+    return demo
