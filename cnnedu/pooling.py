@@ -67,6 +67,9 @@ def max_pool2d_forward(x, size, stride=None):
     (array([[3.]]), array([[1]], dtype=int32))
     """
     x, size, stride, out_h, out_w = _check_pool(x, size, stride)
+    if size == 2 and stride == 2:
+        y, winner = _max_pool_2x2(x, out_h, out_w)
+        return y, (x.shape, size, stride, winner)
     y = None
     winner = np.zeros(x.shape[:-2] + (out_h, out_w), dtype=np.int32)
     for index, _, _, view in _windows(x, size, stride, out_h, out_w):
@@ -75,8 +78,29 @@ def max_pool2d_forward(x, size, stride=None):
             continue
         better = view > y  # strictly greater: ties keep the first maximum
         np.copyto(y, view, where=better)
-        winner[better] = index
+        np.copyto(winner, index, where=better)
     return y, (x.shape, size, stride, winner)
+
+
+def _max_pool_2x2(x, out_h, out_w):
+    """Fast path for 2x2 windows with stride 2 (the common case).
+
+    The four cells of every window are four strided views; two pairwise
+    maxima and one more give the result. The first maximum in reading order
+    wins ties, exactly as in the general loop: a later cell must be strictly
+    greater to take over.
+    """
+    cells = x[..., : 2 * out_h, : 2 * out_w].reshape(x.shape[:-2] + (out_h, 2, out_w, 2))
+    top_left, top_right = cells[..., 0, :, 0], cells[..., 0, :, 1]
+    bottom_left, bottom_right = cells[..., 1, :, 0], cells[..., 1, :, 1]
+    top = np.maximum(top_left, top_right)
+    bottom = np.maximum(bottom_left, bottom_right)
+    y = np.maximum(top, bottom)
+    # winner offsets i * 2 + j: 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right
+    top_winner = (top_right > top_left).view(np.int8)  # 0 or 1
+    bottom_winner = (bottom_right > bottom_left).view(np.int8) + np.int8(2)  # 2 or 3
+    winner = np.where(bottom > top, bottom_winner, top_winner).astype(np.int32)
+    return y, winner
 
 
 def max_pool2d_backward(grad_output, cache):
@@ -94,6 +118,12 @@ def max_pool2d_backward(grad_output, cache):
     grad_output = _check_grad(grad_output, winner.shape)
     grad_x = np.zeros(x_shape, dtype=grad_output.dtype)
     out_h, out_w = winner.shape[-2:]
+    if size == 2 and stride == 2:  # fast path: write each of the four cells of every window at once
+        # splitting each axis in two is always a view, so these writes land in grad_x
+        cells = grad_x[..., : 2 * out_h, : 2 * out_w].reshape(x_shape[:-2] + (out_h, 2, out_w, 2))
+        for index in range(4):
+            np.copyto(cells[..., index // 2, :, index % 2], grad_output, where=winner == index)
+        return grad_x
     for index, _, _, view in _windows(grad_x, size, stride, out_h, out_w):
         view += np.where(winner == index, grad_output, 0)
     return grad_x
