@@ -15,6 +15,12 @@ DEMOS = {}
 # --- end lessons 01-02 ---
 
 # --- lessons 03-04 ---
+from cnnedu.widgets.padding import padding_explorer  # noqa: E402
+from cnnedu.widgets.pooling import pooling_explorer, shift_demo  # noqa: E402
+
+DEMOS["padding_explorer"] = padding_explorer
+DEMOS["pooling_explorer"] = pooling_explorer
+DEMOS["shift_demo"] = shift_demo
 # --- end lessons 03-04 ---
 
 # --- lessons 05-06 ---

@@ -1,0 +1,66 @@
+"""Lesson 03 demo: input size, kernel size, stride, padding, dilation and
+padding mode; every kernel position, the output size and the coverage."""
+
+import ipywidgets as widgets
+
+from cnnedu.plotting.padding import MODES, padding_figure, update_padding
+from cnnedu.widgets._demo import Demo
+
+
+def padding_explorer(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="explicit padding p"):
+    """Explore how padding, stride and dilation place a kernel on an input.
+
+    Shows every kernel position on the padded grid, the positions along one
+    axis, a heat map of how often each input cell is read (cells never read
+    are crossed out), and the output size from the formula beside the shape
+    cnnedu actually computes.
+
+    Parameters
+    ----------
+    n, kernel_size, stride, padding, dilation : int
+        Starting values of the sliders (n up to 16, kernel up to 7,
+        stride up to 4, padding up to 4, dilation up to 3).
+    mode : str
+        'explicit padding p' (use the padding slider), 'valid',
+        'same (as correlate2d)', 'same (as convolve2d)' or 'full'.
+
+    Returns
+    -------
+    Demo
+        Controls ``n``, ``kernel_size``, ``stride``, ``padding``,
+        ``dilation``, ``mode``.
+
+    Examples
+    --------
+    >>> demo = padding_explorer()
+    >>> demo.set(n=10, kernel_size=3, stride=4, padding=0).artists["coverage"]["title"].get_text()
+    'coverage: 64 input cells never read (x)'
+    """
+    figure, artists = padding_figure()
+
+    def draw(n, kernel_size, stride, padding, dilation, mode):
+        update_padding(artists, n, kernel_size, stride, padding, dilation, mode)
+
+    style = {"description_width": "initial"}
+    slider = dict(continuous_update=True, style=style, layout=widgets.Layout(width="230px"))
+    controls = {
+        "n": widgets.IntSlider(value=n, min=1, max=16, description="input n", **slider),
+        "kernel_size": widgets.IntSlider(value=kernel_size, min=1, max=7, description="kernel f", **slider),
+        "stride": widgets.IntSlider(value=stride, min=1, max=4, description="stride s", **slider),
+        "padding": widgets.IntSlider(value=padding, min=0, max=4, description="padding p", **slider),
+        "dilation": widgets.IntSlider(value=dilation, min=1, max=3, description="dilation d", **slider),
+        "mode": widgets.Dropdown(options=list(MODES), value=mode, description="mode", style=style),
+    }
+
+    def on_mode(change):
+        controls["padding"].disabled = change["new"] != "explicit padding p"
+
+    controls["mode"].observe(on_mode, names="value")
+    on_mode({"new": mode})
+    return Demo(
+        figure,
+        controls,
+        draw,
+        title="Padding, stride and dilation: o = floor((n + 2p - d(f-1) - 1) / s) + 1",
+        artists=artists,
+    )

@@ -1,0 +1,87 @@
+"""Lesson 04 demos: pooling windows on a small integer map, and how much a
+pooled map changes when the input moves."""
+
+import ipywidgets as widgets
+
+from cnnedu.plotting.pooling import KINDS, MAPS, example_map, pooling_figure, shift_figure, update_pooling, update_shift
+from cnnedu.widgets._demo import Demo
+
+_STYLE = {"description_width": "initial"}
+
+
+def pooling_explorer(size=2, stride=2, kind="max", map_name="4x4 example"):
+    """Pool a small integer map: windows outlined, the picked cells circled
+    (max pooling), the output values written in their cells.
+
+    Parameters
+    ----------
+    size, stride : int
+        Window size and step (1 to 4).
+    kind : {'max', 'average'}
+    map_name : {'4x4 example', 'random 6x6'}
+
+    Returns
+    -------
+    Demo
+        Controls ``size``, ``stride``, ``kind``, ``map_name``.
+
+    Examples
+    --------
+    >>> demo = pooling_explorer()
+    >>> [t.get_text() for t in demo.artists["output_texts"][:4]]
+    ['6', '8', '9', '5']
+    """
+    figure, artists = pooling_figure()
+
+    def draw(size, stride, kind, map_name):
+        update_pooling(artists, example_map(map_name), size, stride, kind)
+
+    controls = {
+        "size": widgets.IntSlider(value=size, min=1, max=4, description="window size", style=_STYLE),
+        "stride": widgets.IntSlider(value=stride, min=1, max=4, description="stride", style=_STYLE),
+        "kind": widgets.ToggleButtons(options=list(KINDS), value=kind, description="pooling", style=_STYLE),
+        "map_name": widgets.Dropdown(options=list(MAPS), value=map_name, description="map", style=_STYLE),
+    }
+    return Demo(figure, controls, draw, title="Pooling: each window keeps one number", artists=artists)
+
+
+def shift_demo(shift=1, size=2, kind="max"):
+    """Move a photo crop sideways and compare how much its edge map and its
+    pooled map change.
+
+    Parameters
+    ----------
+    shift : int
+        Pixels the picture moves (0 to 4).
+    size : int
+        Pooling window (and stride), 2 to 4.
+    kind : {'max', 'average'}
+
+    Returns
+    -------
+    Demo
+        Controls ``shift``, ``size``, ``kind``.
+
+    Examples
+    --------
+    >>> demo = shift_demo()
+    >>> demo.artists["titles"][0][2].get_text()
+    'edge map changed 102%'
+    """
+    figure, artists = shift_figure()
+
+    def draw(shift, size, kind):
+        update_shift(artists, shift, size, kind)
+
+    controls = {
+        "shift": widgets.IntSlider(value=shift, min=0, max=4, description="shift (pixels)", style=_STYLE),
+        "size": widgets.IntSlider(value=size, min=2, max=4, description="pool size = stride", style=_STYLE),
+        "kind": widgets.ToggleButtons(options=list(KINDS), value=kind, description="pooling", style=_STYLE),
+    }
+    return Demo(
+        figure,
+        controls,
+        draw,
+        title="Move the picture by a pixel: the edge map changes a lot, the max-pooled map much less",
+        artists=artists,
+    )
