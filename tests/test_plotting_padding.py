@@ -1,0 +1,124 @@
+"""The padding pictures draw what cnnedu's math computes."""
+
+import numpy as np
+import pytest
+
+import cnnedu as ce
+from cnnedu import coverage
+from cnnedu.plotting.padding import (
+    MODES,
+    padding_figure,
+    padding_geometry,
+    plot_coverage,
+    plot_positions_1d,
+    plot_positions_2d,
+    update_padding,
+)
+from cnnedu.plotting.style import new_figure
+
+SETTINGS = [
+    # n, kernel_size, stride, padding, dilation, mode
+    (7, 3, 2, 1, 1, "explicit padding p"),
+    (10, 3, 4, 0, 1, "explicit padding p"),
+    (16, 5, 3, 2, 2, "explicit padding p"),
+    (6, 4, 1, 0, 1, "same (as correlate2d)"),
+    (6, 4, 1, 0, 1, "same (as convolve2d)"),
+    (5, 3, 2, 0, 2, "full"),
+    (8, 2, 3, 0, 1, "valid"),
+    (1, 1, 1, 0, 1, "valid"),
+]
+
+
+@pytest.mark.parametrize("n, kernel_size, stride, padding, dilation, mode", SETTINGS)
+def test_geometry_sizes_agree_with_formula_and_cnnedu(n, kernel_size, stride, padding, dilation, mode):
+    geometry = padding_geometry(n, kernel_size, stride, padding, dilation, mode)
+    kind, convention, function = MODES[mode]
+    before, after = coverage.mode_padding(kernel_size, kind, padding, dilation, convention)
+    assert (geometry["before"], geometry["after"]) == (before, after)
+    # the formula by hand
+    expected = (n + before + after - dilation * (kernel_size - 1) - 1) // stride + 1
+    assert geometry["output_size"] == expected
+    assert geometry["computed_shape"] == (expected, expected)
+    image = ce.pad2d(np.ones((n, n)), ((before, after), (before, after)))
+    assert ce.correlate2d(image, np.ones((kernel_size, kernel_size)), stride=stride, dilation=dilation).shape == (
+        expected,
+        expected,
+    )
+    assert geometry["formula"].endswith(f"= {expected}")
+    assert str(geometry["computed_shape"]) in geometry["computed"]
+
+
+def test_same_mode_even_kernel_places_padding_like_scipy():
+    assert padding_geometry(6, 4, mode="same (as correlate2d)")[("before")] == 1
+    assert padding_geometry(6, 4, mode="same (as correlate2d)")["after"] == 2
+    assert padding_geometry(6, 4, mode="same (as convolve2d)")["before"] == 2
+    assert padding_geometry(6, 4, mode="same (as convolve2d)")["after"] == 1
+    assert "n + 2" not in padding_geometry(6, 4, mode="same (as correlate2d)")["formula"]
+    assert "6 + 1 + 2" in padding_geometry(6, 4, mode="same (as correlate2d)")["formula"]
+
+
+def test_padding_slider_only_used_in_explicit_mode():
+    assert padding_geometry(5, 3, padding=4, mode="valid")["output_size"] == 3
+    assert padding_geometry(5, 3, padding=4, mode="explicit padding p")["output_size"] == 11
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(n=3, kernel_size=7, mode="valid"), "the kernel does not fit: 7 taps span 7 cells"),
+        (dict(n=2, kernel_size=3, dilation=3, padding=1), "with dilation 3 span 7 cells"),
+        (dict(n=3, kernel_size=3, mode="bogus"), "mode must be one of"),
+    ],
+)
+def test_impossible_settings_give_readable_errors(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        padding_geometry(**kwargs)
+
+
+@pytest.mark.parametrize("n, kernel_size, stride, padding, dilation, mode", SETTINGS)
+def test_drawn_artists_equal_the_math(n, kernel_size, stride, padding, dilation, mode):
+    figure, artists = padding_figure()
+    geometry = update_padding(artists, n, kernel_size, stride, padding, dilation, mode)
+    positions, counts, before, span = geometry["positions"], geometry["counts"], geometry["before"], geometry["span"]
+    count = len(positions)
+    # coverage heat map is exactly coverage_counts
+    expected_counts = coverage.coverage_counts(n, kernel_size, stride, (before, geometry["after"]), dilation)
+    np.testing.assert_array_equal(artists["coverage"]["image"].get_array(), expected_counts)
+    np.testing.assert_array_equal(counts, expected_counts)
+    assert artists["coverage"]["image"].get_clim() == (0, max(int(expected_counts.max()), 1))
+    # one centre dot per 2-D position, at the window centres
+    centres = artists["positions_2d"]["centres"].get_offsets()
+    assert len(centres) == count * count
+    assert centres[0].tolist() == [(span - 1) / 2, (span - 1) / 2]
+    # 1-D taps: every tap of every position, in order
+    taps = artists["positions_1d"]["taps"].get_offsets()
+    np.testing.assert_array_equal(taps[:, 0], positions.ravel())
+    np.testing.assert_array_equal(taps[:, 1], np.repeat(np.arange(count), kernel_size))
+    # crossed-out cells: exactly the never-read input cells
+    missed = artists["coverage"]["missed"].get_offsets()
+    inside = expected_counts[before : before + n, before : before + n]
+    assert len(missed) == int(np.sum(inside == 0))
+    for column, row in missed:
+        assert expected_counts[int(row), int(column)] == 0
+    # the last window ends where the last position says
+    last = artists["positions_2d"]["last"]
+    assert last.get_x() == positions[-1, 0] - 0.5 and last.get_width() == span
+    assert artists["formula"].get_text().startswith("formula:  o = floor(")
+
+
+def test_never_read_cells_are_named_in_the_title():
+    figure, artists = padding_figure()
+    update_padding(artists, 10, 3, stride=4)
+    assert artists["coverage"]["title"].get_text() == "coverage: 64 input cells never read (x)"
+    update_padding(artists, 7, 3, stride=2, padding=1)
+    assert artists["coverage"]["title"].get_text() == "coverage: every input cell is read"
+
+
+def test_panels_work_on_their_own_axes():
+    figure, axes = new_figure(1, 3)
+    geometry = padding_geometry(5, 3, padding=1)
+    assert len(plot_positions_2d(geometry, ax=axes[0])["centres"].get_offsets()) == 25
+    assert len(plot_positions_1d(geometry, ax=axes[1])["taps"].get_offsets()) == 15
+    artists = plot_coverage(geometry, ax=axes[2], colorbar=False)
+    assert "colorbar" not in artists
+    np.testing.assert_array_equal(artists["image"].get_array(), coverage.coverage_counts(5, 3, padding=1))

@@ -1,0 +1,68 @@
+"""The padding explorer: every setting draws cnnedu's math, impossible
+settings show a message instead of a traceback."""
+
+import itertools
+
+import numpy as np
+
+from cnnedu import coverage
+from cnnedu.plotting.padding import MODES
+from cnnedu.widgets import DEMOS, sweep_values
+from cnnedu.widgets.padding import padding_explorer
+
+
+def test_registered():
+    assert DEMOS["padding_explorer"] is padding_explorer
+
+
+def test_default_view():
+    demo = padding_explorer()
+    assert demo.error is None
+    assert demo.values() == dict(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="explicit padding p")
+    assert demo.artists["formula"].get_text().endswith("shape = (4, 4)")
+
+
+def test_sweep_draws_the_math_or_a_message():
+    demo = padding_explorer()
+    for n, kernel_size, stride, dilation, mode in itertools.product(
+        [2, 16], [1, 7], [3], [1, 3], list(MODES)
+    ):
+        for padding in [0, 4]:
+            demo.set(n=n, kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation, mode=mode)
+            kind, convention, _ = MODES[mode]
+            before, after = coverage.mode_padding(kernel_size, kind, padding, dilation, convention)
+            span = dilation * (kernel_size - 1) + 1
+            if span > n + before + after:
+                assert demo.error is not None and "does not fit" in demo.error
+                assert "does not fit" in demo.message.value
+                continue
+            assert demo.error is None, demo.error
+            expected = coverage.coverage_counts(n, kernel_size, stride, (before, after), dilation)
+            np.testing.assert_array_equal(demo.artists["coverage"]["image"].get_array(), expected)
+            size = (n + before + after - span) // stride + 1
+            assert demo.artists["formula"].get_text().endswith(f"shape = ({size}, {size})")
+
+
+def test_error_then_recovery_keeps_drawing():
+    demo = padding_explorer()
+    demo.set(n=2, kernel_size=7, padding=0)
+    assert "the kernel does not fit" in demo.error
+    demo.set(n=9)
+    assert demo.error is None
+
+
+def test_padding_slider_disabled_outside_explicit_mode():
+    demo = padding_explorer()
+    demo.controls["mode"].value = "full"
+    assert demo.controls["padding"].disabled
+    demo.controls["mode"].value = "explicit padding p"
+    assert not demo.controls["padding"].disabled
+
+
+def test_each_control_sweeps():
+    demo = padding_explorer()
+    for name, control in demo.controls.items():
+        for value in sweep_values(control):
+            control.value = value
+        demo.set(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="explicit padding p")
+        assert demo.error is None

@@ -1,0 +1,57 @@
+"""Pooling explorer and shift demo: every control setting draws the math."""
+
+import itertools
+
+import numpy as np
+
+import cnnedu as ce
+from cnnedu.plotting.pooling import example_map
+from cnnedu.widgets import DEMOS, sweep_values
+from cnnedu.widgets.pooling import pooling_explorer, shift_demo
+
+
+def test_registered():
+    assert DEMOS["pooling_explorer"] is pooling_explorer
+    assert DEMOS["shift_demo"] is shift_demo
+
+
+def test_pooling_explorer_default_is_the_worked_example():
+    demo = pooling_explorer()
+    assert demo.error is None
+    np.testing.assert_array_equal(demo.artists["output"].get_array(), [[6, 8], [9, 5]])
+    demo.controls["kind"].value = "average"
+    np.testing.assert_array_equal(demo.artists["output"].get_array(), [[3.75, 5.25], [3.75, 2.5]])
+
+
+def test_pooling_explorer_sweep_equals_cnnedu():
+    demo = pooling_explorer()
+    for size, stride, kind, map_name in itertools.product([1, 2, 3, 4], [1, 2, 4], ["max", "average"], ["4x4 example", "random 6x6"]):
+        demo.set(size=size, stride=stride, kind=kind, map_name=map_name)
+        assert demo.error is None
+        x = example_map(map_name)
+        expected = ce.max_pool2d(x, size, stride) if kind == "max" else ce.avg_pool2d(x, size, stride)
+        np.testing.assert_array_equal(demo.artists["output"].get_array(), expected)
+
+
+def test_shift_demo_default_and_sweep():
+    demo = shift_demo()
+    assert demo.error is None
+    titles = demo.artists["titles"]
+    for shift, size, kind in itertools.product(range(5), [2, 3, 4], ["max", "average"]):
+        demo.set(shift=shift, size=size, kind=kind)
+        assert demo.error is None
+        assert titles[0][1].get_text() == f"crop moved {shift} px right"
+        pooled = demo.artists["images"][1][0].get_array()
+        assert pooled.shape == (64 // size, 64 // size)
+    demo.set(shift=0)
+    assert titles[0][2].get_text() == "edge map changed 0%" and titles[1][2].get_text() == "pooled map changed 0%"
+
+
+def test_every_control_sweeps():
+    for demo in (pooling_explorer(), shift_demo()):
+        defaults = demo.values()
+        for control in demo.controls.values():
+            for value in sweep_values(control):
+                control.value = value
+                assert demo.error is None
+        demo.set(**defaults)
