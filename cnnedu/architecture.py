@@ -261,6 +261,44 @@ def describe(layers, input_shape):
     return summaries
 
 
+def describe_partial(layers, input_shape):
+    """Like :func:`describe`, but stop at the first layer that cannot fit.
+
+    Returns
+    -------
+    rows : list of LayerSummary
+        The layers before the first one that fails (all of them when none fails).
+    error : str or None
+        The message of the failing layer.
+
+    Examples
+    --------
+    >>> rows, error = describe_partial([("conv", 2, 3), ("maxpool", 2), ("conv", 4, 9)], (1, 16, 16))
+    >>> [row.output_shape for row in rows]
+    [(2, 14, 14), (2, 7, 7)]
+    >>> error
+    'layer 2 (conv 9x9, 4 filters, s1 p0) cannot fit: its 9x9 kernel is larger than its 7x7 input'
+    """
+    from cnnedu.layers import Sequential
+
+    if isinstance(layers, Sequential):
+        layers = layers.layers
+    shape = _shape("input_shape", input_shape)
+    if len(shape) != 3:
+        raise ValueError(f"input_shape must be (C, H, W); got {shape}")
+    try:
+        return describe(layers, input_shape), None
+    except ValueError as error:
+        message = str(error)
+        layers = list(layers)
+    for stop in range(1, len(layers) + 1):
+        try:
+            describe(layers[:stop], input_shape)
+        except ValueError as error:
+            return (describe(layers[: stop - 1], input_shape) if stop > 1 else []), str(error)
+    return [], message
+
+
 def summary_table(summaries, input_shape=None):
     """A plain-text table of :func:`describe`'s result, one line per layer.
 

@@ -1,0 +1,325 @@
+"""Figures of lesson 06: where gradients flow in one convolution, and the
+backward passes of max pooling and ReLU.
+
+* :func:`backprop_figure` with :func:`update_input_pixel` (which outputs an
+  input pixel feeds and through which kernel entries its gradient comes back)
+  and :func:`update_output_cell` (where one output-gradient cell lands in
+  dJ/dX and dJ/dK).
+* :func:`plot_max_pool_backward`, :func:`plot_relu_backward`: static panels.
+
+Indices in the figure text are 1-based, as in the lesson (``x11``,
+``k12``, ``dy21``); the functions take 0-based ``row`` and ``column``.
+"""
+
+import matplotlib
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from cnnedu.backprop_paths import input_pixel_paths, output_cell_share, output_cell_window
+from cnnedu.conv import conv2d_backward, conv2d_forward
+from cnnedu.plotting.style import PROJECTOR_RC, annotate_cells, new_figure, show_map
+from cnnedu.pooling import max_pool2d_backward, max_pool2d_forward
+
+PANELS = ("x", "kernel", "grad_output", "grad_x", "grad_kernel")
+TITLES = {
+    "x": "input X (grey: padding)",
+    "kernel": "kernel K",
+    "grad_output": "dJ/dY (given)",
+    "grad_x": "dJ/dX",
+    "grad_kernel": "dJ/dK",
+}
+MAX_MARKS = 9  # highlighted cells per panel (a 3x3 kernel meets at most 9 cells)
+MAX_PADDING = 1
+HIGHLIGHT = "#ff7f00"
+
+
+def _name(symbol, row, column):
+    return f"{symbol}{row + 1}{column + 1}"
+
+
+def _fmt(value):
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.2g}"
+
+
+def backprop_figure(input_shape=(5, 5), kernel_shape=(3, 3), figsize=(13, 3.6)):
+    """Five panels (X, K, dJ/dY, dJ/dX, dJ/dK) and a formula line, drawn once.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+    artists : dict
+        ``images`` and ``marks`` (lists of Rectangle), ``numbers`` (lists of
+        Text) and ``window`` (Rectangle) by panel name; ``formula`` (Text).
+
+    Examples
+    --------
+    >>> figure, artists = backprop_figure()
+    >>> sorted(artists["images"])
+    ['grad_kernel', 'grad_output', 'grad_x', 'kernel', 'x']
+    """
+    height, width = input_shape
+    figure, axes = new_figure(1, 5, figsize=figsize)
+    artists = {"images": {}, "marks": {}, "numbers": {}, "window": {}, "axes": {}}
+    limits = {
+        "x": (height, width, MAX_PADDING),
+        "grad_x": (height, width, MAX_PADDING),
+        "kernel": (*kernel_shape, 0),
+        "grad_kernel": (*kernel_shape, 0),
+        "grad_output": (height + 2 * MAX_PADDING - kernel_shape[0] + 1, width + 2 * MAX_PADDING - kernel_shape[1] + 1, 0),
+    }
+    with matplotlib.rc_context(PROJECTOR_RC):
+        for ax, name in zip(axes, PANELS):
+            rows, columns, pad = limits[name]
+            image = show_map(np.zeros((rows, columns)), ax=ax, diverging=True, limit=1.0)
+            image.set_cmap(image.cmap.with_extremes(bad="0.85"))  # padding cells (NaN) in grey
+            artists["images"][name] = image
+            ax.set_xlim(-0.5 - pad, columns - 0.5 + pad)
+            ax.set_ylim(rows - 0.5 + pad, -0.5 - pad)
+            ax.set_title(TITLES[name], y=1.0)
+            ax.xaxis.set_visible(False)
+            ax.yaxis.set_visible(False)
+            artists["axes"][name] = ax
+            artists["marks"][name] = [
+                ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=HIGHLIGHT, linewidth=2.5, visible=False))
+                for _ in range(MAX_MARKS)
+            ]
+            artists["numbers"][name] = [
+                ax.text(0, 0, "", ha="center", va="center", fontsize=11, fontweight="bold", visible=False)
+                for _ in range(MAX_MARKS)
+            ]
+            artists["window"][name] = ax.add_patch(
+                Rectangle((0, 0), 1, 1, fill=False, edgecolor="black", linewidth=2, linestyle="--", visible=False)
+            )
+        artists["formula"] = figure.text(0.01, 0.02, "", ha="left", va="bottom", fontsize=12)
+    figure.get_layout_engine().set(rect=(0, 0.09, 1, 0.91))
+    return figure, artists
+
+
+def _show(artists, name, values, padding=0, limit=None):
+    """Put ``values`` in panel ``name``; padding cells (NaN) sit at negative indices."""
+    values = np.asarray(values, dtype=float)
+    image = artists["images"][name]
+    image.set_data(values)
+    rows, columns = values.shape
+    image.set_extent((-0.5 - padding, columns - 0.5 - padding, rows - 0.5 - padding, -0.5 - padding))
+    # muted colours (scale twice the largest value) keep the black numbers legible; zero stays white
+    limit = 2 * max(float(np.nanmax(np.abs(values))), 1e-12) if limit is None else limit
+    image.set_clim(-limit, limit)
+    ax = artists["axes"][name]
+    ax.set_xlim(-0.5 - padding, columns - 0.5 - padding)
+    ax.set_ylim(rows - 0.5 - padding, -0.5 - padding)
+
+
+def _mark(artists, name, cells, numbers=None):
+    """Outline ``cells`` [(row, column)] of panel ``name``; write ``numbers`` in them."""
+    cells = list(cells)
+    if len(cells) > MAX_MARKS:
+        raise ValueError(f"at most {MAX_MARKS} cells can be marked; got {len(cells)}")
+    for k, (mark, text) in enumerate(zip(artists["marks"][name], artists["numbers"][name])):
+        if k < len(cells):
+            row, column = cells[k]
+            mark.set_xy((column - 0.5, row - 0.5))
+            mark.set_visible(True)
+            if numbers is not None:
+                text.set_position((column, row))
+                text.set_text(_fmt(numbers[k]))
+                text.set_visible(True)
+            else:
+                text.set_visible(False)
+        else:
+            mark.set_visible(False)
+            text.set_visible(False)
+
+
+def _window(artists, name, top_left=None, shape=None):
+    window = artists["window"][name]
+    if top_left is None:
+        window.set_visible(False)
+        return
+    window.set_xy((top_left[1] - 0.5, top_left[0] - 0.5))
+    window.set_width(shape[1])
+    window.set_height(shape[0])
+    window.set_visible(True)
+
+
+def _gradients(x, kernel, grad_output, stride, padding):
+    _, cache = conv2d_forward(x[np.newaxis, np.newaxis], kernel[np.newaxis, np.newaxis], None, stride, padding)
+    grad_x, grad_kernel, _ = conv2d_backward(grad_output[np.newaxis, np.newaxis], cache)
+    return grad_x[0, 0], grad_kernel[0, 0]
+
+
+def _base(artists, x, kernel, grad_output, stride, padding):
+    """Draw the five maps (whole gradients) with their padding rings."""
+    x = np.asarray(x, dtype=float)
+    kernel = np.asarray(kernel, dtype=float)
+    grad_output = np.asarray(grad_output, dtype=float)
+    grad_x, grad_kernel = _gradients(x, kernel, grad_output, stride, padding)
+    ring = np.full((x.shape[0] + 2 * padding, x.shape[1] + 2 * padding), np.nan)
+    x_shown = ring.copy()
+    x_shown[padding : padding + x.shape[0], padding : padding + x.shape[1]] = x
+    grad_x_shown = ring.copy()
+    grad_x_shown[padding : padding + x.shape[0], padding : padding + x.shape[1]] = grad_x
+    _show(artists, "x", x_shown, padding)
+    _show(artists, "kernel", kernel)
+    _show(artists, "grad_output", grad_output)
+    _show(artists, "grad_x", grad_x_shown, padding)
+    _show(artists, "grad_kernel", grad_kernel)
+    return x, kernel, grad_output, grad_x, grad_kernel
+
+
+def update_input_pixel(artists, x, kernel, grad_output, row, column, stride=1, padding=0):
+    """Show which outputs ``x[row, column]`` feeds and which kernel entries
+    bring its gradient back: ``dJ/dx = sum dJ/dy[r, c] * k[i, j]``.
+
+    Returns
+    -------
+    list of ((r, c), (i, j))
+        The paths, as :func:`cnnedu.backprop_paths.input_pixel_paths`.
+
+    Examples
+    --------
+    >>> figure, artists = backprop_figure()
+    >>> x, k, g = np.ones((5, 5)), np.arange(9.0).reshape(3, 3), np.ones((3, 3))
+    >>> len(update_input_pixel(artists, x, k, g, 2, 2))
+    9
+    >>> artists["formula"].get_text()[:32]
+    'dJ/dx33 = dy11·k33 + dy12·k32 + '
+    """
+    x, kernel, grad_output, grad_x, _ = _base(artists, x, kernel, grad_output, stride, padding)
+    paths = input_pixel_paths(x.shape, kernel.shape, row, column, stride, padding)
+    outputs = [rc for rc, _ in paths]
+    entries = [ij for _, ij in paths]
+    _mark(artists, "x", [(row, column)], [x[row, column]])
+    _mark(artists, "grad_output", outputs, [grad_output[rc] for rc in outputs])
+    _mark(artists, "kernel", entries, [kernel[ij] for ij in entries])
+    _mark(artists, "grad_x", [(row, column)], [grad_x[row, column]])
+    _mark(artists, "grad_kernel", entries)
+    for name in PANELS:
+        _window(artists, name)
+    symbolic = " + ".join(f"{_name('dy', *rc)}\u00b7{_name('k', *ij)}" for rc, ij in paths) or "0 (it feeds no output)"
+    artists["formula"].set_text(f"{_name('dJ/dx', row, column)} = {symbolic} = {_fmt(grad_x[row, column])}")
+    return paths
+
+
+def update_output_cell(artists, x, kernel, grad_output, row, column, stride=1, padding=0):
+    """Show where output-gradient cell ``dJ/dy[row, column] = g`` lands:
+    ``g * K`` on its window of dJ/dX, ``g * X[window]`` on dJ/dK.
+
+    The dJ/dX and dJ/dK panels show this cell's share only.
+
+    Returns
+    -------
+    grad_x_share, grad_kernel_share : ndarray
+        As :func:`cnnedu.backprop_paths.output_cell_share`.
+
+    Examples
+    --------
+    >>> figure, artists = backprop_figure()
+    >>> x, k, g = np.ones((5, 5)), np.ones((3, 3)), 2 * np.ones((3, 3))
+    >>> share_x, share_k = update_output_cell(artists, x, k, g, 0, 0)
+    >>> float(share_x.sum()), float(share_k.sum())
+    (18.0, 18.0)
+    """
+    x, kernel, grad_output, _, _ = _base(artists, x, kernel, grad_output, stride, padding)
+    g = grad_output[row, column]
+    share_x, share_k = output_cell_share(x, kernel, row, column, g, stride, padding)
+    window = output_cell_window(x.shape, kernel.shape, row, column, stride, padding)
+    inside = [cell for cell, _ in window if cell is not None]
+    ring = np.full((x.shape[0] + 2 * padding, x.shape[1] + 2 * padding), np.nan)
+    ring[padding : padding + x.shape[0], padding : padding + x.shape[1]] = share_x
+    _show(artists, "grad_x", ring, padding)
+    _show(artists, "grad_kernel", share_k)
+    _mark(artists, "grad_output", [(row, column)], [g])
+    _mark(artists, "x", inside, [x[cell] for cell in inside])
+    _mark(artists, "kernel", [])
+    _mark(artists, "grad_x", inside, [share_x[cell] for cell in inside])
+    _mark(artists, "grad_kernel", [ij for _, ij in window], [share_k[ij] for _, ij in window])
+    top_left = (row * stride - padding, column * stride - padding)
+    _window(artists, "x", top_left, kernel.shape)
+    _window(artists, "grad_x", top_left, kernel.shape)
+    for name in ("kernel", "grad_output", "grad_kernel"):
+        _window(artists, name)
+    cell = _name("dJ/dy", row, column)
+    artists["formula"].set_text(
+        f"{cell} = {_fmt(g)} lands on its window:  dJ/dX[window] += {_fmt(g)}\u00b7K,  "
+        f"dJ/dK += {_fmt(g)}\u00b7X[window]  (these two panels: this share only)"
+    )
+    return share_x, share_k
+
+
+def plot_max_pool_backward(x, grad_output, size=2, axes=None):
+    """Max pooling forward and backward on one map, numbers in every cell.
+
+    Panels: input with each window's (first) maximum outlined, pooled output,
+    dJ/dY, and dJ/dX (each window's gradient on its maximum only).
+
+    Returns
+    -------
+    list of AxesImage
+
+    Examples
+    --------
+    >>> figure, axes = new_figure(1, 4)
+    >>> images = plot_max_pool_backward([[1, 3], [3, 2]], [[5.0]], axes=axes)
+    >>> images[3].get_array().tolist()
+    [[0.0, 5.0], [0.0, 0.0]]
+    """
+    x = np.asarray(x, dtype=float)
+    y, cache = max_pool2d_forward(x, size)
+    grad_x = max_pool2d_backward(grad_output, cache)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, 4, figsize=(12, 3.4), layout="constrained")
+    images = [
+        show_map(x, ax=axes[0], title="input x"),
+        show_map(y, ax=axes[1], title=f"max pool {size}x{size}"),
+        show_map(grad_output, ax=axes[2], diverging=True, title="dJ/dy (given)"),
+        show_map(grad_x, ax=axes[3], diverging=True, title="dJ/dx: to the max only"),
+    ]
+    for values, ax in zip((x, y, grad_output, grad_x), axes):
+        annotate_cells(values, ax, fmt="{:g}", fontsize=11)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    winner = cache[3]
+    for (r, c), index in np.ndenumerate(winner):
+        i, j = divmod(int(index), size)
+        for ax in (axes[0], axes[3]):
+            ax.add_patch(Rectangle((c * size + j - 0.5, r * size + i - 0.5), 1, 1, fill=False,
+                                   edgecolor=HIGHLIGHT, linewidth=2.5))
+    return images
+
+
+def plot_relu_backward(x, grad_output, axes=None):
+    """ReLU forward and backward: the gradient passes where the input was positive.
+
+    Returns
+    -------
+    list of AxesImage
+
+    Examples
+    --------
+    >>> figure, axes = new_figure(1, 3)
+    >>> images = plot_relu_backward([[-1, 2]], [[3.0, 3.0]], axes=axes)
+    >>> images[2].get_array().tolist()
+    [[0.0, 3.0]]
+    """
+    x = np.asarray(x, dtype=float)
+    grad_output = np.asarray(grad_output, dtype=float)
+    if x.shape != grad_output.shape:
+        raise ValueError(f"grad_output must have the shape of x {x.shape}; got {grad_output.shape}")
+    grad_x = np.where(x > 0, grad_output, 0.0)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, 3, figsize=(9, 3.2), layout="constrained")
+    images = [
+        show_map(x, ax=axes[0], diverging=True, title="input x"),
+        show_map(grad_output, ax=axes[1], diverging=True, title="dJ/dy (given)"),
+        show_map(grad_x, ax=axes[2], diverging=True, title="dJ/dx = dJ/dy where x > 0"),
+    ]
+    for values, ax in zip((x, grad_output, grad_x), axes):
+        annotate_cells(values, ax, fmt="{:g}", fontsize=11)
+        ax.set_xticks([])
+        ax.set_yticks([])
+    return images

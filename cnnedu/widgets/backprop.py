@@ -1,0 +1,65 @@
+"""Demo of lesson 06: follow the gradient through one convolution."""
+
+import ipywidgets as widgets
+import numpy as np
+
+from cnnedu.padding import output_size
+from cnnedu.plotting.backprop import MAX_PADDING, backprop_figure, update_input_pixel, update_output_cell
+from cnnedu.widgets._demo import Demo
+
+MODES = ("input pixel", "output-gradient cell")
+_STYLE = {"description_width": "initial"}
+
+
+def backprop_explorer(seed=0):
+    """Pick an input pixel: see the outputs it feeds and the kernel entries
+    that carry its gradient back (the full convolution, made visible).
+    Pick an output-gradient cell: see where it lands in dJ/dX and dJ/dK.
+
+    A 5x5 input of small integers, a 3x3 kernel and a given dJ/dY (all
+    fixed by ``seed``); stride 1 or 2, padding 0 or 1. Rows and columns in
+    the controls count from 1, as in the lesson (x11 is the top-left pixel).
+
+    Examples
+    --------
+    >>> demo = backprop_explorer()
+    >>> demo.set(mode="output-gradient cell", row=3, column=3).error is None
+    True
+    >>> demo.set(stride=2).error  # dJ/dY is only 2x2 now
+    'with stride 2 and padding 0, dJ/dY has 2x2 cells: choose row and column from 1 to 2'
+    """
+    rng = np.random.default_rng(seed)
+    x = rng.integers(0, 4, size=(5, 5)).astype(float)  # (H, W)
+    kernel = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, -1.0], [-1.0, 0.0, 2.0]])  # not symmetric: the flip shows
+    largest_output = output_size(x.shape[0], kernel.shape[0], 1, MAX_PADDING)
+    grad_table = rng.choice([-2.0, -1.0, 1.0, 2.0], size=(largest_output, largest_output))  # no zeros: every path shows
+    figure, artists = backprop_figure(x.shape, kernel.shape)
+
+    def slider(description, value, high):
+        return widgets.IntSlider(value=value, min=1, max=high, description=description, style=_STYLE,
+                                 layout=widgets.Layout(width="220px"))
+
+    controls = {
+        "mode": widgets.ToggleButtons(options=list(MODES), value=MODES[0], description="pick", style=_STYLE),
+        "row": slider("row", 3, 5),
+        "column": slider("column", 3, 5),
+        "stride": widgets.Dropdown(options=[1, 2], value=1, description="stride", layout=widgets.Layout(width="150px")),
+        "padding": widgets.Dropdown(options=list(range(MAX_PADDING + 1)), value=0, description="padding",
+                                    layout=widgets.Layout(width="150px")),
+    }
+
+    def draw(mode, row, column, stride, padding):
+        out = output_size(x.shape[0], kernel.shape[0], stride, padding)  # rows of dJ/dY
+        grad_output = grad_table[:out, :out]
+        if mode == MODES[0]:
+            update_input_pixel(artists, x, kernel, grad_output, row - 1, column - 1, stride, padding)
+        else:
+            if row > out or column > out:
+                raise ValueError(
+                    f"with stride {stride} and padding {padding}, dJ/dY has {out}x{out} cells: "
+                    f"choose row and column from 1 to {out}"
+                )
+            update_output_cell(artists, x, kernel, grad_output, row - 1, column - 1, stride, padding)
+
+    return Demo(figure, controls, draw, title="Follow the gradient through a convolution",
+                artists=dict(artists, x=x, kernel=kernel, grad_table=grad_table))

@@ -1,0 +1,123 @@
+"""Demos of lesson 05: a colour photo through one convolution layer, and a
+layer-stack builder that reports shapes, parameters and receptive fields."""
+
+import ipywidgets as widgets
+
+from cnnedu.images import PHOTOS
+from cnnedu.plotting.layer import (
+    ACTIVATIONS,
+    RGB_PRESETS,
+    rgb_layer_figure,
+    small_photo,
+    summary_html,
+    stack_figure,
+    update_rgb_layer,
+    update_stack,
+)
+from cnnedu.widgets._demo import Demo
+
+_STYLE = {"description_width": "initial"}
+
+
+def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
+    """An RGB photo through a 3-channel convolution with one output channel.
+
+    The figure shows each colour channel cross-correlated with its own
+    kernel, the sum of the three, the sum plus the bias, and the feature map
+    after the activation. Controls: photo, kernel preset, bias, activation.
+
+    Examples
+    --------
+    >>> demo = rgb_layer_demo()
+    >>> demo.set(bias=-0.2, activation="none").error is None
+    True
+    """
+    if preset not in RGB_PRESETS:
+        raise ValueError(f"preset must be one of {sorted(RGB_PRESETS)}; got {preset!r}")
+    images = {}
+
+    def image_of(name):
+        if name not in images:
+            images[name] = small_photo(name, size)
+        return images[name]
+
+    figure, artists = rgb_layer_figure(image_of(photo), RGB_PRESETS[preset])
+    controls = {
+        "photo": widgets.Dropdown(options=list(PHOTOS), value=photo, description="photo"),
+        "preset": widgets.Dropdown(options=list(RGB_PRESETS), value=preset, description="kernels", style=_STYLE),
+        "bias": widgets.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.05, description="bias",
+                                    continuous_update=True, readout_format="+.2f"),
+        "activation": widgets.ToggleButtons(options=list(ACTIVATIONS), value="ReLU", description="activation",
+                                            style=_STYLE),
+    }
+
+    def draw(photo, preset, bias, activation):
+        update_rgb_layer(artists, image_of(photo), RGB_PRESETS[preset], bias, activation)
+
+    return Demo(figure, controls, draw, title="One output channel of a 3-channel convolution layer",
+                artists=artists)
+
+
+def _stack_layers(conv1_filters, conv1_kernel, conv1_stride, conv1_padding, pool_size, pool_stride,
+                  conv2_filters, conv2_kernel, conv2_stride, conv2_padding, extra_blocks, classes):
+    """The spec list of the builder's network (wiring only: no shapes computed here)."""
+    layers = [("conv", conv1_filters, conv1_kernel, conv1_stride, conv1_padding), ("relu",)]
+    if pool_size > 1:
+        layers.append(("maxpool", pool_size, pool_stride))
+    layers += [("conv", conv2_filters, conv2_kernel, conv2_stride, conv2_padding), ("relu",)]
+    for block in range(extra_blocks):
+        layers += [("maxpool", 2, 2), ("conv", conv2_filters * 2 ** (block + 1), 3, 1, 1), ("relu",)]
+    layers += [("flatten",), ("linear", classes)]
+    return layers
+
+
+def layer_stack_builder():
+    """Edit a small CNN and see every layer's output shape, parameter count
+    and receptive field (a table below the diagram); a layer that cannot fit
+    is named in red.
+
+    The default is the worked network of lesson 05: 32x32x1 -> conv 2 filters
+    3x3 -> ReLU -> 2x2 max pool -> conv 4 filters 3x3, padding 1 -> ReLU ->
+    flatten (900) -> linear.
+
+    Examples
+    --------
+    >>> demo = layer_stack_builder()
+    >>> "<td>900</td>" in demo.artists["table"].value
+    True
+    """
+    figure, artists = stack_figure()
+
+    def slider(value, low, high, description):
+        return widgets.IntSlider(value=value, min=low, max=high, description=description, style=_STYLE,
+                                 layout=widgets.Layout(width="230px"))
+
+    controls = {
+        "size": slider(32, 4, 64, "input size"),
+        "channels": widgets.Dropdown(options=[1, 3], value=1, description="input channels", style=_STYLE,
+                                     layout=widgets.Layout(width="170px")),
+        "conv1_filters": slider(2, 1, 16, "conv1 filters"),
+        "conv1_kernel": slider(3, 1, 9, "conv1 kernel"),
+        "conv1_stride": slider(1, 1, 4, "conv1 stride"),
+        "conv1_padding": slider(0, 0, 4, "conv1 padding"),
+        "pool_size": slider(2, 1, 4, "pool size (1 = none)"),
+        "pool_stride": slider(2, 1, 4, "pool stride"),
+        "conv2_filters": slider(4, 1, 32, "conv2 filters"),
+        "conv2_kernel": slider(3, 1, 9, "conv2 kernel"),
+        "conv2_stride": slider(1, 1, 4, "conv2 stride"),
+        "conv2_padding": slider(1, 0, 4, "conv2 padding"),
+        "extra_blocks": slider(0, 0, 3, "extra pool+conv blocks"),
+        "classes": slider(10, 1, 20, "classes"),
+    }
+
+    table = widgets.HTML(value="")
+
+    def draw(size, channels, **settings):
+        input_shape = (channels, size, size)
+        rows, error = update_stack(artists, _stack_layers(**settings), input_shape)
+        table.value = summary_html(rows, input_shape, error)
+
+    demo = Demo(figure, controls, draw, title="Build a small CNN: shapes, parameters, receptive fields",
+                artists=dict(artists, table=table))
+    demo.children = demo.children + (table,)
+    return demo
