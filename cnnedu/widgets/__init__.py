@@ -24,6 +24,12 @@ DEMOS["shift_demo"] = shift_demo
 # --- end lessons 03-04 ---
 
 # --- lessons 05-06 ---
+from cnnedu.widgets.backprop import backprop_explorer  # noqa: E402
+from cnnedu.widgets.layer import layer_stack_builder, rgb_layer_demo  # noqa: E402
+
+DEMOS["rgb_layer_demo"] = rgb_layer_demo
+DEMOS["layer_stack_builder"] = layer_stack_builder
+DEMOS["backprop_explorer"] = backprop_explorer
 # --- end lessons 05-06 ---
 
 # --- lesson 07 ---
