@@ -1,0 +1,115 @@
+"""Lesson 03 checks: the solution passes, typical mistakes get their hint,
+an unfilled answer is 'not attempted', and nothing raises."""
+
+import numpy as np
+import pytest
+
+import cnnedu as ce
+from cnnedu.exercises import lesson03 as ex
+
+NAMES = ["padded_size", "strided_size", "dilated_same_padding", "never_visited", "full_mode"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_solution_passes_its_check(name):
+    solution = getattr(ex, f"solution_{name}")()
+    assert getattr(ex, f"check_{name}")(solution).status == "correct"
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("unfilled", [..., None])
+def test_unfilled_answer_is_not_attempted(name, unfilled):
+    feedback = getattr(ex, f"check_{name}")(unfilled)
+    assert feedback.status == "not attempted"
+    assert "not attempted" in repr(feedback).lower()
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("junk", ["twelve", [[1, 2], [3]], {"a": 1}, -1, 1000])
+def test_junk_is_wrong_not_an_exception(name, junk):
+    assert getattr(ex, f"check_{name}")(junk).status == "wrong"
+
+
+def test_solutions_agree_with_the_formula_by_hand():
+    assert ex.solution_padded_size() == (28 + 2 * 2 - 5) // 1 + 1 == 28
+    assert ex.solution_strided_size() == (28 - 3) // 2 + 1 == 13
+    assert ex.solution_dilated_same_padding() == 4
+    assert ce.output_size(20, 5, padding=4, dilation=2) == 20
+    assert ex.solution_never_visited() == [3, 7, 8, 9]
+    np.testing.assert_array_equal(ex.solution_full_mode(), [-1, -2, -2, 2, 3])
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (27, "off by one"),
+        (26, "you padded only one side: p is added on each side"),
+        (24, "without padding"),
+        (32, "subtract f - 1"),
+        (30, "30 is not it"),
+    ],
+)
+def test_padded_size_hints(answer, hint):
+    feedback = ex.check_padded_size(answer)
+    assert feedback.status == "wrong" and hint in feedback.message
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (14, "off by one: the formula uses floor"),
+        (13.5, "take the floor"),
+        (12, "+ 1"),
+        (26, "divide by s"),
+        (25, "divide by the stride"),
+    ],
+)
+def test_strided_size_hints(answer, hint):
+    feedback = ex.check_strided_size(answer)
+    assert feedback.status == "wrong" and hint in feedback.message
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [(2, "without dilation"), (8, "8 is the total"), (5, "not d*f"), (9, "span of the dilated kernel")],
+)
+def test_dilated_same_padding_hints(answer, hint):
+    feedback = ex.check_dilated_same_padding(answer)
+    assert feedback.status == "wrong" and hint in feedback.message
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        ([3, 7], "the floor drops it"),
+        ([7, 8, 9], "between the windows"),
+        ([3], "after the second window"),
+        ([3, 7, 8], "what about 9"),
+        (4, "how many"),
+        ([1, 2], "list where each window starts"),
+        ([[3, 7], [8, 9]], "flat list"),
+    ],
+)
+def test_never_visited_hints(answer, hint):
+    feedback = ex.check_never_visited(answer)
+    assert feedback.status == "wrong" and hint in feedback.message
+
+
+@pytest.mark.parametrize("answer", [[3, 7, 8, 9], (9, 8, 7, 3), np.array([3, 7, 8, 9])])
+def test_never_visited_accepts_any_order(answer):
+    assert ex.check_never_visited(answer).correct
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        ([1, 2, 2, -2, -3], "you flipped the kernel"),
+        ([-2, -2, 2], "that is 'same' mode"),
+        ([-2], "that is 'valid' mode"),
+        ([3, 2, -2, -2, -1], "reversed"),
+        ([-1, -2, -2, 2, 4], "1 of 5 entries differ"),
+    ],
+)
+def test_full_mode_hints(answer, hint):
+    feedback = ex.check_full_mode(answer)
+    assert feedback.status == "wrong" and hint in feedback.message

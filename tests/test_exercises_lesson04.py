@@ -1,0 +1,109 @@
+"""Lesson 04 checks: the solution passes, typical mistakes get their hint,
+an unfilled answer is 'not attempted', and nothing raises."""
+
+import numpy as np
+import pytest
+
+import cnnedu as ce
+from cnnedu.exercises import lesson04 as ex
+
+NAMES = ["max_pool", "avg_pool", "pooled_size", "max_pool_gradient", "global_pool"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_solution_passes_its_check(name):
+    solution = getattr(ex, f"solution_{name}")()
+    assert getattr(ex, f"check_{name}")(solution).status == "correct"
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("unfilled", [..., None])
+def test_unfilled_answer_is_not_attempted(name, unfilled):
+    assert getattr(ex, f"check_{name}")(unfilled).status == "not attempted"
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("junk", ["six", [[1, 2], [3]], {"a": 1}, -1, [[0, 0], [0, 0]]])
+def test_junk_is_wrong_not_an_exception(name, junk):
+    assert getattr(ex, f"check_{name}")(junk).status == "wrong"
+
+
+def test_solutions_by_hand():
+    np.testing.assert_array_equal(ex.solution_max_pool(), [[4, 8], [7, 9]])
+    np.testing.assert_array_equal(ex.solution_avg_pool(), [[2.25, 3.75], [3.5, 4]])
+    assert ex.solution_pooled_size() == (14 - 3) // 2 + 1 == 6
+    np.testing.assert_array_equal(
+        ex.solution_max_pool_gradient(), [[0, 1, 2, 0], [0, 0, 0, 0], [3, 0, 4, 0], [0, 0, 0, 0]]
+    )
+    np.testing.assert_allclose(ex.solution_global_pool(), [[8 / 9, 3]])
+
+
+def test_max_pool_gradient_matches_pytorch(torch):
+    x = torch.tensor(ex.TIES[None, None], requires_grad=True)
+    y = torch.nn.functional.max_pool2d(x, 2, 2)
+    y.backward(torch.tensor(ex.TIES_GRADIENT[None, None]))
+    np.testing.assert_array_equal(x.grad[0, 0].numpy(), ex.solution_max_pool_gradient())
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        ([[2.25, 3.75], [3.5, 4]], "that is average, not max pooling"),
+        ([[0, 1], [0, 2]], "smallest values"),
+        (ce.max_pool2d(ex.MAP, 2, 1), "that is stride 1"),
+        ([[4, 7], [8, 9]], "rows and columns are swapped"),
+        ([[4, 8], [7, 8]], "1 of 4 entries differ"),
+    ],
+)
+def test_max_pool_hints(answer, hint):
+    feedback = ex.check_max_pool(answer)
+    assert feedback.status == "wrong" and hint in feedback.message
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        ([[4, 8], [7, 9]], "that is max, not average pooling"),
+        ([[9, 15], [14, 16]], "those are the sums"),
+        (ce.avg_pool2d(ex.MAP, 2, 1), "that is stride 1"),
+    ],
+)
+def test_avg_pool_hints(answer, hint):
+    feedback = ex.check_avg_pool(answer)
+    assert feedback.status == "wrong" and hint in feedback.message
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [(7, "off by one: the formula uses floor"), (6.5, "take the floor"), (5, "+ 1"), (12, "stride 1"), (4, "not by their size")],
+)
+def test_pooled_size_hints(answer, hint):
+    feedback = ex.check_pooled_size(answer)
+    assert feedback.status == "wrong" and hint in feedback.message
+
+
+def test_max_pool_gradient_hints():
+    every, split, last = ex._tie_variants()
+    assert "every tied maximum" in ex.check_max_pool_gradient(every).message
+    assert "splitting the gradient" in ex.check_max_pool_gradient(split).message
+    assert "last tied maximum" in ex.check_max_pool_gradient(last).message
+    average = np.kron(ex.TIES_GRADIENT, np.ones((2, 2))) / 4
+    assert "average pooling" in ex.check_max_pool_gradient(average).message
+    # the "every tie" mask really duplicates gradient: its total exceeds the output gradient's
+    assert every.sum() > ex.TIES_GRADIENT.sum() == ex.solution_max_pool_gradient().sum()
+
+
+@pytest.mark.parametrize(
+    "answer, status, hint",
+    [
+        ([0.89, 3.0], "correct", "one number per feature map"),
+        ([[8 / 9, 3.0]], "correct", "one number per feature map"),
+        ([4, 11], "wrong", "that is global max pooling"),
+        ([8, 27], "wrong", "those are the sums"),
+        ([35 / 18], "wrong", "one mean over both maps"),
+        ([0.8, 3.0], "wrong", "1 of 2 entries differ"),
+    ],
+)
+def test_global_pool_checks(answer, status, hint):
+    feedback = ex.check_global_pool(answer)
+    assert feedback.status == status and hint in feedback.message
