@@ -72,12 +72,12 @@ def test_board_grouping_puts_each_demo_under_its_first_lesson():
 
 @pytest.fixture(scope="module")
 def voila(chromium, tmp_path_factory):
-    """Voila serving the board, as ``make present`` does (with tracebacks shown)."""
+    """Voila serving the board with the options of ``make present`` (plus tracebacks shown)."""
     base = tmp_path_factory.mktemp("voila")
     port = free_port()
     command = [
         sys.executable, "-m", "voila", str(BOARD), "--no-browser", f"--port={port}",
-        "--Voila.ip=127.0.0.1", "--show_tracebacks=True",
+        "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--preheat_kernel=True", "--show_tracebacks=True",
     ]  # fmt: skip
     server = Server(
         "Voila", command, jupyter_environment(base / "jupyter"), BOARD.parent, base / "voila.log",
