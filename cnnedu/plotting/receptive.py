@@ -8,6 +8,7 @@ functions change those artists in place (for the demos).
 
 import numpy as np
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from cnnedu.plotting.style import IMAGE_CMAP, new_figure
 from cnnedu.receptive_field import receptive_field, receptive_fields
@@ -71,8 +72,8 @@ def receptive_field_diagram(layers, unit=None, input_size=None, ax=None, names=N
     Examples
     --------
     >>> figure, ax = new_figure()
-    >>> drawn = receptive_field_diagram([(3, 1), (3, 1), (3, 1)], ax=ax)
-    >>> drawn["highlighted"][0]  # the input cells the top unit sees: 7 of them
+    >>> drawn = receptive_field_diagram([(3, 1), (3, 1), (3, 1)], unit=0, ax=ax)
+    >>> drawn["highlighted"][0]  # the input cells top unit 0 sees: 7 of them
     (0, 6)
     """
     ax = _axes(ax, figsize=(8, 3))
@@ -159,8 +160,8 @@ def show_field_on_image(image, region_rows, region_columns, ax=None, margin=16, 
     --------
     >>> figure, ax = new_figure()
     >>> drawn = show_field_on_image(np.zeros((8, 8)), (-2, 4), (3, 9), ax=ax, margin=4)
-    >>> drawn["inside"].get_bbox().bounds  # rows 0..4, columns 3..7 are inside
-    (2.5, -0.5, 5.0, 5.0)
+    >>> [float(v) for v in drawn["inside"].get_bbox().bounds]  # rows 0..4, columns 3..7 are inside
+    [2.5, -0.5, 5.0, 5.0]
     """
     ax = _axes(ax)
     image = np.asarray(image, dtype=float)
@@ -290,10 +291,12 @@ def plot_field_growth(tables, ax=None):
             f"{last['name']}: r = {last['size']}",
             (len(sizes), sizes[-1]),
             textcoords="offset points",
-            xytext=(-6, 8),
+            xytext=(-10, 0),
             ha="right",
+            va="center",
             color=line.get_color(),
         )
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel("layer (convolution or pooling), from the input")
     ax.set_ylabel("receptive field size r (pixels)")
     ax.grid(alpha=0.3)

@@ -1,0 +1,80 @@
+"""Lesson 07 exercises: solutions pass, typical mistakes get their hint, an
+unfilled answer is "not attempted"."""
+
+import pytest
+
+import cnnedu as ce
+from cnnedu.exercises import lesson07 as ex
+
+CHECKS = [
+    (ex.check_stack_size, ex.solution_stack_size),
+    (ex.check_effective_stride, ex.solution_effective_stride),
+    (ex.check_dilated_size, ex.solution_dilated_size),
+    (ex.check_region, ex.solution_region),
+    (ex.check_layers_needed, ex.solution_layers_needed),
+]
+
+
+@pytest.mark.parametrize("check, solution", CHECKS)
+def test_solution_passes_its_check(check, solution):
+    assert check(solution()).status == "correct"
+
+
+@pytest.mark.parametrize("check, solution", CHECKS)
+@pytest.mark.parametrize("answer", [..., None])
+def test_unfilled_answer_is_not_attempted(check, solution, answer):
+    assert check(answer).status == "not attempted"
+
+
+@pytest.mark.parametrize("check, solution", CHECKS)
+@pytest.mark.parametrize("answer", ["seven", [1, 2, 3], {"a": 1}, -1.5, object()])
+def test_odd_answers_never_raise(check, solution, answer):
+    assert check(answer).status == "wrong"
+
+
+def test_solutions_by_hand():
+    # r = 1 + (5-1)*1 + (3-1)*1 + (2-1)*2 + (3-1)*4 = 17; S = 1*2*2*1 = 4
+    assert ex.solution_stack_size() == 17
+    assert ex.solution_effective_stride() == 4
+    # spans 3, 5, 9: r = 1 + 2 + 4 + 8 = 15
+    assert ex.solution_dilated_size() == 15
+    # r = 1 + 2 + 1 + 2*2 = 8, S = 2, P = 1 + 0 + 1*2 = 3: unit 3 sees 3*2 - 3 = 3 .. 3 + 7 = 10
+    assert ex.solution_region() == (3, 10)
+    assert ex.solution_layers_needed() == 15
+    assert ce.receptive_field([(3, 1)] * 15).size == 31
+
+
+@pytest.mark.parametrize(
+    "check, answer, hint",
+    [
+        (ex.check_stack_size, 10, "did not multiply it by the product of the strides"),
+        (ex.check_stack_size, 21, "up to and including layer l"),
+        (ex.check_stack_size, 13, "adding the kernel sizes"),
+        (ex.check_stack_size, 16, "starts from 1"),
+        (ex.check_effective_stride, 6, "strides multiply"),
+        (ex.check_effective_stride, 1, "last layer alone"),
+        (ex.check_effective_stride, 2, "one strided layer is missing"),
+        (ex.check_effective_stride, 17, "receptive field size"),
+        (ex.check_dilated_size, 7, "d * (k - 1) + 1"),
+        (ex.check_dilated_size, 19, "you used d * k"),
+        (ex.check_dilated_size, 17, "adding the spans"),
+        (ex.check_region, (6, 13), "you left out the padding"),
+        (ex.check_region, [4, 11], "counts twice"),
+        (ex.check_region, (3, 11), "first + r - 1"),
+        (ex.check_region, (0, 7), "u * S - P"),
+        (ex.check_region, 3, "give two numbers"),
+        (ex.check_layers_needed, 10, "adds k - 1 = 2"),
+        (ex.check_layers_needed, 14, "one short"),
+        (ex.check_layers_needed, 16, "15 already"),
+    ],
+)
+def test_typical_mistakes_get_their_hint(check, answer, hint):
+    feedback = check(answer)
+    assert feedback.status == "wrong"
+    assert hint in feedback.message
+
+
+def test_wrong_answers_differ_from_the_right_ones():
+    assert ex.check_stack_size(18).status == "wrong"
+    assert ex.check_region((2, 9)).status == "wrong"
+    assert "entries differ" in ex.check_region((2, 9)).message
