@@ -1,0 +1,73 @@
+"""Exercise checks of lesson 06: right answers pass, typical mistakes get their hint."""
+
+import re
+
+import numpy as np
+import pytest
+
+import cnnedu as ce
+from cnnedu.exercises import lesson06 as ex
+
+NAMES = ["input_gradient", "kernel_gradient", "bias_gradient", "spread_gradient", "max_pool_gradient"]
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_solution_passes_its_check(name):
+    feedback = getattr(ex, f"check_{name}")(getattr(ex, f"solution_{name}")())
+    assert feedback.status == "correct", feedback.message
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("answer", [..., None])
+def test_not_attempted(name, answer):
+    assert getattr(ex, f"check_{name}")(answer).status == "not attempted"
+
+
+@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("answer", ["abc", [[1, 2], [3]], 7.5])
+def test_odd_answers_never_raise(name, answer):
+    assert getattr(ex, f"check_{name}")(answer).status == "wrong"
+
+
+def test_solutions_agree_with_conv2d_backward():
+    _, cache = ce.conv2d_forward(ex.X[None, None], ex.K[None, None], np.zeros(1))
+    grad_x, grad_k, _ = ce.conv2d_backward(ex.GRAD_OUTPUT[None, None], cache)
+    assert np.allclose(ex.solution_input_gradient(), grad_x[0, 0])
+    assert np.allclose(ex.solution_kernel_gradient(), grad_k[0, 0])
+    batch_x = np.stack([ex.X, ex.X])[:, None]
+    _, cache = ce.conv2d_forward(batch_x, ex.K[None, None], np.zeros(1))
+    assert np.isclose(ex.solution_bias_gradient(), ce.conv2d_backward(ex.BATCH_GRAD_OUTPUT, cache)[2][0])
+
+
+def test_worked_entries_by_hand():
+    grad_x = ex.solution_input_gradient()
+    dy, k = ex.GRAD_OUTPUT, ex.K
+    assert grad_x[0, 0] == dy[0, 0] * k[0, 0]  # dJ/dx11 = dy11 k11
+    assert grad_x[0, 1] == dy[0, 0] * k[0, 1] + dy[0, 1] * k[0, 0]  # dJ/dx12 = dy11 k12 + dy12 k11
+    assert ex.solution_kernel_gradient()[0, 0] == np.sum(dy * ex.X[:2, :2])
+
+
+@pytest.mark.parametrize(
+    "name, answer, hint",
+    [
+        ("input_gradient", [[4, 3, 0], [10, 3, -3], [4, 0, -1]], "forgot to flip"),
+        ("input_gradient", [[7]], "shape of X"),
+        ("input_gradient", [[0, 1], [3, 2]], "that is dJ/dK"),
+        ("input_gradient", np.zeros((3, 3)), "entries differ"),
+        ("kernel_gradient", [[4, 1], [3, 6]], "flipped dJ/dY"),
+        ("kernel_gradient", [[1, 0], [6, -4]], "needs the inputs X"),
+        ("kernel_gradient", np.zeros((3, 3)), "shape"),
+        ("bias_gradient", 3, "overwritten per sample"),
+        ("bias_gradient", 2, "first sample only"),
+        ("bias_gradient", 0.625, "mean"),
+        ("spread_gradient", [[1, 2, 0], [3, 4, 0], [0, 0, 0]], "not after them"),
+        ("spread_gradient", [[1, 2], [3, 4]], "shape"),
+        ("max_pool_gradient", [[0, 10], [10, 0]], "counted twice"),
+        ("max_pool_gradient", [[2.5, 2.5], [2.5, 2.5]], "average pooling"),
+        ("max_pool_gradient", [[0, 0], [10, 0]], "first maximum in reading order"),
+    ],
+)
+def test_typical_mistakes_get_specific_hints(name, answer, hint):
+    feedback = getattr(ex, f"check_{name}")(answer)
+    assert feedback.status == "wrong"
+    assert re.search(hint, feedback.message), feedback.message
