@@ -305,7 +305,7 @@ def _short(name):
     """A layer name on three short lines, to fit above a narrow block."""
     if name.startswith("conv "):
         kernel, filters, geometry = name[5:].split(", ")
-        return f"conv {kernel}\n{filters.replace(' filters', 'f').replace(' filter', 'f')}\n{geometry}"
+        return f"conv {kernel}\n{filters}\n{geometry}"
     if " pool " in name:
         kind, rest = name.split(" pool ")
         kernel, stride = rest.split(", ")
@@ -362,7 +362,7 @@ def update_stack(artists, layers, input_shape):
     artists["diagram"].set_xlim(-0.6, max(count, 8) - 0.4)
     for label, name in zip(artists["labels"], artists["names"]):
         label.set_fontsize(7 if count > 10 else 9)
-        name.set_fontsize(7 if count > 10 else 8)
+        name.set_fontsize(7 if count > 10 else 9)
     artists["message"].set_text("" if error is None else error)
     artists["message"].set_visible(error is not None)
     return rows, error

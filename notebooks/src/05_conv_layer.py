@@ -1,0 +1,336 @@
+# %% [markdown]
+# # 05 - The convolutional layer
+# Explain how a convolution layer turns a stack of input channels into a stack of feature maps, give the shapes of its input, weights, bias and output, count its parameters, compare that count with a dense layer, and trace a small CNN shape by shape.
+
+# %%
+import matplotlib.pyplot as plt
+import numpy as np
+
+import cnnedu as ce
+import cnnedu.widgets
+from cnnedu.architecture import conv_parameter_count, dense_parameter_count, describe, summary_table
+from cnnedu.exercises import lesson05 as ex
+from cnnedu.plotting import layer as lp
+from cnnedu.plotting.style import show_map
+
+rng = np.random.default_rng(0)
+
+# %% [markdown]
+# ## From one channel to many
+#
+# So far a filter was a small 2-D grid slid over a 2-D image. Real inputs have several **channels**:
+# a colour photo has three (red, green, blue), and the output of a convolution layer has one channel
+# per filter, which the next layer reads as its input channels.
+#
+# A convolution layer handles this in the simplest way possible. To make **one output channel** it
+# holds **one kernel for every input channel**. Each kernel is slid over its own input channel, which
+# gives one response map per input channel; the maps are **added** cell by cell and then a single
+# number, the channel's **bias**, is added to every cell. To make more output channels the layer
+# simply holds more such sets of kernels, each with its own bias.
+#
+# In the notation of PyTorch and of `cnnedu`:
+#
+# | array | shape | meaning |
+# |---|---|---|
+# | input `x` | (N, C_in, H, W) | N images, C_in channels each |
+# | weights | (C_out, C_in, kh, kw) | a kh x kw kernel for every (output, input) channel pair |
+# | bias | (C_out,) | one number per output channel |
+# | output `y` | (N, C_out, H_out, W_out) | C_out feature maps per image |
+#
+# and one output value is
+#
+# y[n, o, r, c] = bias[o] + sum over input channels ci and kernel cells (i, j) of x[n, ci, r s + i, c s + j] * weights[o, ci, i, j]
+#
+# with stride s (and the input padded first when there is padding). H_out and W_out follow the
+# output-size formula of lesson 03, exactly as for one channel: the channels do not change the
+# geometry.
+
+# %% [markdown]
+# ## A worked example you can check by hand
+#
+# Two input channels of 3x3, one output channel, 2x2 kernels, bias 0.5, stride 1, no padding.
+
+# %%
+x = np.array([
+    [[1, 2, 0], [0, 1, 3], [2, 1, 1]],  # channel 0
+    [[0, 1, 1], [1, 0, 2], [1, 1, 0]],  # channel 1
+], dtype=float)  # (C_in=2, 3, 3)
+weights = np.array([[
+    [[1, 0], [0, -1]],  # kernel for channel 0
+    [[2, 1], [0, 1]],  # kernel for channel 1
+]], dtype=float)  # (C_out=1, C_in=2, 2, 2)
+bias = np.array([0.5])
+
+response_0 = ce.correlate2d(x[0], weights[0, 0])  # channel 0 with its kernel
+response_1 = ce.correlate2d(x[1], weights[0, 1])  # channel 1 with its kernel
+print("channel 0 response:\n", response_0)
+print("channel 1 response:\n", response_1)
+print("sum + bias:\n", response_0 + response_1 + bias[0])
+
+# %% [markdown]
+# Check the top-left value yourself. Channel 0: 1*1 + 2*0 + 0*0 + 1*(-1) = 0. Channel 1:
+# 0*2 + 1*1 + 1*0 + 0*1 = 1. Sum 0 + 1 = 1, plus the bias 0.5: **1.5**. The layer computes the same
+# in one call (the batch axis N = 1 comes first):
+
+# %%
+y, _ = ce.conv2d_forward(x[np.newaxis], weights, bias)  # (N=1, C_out=1, 2, 2)
+print(y[0, 0])
+assert y.shape == (1, 1, 2, 2)
+assert y[0, 0, 0, 0] == 1.5
+assert np.allclose(y[0, 0], response_0 + response_1 + 0.5)
+assert np.allclose(y, ce.conv2d_forward_loop(x[np.newaxis], weights, bias)[0])
+
+# %% [markdown]
+# ## 3 input channels, 4 output channels: 12 kernels
+#
+# A layer from an RGB image (C_in = 3) to 4 feature maps (C_out = 4) with 3x3 kernels holds
+# 3 x 4 = **12 kernels**, stored as weights of shape (4, 3, 3, 3): 4 x 27 = 108 weights, plus
+# 4 biases, **112 parameters**. The 3 kernels of one output channel are often drawn together as one
+# 3x3x3 block and called one **filter**: a filter spans all input channels, and each filter makes one
+# output channel.
+
+# %%
+layer = ce.Conv2d(in_channels=3, out_channels=4, kernel_size=3, rng=0)
+print("weights", layer.weights.shape, " bias", layer.bias.shape, " parameters", layer.parameter_count())
+images = rng.random((2, 3, 32, 32))  # a batch of 2 RGB images, 32x32
+print("input", images.shape, "-> output", layer(images).shape)
+assert layer.weights.shape == (4, 3, 3, 3)
+assert layer.parameter_count() == 112 == conv_parameter_count(3, 4, 3)
+assert layer(images).shape == (2, 4, 30, 30)
+
+# %% [markdown]
+# ## A filter is one neuron, reused everywhere
+#
+# Look at one output value: it is a weighted sum of the 27 numbers in a 3x3x3 window plus a bias,
+# exactly what one neuron of a dense network computes from its 27 inputs. What is special is that the
+# **same 27 weights and the same bias** are used at every position of the image (**weight sharing**),
+# and that the neuron looks only at its small window, not at the whole image (**sparse
+# connections**). The next cell checks that one output value is this neuron's dot product.
+
+# %%
+r, c = 5, 7  # an output position
+window = images[0, :, r : r + 3, c : c + 3]  # (3, 3, 3): every channel, 3x3
+neuron = window.ravel() @ layer.weights[2].ravel() + layer.bias[2]  # output channel 2
+print(round(float(neuron), 6), round(float(layer(images)[0, 2, r, c]), 6))
+assert np.isclose(neuron, layer(images)[0, 2, r, c])
+
+# %% [markdown]
+# ## Why convolution layers: parameters and sparse connections
+#
+# Suppose a dense (fully connected) layer had to produce the same 30x30x2 outputs from a 32x32x1
+# image. Each of the 1800 outputs would have its own weight for each of the 1024 input pixels, plus
+# a bias: 1024 x 1800 + 1800 = **1,845,000** parameters. The convolution needs **20**
+# (2 filters x 9 weights + 2 biases). Fewer parameters mean a model that overfits less and needs
+# fewer training images to pin its weights down; and what a filter learns at one place it knows
+# everywhere, which suits images, where an edge is an edge wherever it appears.
+#
+# The second gain is **sparse connections**: an output depends only on a small window of the input,
+# so the layer only wires together pixels that are close, which are also the pixels most likely to
+# belong to the same edge or texture. Szegedy et al. (2015, *Going Deeper with Convolutions*, the
+# Inception paper) argue for sparse connections with Hebb's rule, "neurons that fire together wire
+# together": units whose activity is strongly correlated should be connected, and the rest need not be.
+
+# %%
+cases = [
+    ("32x32x1 -> 2 maps, 3x3", (1, 32, 32), (2, 30, 30), conv_parameter_count(1, 2, 3)),
+    ("64x64x3 -> 16 maps, 3x3", (3, 64, 64), (16, 62, 62), conv_parameter_count(3, 16, 3)),
+    ("224x224x3 -> 64 maps, 3x3", (3, 224, 224), (64, 222, 222), conv_parameter_count(3, 64, 3)),
+]
+dense = [dense_parameter_count(shape_in, shape_out) for _, shape_in, shape_out, _ in cases]
+for (label, _, _, conv), count in zip(cases, dense):
+    print(f"{label:<28} conv {conv:>6,}   dense {count:>18,}   ratio {count // conv:,}")
+assert dense[0] == 1_845_000 and cases[0][3] == 20
+
+fig, ax = plt.subplots(figsize=(9, 4), layout="constrained")
+lp.plot_parameter_comparison([case[0] for case in cases], [case[3] for case in cases], dense, ax=ax)
+ax.set_title("Parameters for the same outputs: convolution against dense")
+plt.show()
+
+# %% [markdown]
+# ## Demo: a colour photo through one output channel
+#
+# The demo below takes a real photo (shrunk to about 100 pixels so it stays fast) through one output
+# channel of a 3-channel layer. Top row: the photo and each colour channel cross-correlated with its
+# own kernel. Bottom row: the three kernels (the numbers are the weights, multiplied by the factor in
+# the title), the sum of the three responses, the sum plus the bias, and the feature map after the
+# activation. Every response panel uses the same fixed colour scale (red positive, blue negative,
+# white zero).
+#
+# Things to try:
+# * **red minus blue**: the red kernel adds up red, the blue kernel subtracts blue. Where is the sum
+#   positive? Move the bias down until only the reddest regions survive the ReLU.
+# * **vertical edges, all channels**: every channel gets the same edge kernel at a third of the
+#   strength, so each response is weak and the sum is the edge map of the grey image.
+# * **red-green colour edges**: the same edge kernel with opposite signs on red and green. A
+#   black-to-white edge changes red and green equally and cancels; only edges between colours remain.
+# * Switch the activation off: the feature map is then just sum + bias, negative values included.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# A live widget: its view cannot be compared between runs.
+cnnedu.widgets.rgb_layer_demo()
+
+# %% [markdown]
+# ## Four output channels on a real photo
+#
+# A layer makes all its output channels at once. Here a `Conv2d(3, 4, 3)` gets the four preset
+# filters of the demo as its weights (shape (4, 3, 3, 3)) and zero biases; after a ReLU each output
+# channel is a feature map that lights up where its own pattern occurs.
+
+# %%
+photo = lp.small_photo("china", 96)  # (H, W, 3) in [0, 1]
+layer = ce.Conv2d(3, 4, kernel_size=3, rng=0)
+layer.weights = np.stack([lp.RGB_PRESETS[name] for name in lp.RGB_PRESETS])  # (4, 3, 3, 3)
+feature_maps = ce.ReLU()(layer(photo.transpose(2, 0, 1)[np.newaxis]))  # (1, 4, H-2, W-2)
+print("photo", photo.shape, "-> feature maps", feature_maps.shape)
+assert feature_maps.shape == (1, 4, photo.shape[0] - 2, photo.shape[1] - 2)
+
+fig, axes = plt.subplots(1, 5, figsize=(15, 3), layout="constrained")
+axes[0].imshow(photo)
+axes[0].set_title("input (3 channels)")
+for channel, (name, ax) in enumerate(zip(lp.RGB_PRESETS, axes[1:])):
+    image = show_map(feature_maps[0, channel], ax=ax, diverging=True, limit=1.0, title=name)
+for ax in axes:
+    ax.set_axis_off()
+fig.colorbar(image, ax=axes, shrink=0.8, label="ReLU output (scale ±1)")
+plt.show()
+
+# %% [markdown]
+# ## A small network, shape by shape and parameter by parameter
+#
+# Here is a small CNN for a 32x32 grey image (one channel), traced by hand with the output-size
+# formula o = (n + 2p - f) / s + 1 (rounded down) and the parameter count C_out (C_in k k + 1):
+#
+# 1. **Input** 32x32x1.
+# 2. **Convolution**, 2 filters of 3x3, stride 1, no padding: (32 - 3) / 1 + 1 = 30, so **30x30x2**.
+#    Parameters: 2 x (1 x 3 x 3 + 1) = **20**.
+# 3. **Activation** (ReLU): shape unchanged, no parameters.
+# 4. **Max pooling** 2x2, stride 2: (30 - 2) / 2 + 1 = 15, so **15x15x2**. No parameters.
+# 5. **Convolution**, 4 filters of 3x3, stride 1, padding 1: (15 + 2 - 3) / 1 + 1 = 15, so
+#    **15x15x4**. Parameters: 4 x (2 x 3 x 3 + 1) = **76**. Padding 1 is what keeps 15x15 for a
+#    3x3 kernel; padding 2 would grow the map.
+# 6. **Activation**: unchanged.
+# 7. **Flatten**: 15 x 15 x 4 = **900** numbers in one vector.
+# 8. **Fully connected** layer, say to 10 classes: 900 x 10 + 10 = 9,010 parameters, far more than
+#    both convolutions together.
+#
+# `cnnedu.architecture.describe` does the same bookkeeping (and adds each layer's receptive field,
+# the subject of lesson 07); a forward pass through real `cnnedu` layers confirms every shape.
+
+# %%
+network = ce.Sequential(
+    ce.Conv2d(1, 2, kernel_size=3, stride=1, padding=0, rng=0),
+    ce.ReLU(),
+    ce.MaxPool2d(2, stride=2),
+    ce.Conv2d(2, 4, kernel_size=3, stride=1, padding=1, rng=1),
+    ce.ReLU(),
+    ce.Flatten(),
+    ce.Linear(900, 10, rng=2),
+)
+rows = describe(network, (1, 32, 32))
+print(summary_table(rows, (1, 32, 32)))
+
+assert [row.output_shape for row in rows] == [(2, 30, 30), (2, 30, 30), (2, 15, 15), (4, 15, 15), (4, 15, 15), (900,), (10,)]
+assert [row.parameter_count for row in rows] == [20, 0, 0, 76, 0, 0, 9010]
+
+activations = rng.random((1, 1, 32, 32))
+for layer, row in zip(network, rows):
+    activations = layer(activations)
+    assert activations.shape[1:] == row.output_shape  # the real forward pass agrees
+print("forward pass output:", activations.shape)
+
+# %% [markdown]
+# ## Demo: build your own stack
+#
+# The builder starts from the network above. Change the input size, the filters, kernel sizes,
+# strides, paddings and the pooling, and read the table below the diagram: every layer's output
+# shape, its parameters and the receptive field of its units. When a layer cannot fit (a kernel
+# larger than its padded input), the diagram stops there and the message names the layer.
+#
+# Things to try:
+# * Set the pool stride to 1: the pooled maps are 29x29 instead of 15x15, and the linear layer's
+#   parameter count explodes.
+# * Set conv2 padding to 2: 17x17. Padding 0: 13x13.
+# * Add extra pool + conv blocks until a layer no longer fits; then raise the input size.
+# * Compare the parameters of conv1 with 16 filters against those of the final linear layer.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# A live widget: its view cannot be compared between runs.
+cnnedu.widgets.layer_stack_builder()
+
+# %% [markdown]
+# ## Summary
+#
+# * A convolution layer maps (N, C_in, H, W) to (N, C_out, H_out, W_out) with weights
+#   (C_out, C_in, kh, kw) and bias (C_out,).
+# * Each output channel has one kernel per input channel; the per-channel responses are summed and
+#   one bias is added. 3 input and 4 output channels need 3 x 4 = 12 kernels.
+# * A filter is one neuron with a small window, whose weights are shared by every position.
+# * Parameters: C_out (C_in k k + 1), independent of the image size; a dense layer producing the same
+#   outputs needs (inputs x outputs + outputs), millions for even a small image.
+# * Sparse connections (Hebb's "fire together, wire together", as argued by Szegedy et al. 2015):
+#   each output depends on a small neighbourhood.
+# * The worked network: 32x32x1 -> 30x30x2 (20 parameters) -> pool 15x15x2 -> 15x15x4
+#   (76 parameters, padding 1) -> flatten 900 -> fully connected.
+
+# %% [markdown]
+# ## Exercises
+#
+# Replace `...` with your answer and run the cell. Each check says whether you are right, or gives a
+# hint about the usual mistake. Worked solutions: `ex.solution_kernel_count()` and so on, and the
+# details below.
+#
+# **Exercise 1.** A layer maps an RGB image (3 channels) to 4 feature maps with 3x3 kernels. How many
+# 3x3 kernels does it hold?
+
+# %%
+answer = ...
+ex.check_kernel_count(answer)
+
+# %% [markdown]
+# **Exercise 2.** How many trainable parameters (weights and biases) does that layer have?
+
+# %%
+answer = ...
+ex.check_conv_parameters(answer)
+
+# %% [markdown]
+# **Exercise 3.** In the worked network, the 2x2 max pooling is given stride 1 instead of 2 by
+# mistake. What is the height (= width) of the pooled maps?
+
+# %%
+answer = ...
+ex.check_pool_stride_one(answer)
+
+# %% [markdown]
+# **Exercise 4.** Back to stride 2. Now the second convolution (3x3, stride 1) gets padding 2 instead
+# of 1. What is the height (= width) of its output?
+
+# %%
+answer = ...
+ex.check_padding_two(answer)
+
+# %% [markdown]
+# **Exercise 5.** How many parameters would a dense layer need (with biases) to map the 32x32x1 input
+# to 30x30x2 = 1800 outputs, the job of the first convolution?
+
+# %%
+answer = ...
+ex.check_dense_parameters(answer)
+
+# %% [markdown]
+# <details><summary>Worked solutions (open after trying)</summary>
+#
+# 1. One kernel per (input, output) channel pair: 3 x 4 = **12**.
+# 2. 12 kernels x 9 weights = 108, plus one bias per output channel: 108 + 4 = **112**.
+# 3. (30 - 2) / 1 + 1 = **29**.
+# 4. (15 + 2 x 2 - 3) / 1 + 1 = **17**.
+# 5. 1024 x 1800 weights + 1800 biases = **1,845,000**.
+#
+# </details>
+
+# %%
+# The worked solutions pass their checks (run this cell to see).
+for name in ["kernel_count", "conv_parameters", "pool_stride_one", "padding_two", "dense_parameters"]:
+    print(name, getattr(ex, f"check_{name}")(getattr(ex, f"solution_{name}")()))
