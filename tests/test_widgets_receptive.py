@@ -66,7 +66,7 @@ def check_drawing(demo):
     shape = output_shape(stack, (size, size))
     assert demo.controls["row"].max == shape[0] - 1 and demo.controls["column"].max == shape[1] - 1
     # the heat map is the back-propagated |dJ/dX| of the same unit, scaled to peak 1
-    model = EffectiveReceptiveField(stack, (size, size), channels=2, samples=2, networks=2, seed=0, relu=demo.values()["relu"])
+    model = EffectiveReceptiveField(stack, (size, size), channels=2, samples=4, networks=2, seed=0, relu=demo.values()["relu"])
     magnitude = model.gradient(row, column)
     np.testing.assert_allclose(demo.artists["effective"].get_array(), magnitude / magnitude.max(), atol=1e-6)
     return field
@@ -120,3 +120,25 @@ def test_extreme_setting_leaves_a_single_unit(demo):
     assert demo.controls["row"].max == 0 and demo.values()["row"] == 0
     field = check_drawing(demo)
     assert field.size == 1 + 12 * (1 + 2 + 4 + 8 + 16 + 32)  # span 13 in every layer: r = 757
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [dict(row=3, column=12), dict(layers=3, pooling="none", dilation=2), dict(row=0, column=0), dict(relu=False)],
+)
+def test_fast_redraw_gives_the_same_picture_as_a_full_redraw(settings):
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    demo = receptive_field_explorer()
+    demo.set(**settings)
+    fast = np.asarray(Image.open(io.BytesIO(demo.png())))
+    blit_canvas = demo.figure.canvas
+    buffer = io.BytesIO()
+    FigureCanvasAgg(demo.figure).print_png(buffer)
+    demo.figure.set_canvas(blit_canvas)
+    full = np.asarray(Image.open(io.BytesIO(buffer.getvalue())))
+    np.testing.assert_array_equal(fast, full)
+    assert type(demo.figure.canvas).__name__ == "_BlitCanvas"
