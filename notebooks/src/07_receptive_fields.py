@@ -274,8 +274,8 @@ assert by_name["pool5"].region(3) == (6, 217)  # 3 * 32 - 90 = 6, 6 + 212 - 1 = 
 #
 # The theoretical field is an upper bound: pixels outside it *cannot* matter. Inside it, not all
 # pixels matter equally. A centre pixel reaches the unit along many paths through the layers (for
-# three 3x3 layers: through many different cells of every intermediate map); a corner pixel along
-# exactly one path. Luo, Li, Urtasun and Zemel ("Understanding the Effective Receptive Field in Deep
+# three 3x3 layers: through many different cells of every intermediate map); a corner pixel only
+# along a single chain of cells, one corner after another. Luo, Li, Urtasun and Zemel ("Understanding the Effective Receptive Field in Deep
 # Convolutional Neural Networks", NIPS 2016) measure the effect directly: put a gradient of 1 on
 # the unit, back-propagate to the input, and average |dJ/dX| over random inputs and random weights.
 # The result, the **effective receptive field**, looks like a Gaussian bump in the middle of the
@@ -312,8 +312,9 @@ for name, magnitude in [("no ReLU", linear), ("with ReLU", with_relu)]:
 # Nothing leaks outside the theoretical field (that is a hard limit), but most of the weight sits in
 # the middle. How wide is the bump? Measure its standard deviation along a row and compare with the
 # theoretical size as layers are added: the theoretical field grows like L (r = 2L + 1), the
-# effective one only like the square root of L (Luo et al. show this for sums of many random
-# steps: the central limit theorem). A deep stack of small kernels uses much less of its field than
+# effective one only like the square root of L. Luo et al. explain why with the central limit
+# theorem: the path from a pixel to the unit is like a random walk of L steps, and the spread of a
+# random walk grows like the square root of the number of steps. A deep stack of small kernels uses much less of its field than
 # r suggests; strides, pooling and dilation are the ways to grow it faster.
 
 # %%
