@@ -251,7 +251,9 @@ def plot_max_pool_backward(x, grad_output, size=2, axes=None):
     """Max pooling forward and backward on one map, numbers in every cell.
 
     Panels: input with each window's (first) maximum outlined, pooled output,
-    dJ/dY, and dJ/dX (each window's gradient on its maximum only).
+    dJ/dY, and dJ/dX (each window's gradient on its maximum only). Colours
+    are centred on zero (red positive, blue negative) and muted so the
+    numbers in the cells stay legible.
 
     Returns
     -------
@@ -271,11 +273,13 @@ def plot_max_pool_backward(x, grad_output, size=2, axes=None):
         import matplotlib.pyplot as plt
 
         _, axes = plt.subplots(1, 4, figsize=(12, 3.4), layout="constrained")
+    values_limit = 2 * max(float(np.abs(x).max()), 1e-12)  # muted colours: black numbers stay legible
+    grad_limit = 2 * max(float(np.abs(grad_output).max()), 1e-12)
     images = [
-        show_map(x, ax=axes[0], title="input x"),
-        show_map(y, ax=axes[1], title=f"max pool {size}x{size}"),
-        show_map(grad_output, ax=axes[2], diverging=True, title="dJ/dy (given)"),
-        show_map(grad_x, ax=axes[3], diverging=True, title="dJ/dx: to the max only"),
+        show_map(x, ax=axes[0], diverging=True, limit=values_limit, title="input x"),
+        show_map(y, ax=axes[1], diverging=True, limit=values_limit, title=f"max pool {size}x{size}"),
+        show_map(grad_output, ax=axes[2], diverging=True, limit=grad_limit, title="dJ/dy (given)"),
+        show_map(grad_x, ax=axes[3], diverging=True, limit=grad_limit, title="dJ/dx: to the max only"),
     ]
     for values, ax in zip((x, y, grad_output, grad_x), axes):
         annotate_cells(values, ax, fmt="{:g}", fontsize=11)
@@ -313,10 +317,12 @@ def plot_relu_backward(x, grad_output, axes=None):
         import matplotlib.pyplot as plt
 
         _, axes = plt.subplots(1, 3, figsize=(9, 3.2), layout="constrained")
+    values_limit = 2 * max(float(np.abs(x).max()), 1e-12)  # muted colours: black numbers stay legible
+    grad_limit = 2 * max(float(np.abs(grad_output).max()), 1e-12)
     images = [
-        show_map(x, ax=axes[0], diverging=True, title="input x"),
-        show_map(grad_output, ax=axes[1], diverging=True, title="dJ/dy (given)"),
-        show_map(grad_x, ax=axes[2], diverging=True, title="dJ/dx = dJ/dy where x > 0"),
+        show_map(x, ax=axes[0], diverging=True, limit=values_limit, title="input x"),
+        show_map(grad_output, ax=axes[1], diverging=True, limit=grad_limit, title="dJ/dy (given)"),
+        show_map(grad_x, ax=axes[2], diverging=True, limit=grad_limit, title="dJ/dx = dJ/dy where x > 0"),
     ]
     for values, ax in zip((x, grad_output, grad_x), axes):
         annotate_cells(values, ax, fmt="{:g}", fontsize=11)
