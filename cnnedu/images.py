@@ -77,7 +77,9 @@ def resize(image, shape):
     columns = positive_int("shape[1]", shape[1])
     row_matrix = _area_matrix(image.shape[0], rows)
     column_matrix = _area_matrix(image.shape[1], columns)
-    return np.einsum("ri,ij...,cj->rc...", row_matrix, image, column_matrix)
+    resized = np.tensordot(row_matrix, image, axes=(1, 0))  # (rows, W[, C])
+    resized = np.tensordot(column_matrix, resized, axes=(1, 1))  # (columns, rows[, C])
+    return np.swapaxes(resized, 0, 1)  # (rows, columns[, C])
 
 
 def load_image(name="grace_hopper", grayscale=False, size=None):
