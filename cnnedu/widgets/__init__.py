@@ -12,6 +12,12 @@ from cnnedu.widgets._demo import Demo, sweep_values
 DEMOS = {}
 
 # --- lessons 01-02 ---
+from cnnedu.widgets.flip import flip_explorer, impulse_response_stepper  # noqa: E402
+from cnnedu.widgets.scanner import kernel_scanner  # noqa: E402
+
+DEMOS["kernel_scanner"] = kernel_scanner
+DEMOS["flip_explorer"] = flip_explorer
+DEMOS["impulse_response_stepper"] = impulse_response_stepper
 # --- end lessons 01-02 ---
 
 # --- lessons 03-04 ---

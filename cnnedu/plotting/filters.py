@@ -1,0 +1,303 @@
+"""Pictures for lesson 01: a kernel's weights, its response map, a bank of
+filters on one photograph, and the kernel scanner (one window position at a
+time: the window, the element-wise products, their sum, the output so far).
+
+Signed responses always use the diverging map centred on zero with a
+labelled colour bar.
+"""
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from cnnedu._checks import as_array
+from cnnedu.correlate import correlate2d
+from cnnedu.kernels import response_range, window_products
+from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, new_figure, show_map, symmetric_limit
+
+UNFILLED_COLOR = "0.78"  # output cells the scan has not reached yet (white means zero)
+WINDOW_COLOR = "#ff9f1c"
+
+
+def format_number(value):
+    """Short text for a number in a cell: integers without decimals, others
+    with two (``-0`` is written ``0``).
+
+    Examples
+    --------
+    >>> format_number(2.0), format_number(-0.0), format_number(1 / 9)
+    ('2', '0', '0.11')
+    """
+    value = float(value)
+    if abs(value - round(value)) < 1e-9:
+        return f"{int(round(value))}"
+    return f"{value:.2f}"
+
+
+def _annotate(values, ax, limit, fontsize):
+    texts = []
+    for (row, column), value in np.ndenumerate(np.asarray(values, dtype=float)):
+        color = "white" if abs(value) > 0.6 * limit else "black"
+        texts.append(ax.text(column, row, format_number(value), ha="center", va="center", fontsize=fontsize, color=color))
+    return texts
+
+
+def _bare(ax):
+    ax.set_xticks([])
+    ax.set_yticks([])
+
+
+def plot_kernel(kernel, ax=None, title=None, fontsize=12):
+    """A kernel's weights as coloured cells with the numbers written in them.
+
+    Returns
+    -------
+    image : matplotlib.image.AxesImage
+    texts : list of matplotlib.text.Text, one per weight (row by row)
+
+    Examples
+    --------
+    >>> from cnnedu.kernels import get_kernel
+    >>> figure, ax = new_figure()
+    >>> image, texts = plot_kernel(get_kernel("Sobel x"), ax=ax)
+    >>> [t.get_text() for t in texts[:3]], image.get_clim()
+    (['-1', '0', '1'], (-2.0, 2.0))
+    """
+    kernel = as_array("kernel", kernel, ndim=2)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(2.5, 2.5))
+    limit = symmetric_limit(kernel)
+    image = show_map(kernel, ax=ax, diverging=True, limit=limit, title=title, grid=False)
+    texts = _annotate(kernel, ax, limit, fontsize)
+    _bare(ax)
+    return image, texts
+
+
+def plot_response(response, ax=None, limit=None, title=None, label="response"):
+    """A response map in the diverging colours centred on zero, with a
+    labelled colour bar.
+
+    Parameters
+    ----------
+    response : array_like, shape (H, W)
+    limit : float, optional
+        Colour scale from ``-limit`` to ``+limit``; default the largest
+        absolute value of ``response``.
+    label : str
+        Colour bar label.
+
+    Returns
+    -------
+    matplotlib.image.AxesImage
+
+    Examples
+    --------
+    >>> figure, ax = new_figure()
+    >>> image = plot_response([[-2.0, 1.0], [0.5, 0.0]], ax=ax)
+    >>> image.get_clim(), image.colorbar.ax.get_ylabel()
+    ((-2.0, 2.0), 'response')
+    """
+    response = as_array("response", response, ndim=2)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(4, 4))
+    image = show_map(response, ax=ax, diverging=True, limit=limit, title=title)
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label=label)
+    return image
+
+
+def plot_filter_bank(image, kernels, axes=None, image_title="input"):
+    """An image and its response to each kernel (valid cross-correlation).
+
+    Each response has its own colour scale, centred on zero and labelled.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    kernels : dict of str -> array_like
+        Title -> kernel.
+    axes : sequence of Axes, optional
+        ``len(kernels) + 1`` axes; default a new row of them.
+
+    Returns
+    -------
+    dict of str -> AxesImage
+        ``'input'`` and one entry per kernel title.
+
+    Examples
+    --------
+    >>> from cnnedu.kernels import get_kernel
+    >>> images = plot_filter_bank(np.eye(5), {"Sobel x": get_kernel("Sobel x")})
+    >>> images["Sobel x"].get_array().shape
+    (3, 3)
+    """
+    image = as_array("image", image, ndim=2)
+    if not isinstance(kernels, dict) or not kernels:
+        raise TypeError("kernels must be a non-empty dict of title -> kernel")
+    count = len(kernels) + 1
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, count, figsize=(3.3 * count, 3.4), layout="constrained")
+    axes = np.ravel(axes)
+    if len(axes) != count:
+        raise ValueError(f"axes must hold {count} axes (the image and one per kernel); got {len(axes)}")
+    drawn = {"input": show_map(image, ax=axes[0], title=image_title)}
+    _bare(axes[0])
+    for ax, (title, kernel) in zip(axes[1:], kernels.items()):
+        drawn[title] = plot_response(correlate2d(image, kernel), ax=ax, title=title)
+        _bare(ax)
+    return drawn
+
+
+def scanner_figure(image, figsize=(9.5, 7.2)):
+    """Build the kernel-scanner figure for one image; fill it with
+    :func:`update_scanner`.
+
+    Layout: the image with the kernel's window (top left), the output map
+    filling in (top right), and below them the window's pixels, the kernel
+    and their element-wise products with the sum.
+
+    Returns
+    -------
+    figure : matplotlib.figure.Figure
+    artists : dict
+        'image', 'window_box', 'window', 'window_texts', 'kernel',
+        'kernel_texts', 'products', 'product_texts', 'products_title',
+        'output', 'output_box', 'output_title', plus the axes.
+
+    Examples
+    --------
+    >>> figure, artists = scanner_figure(np.zeros((8, 8)))
+    >>> len(artists["product_texts"])
+    9
+    """
+    image = as_array("image", image, ndim=2)
+    figure, _ = new_figure(1, 1, figsize=figsize)
+    figure.clear()
+    grid = figure.add_gridspec(2, 6, height_ratios=[2.1, 1])
+    ax_image = figure.add_subplot(grid[0, :3])
+    ax_output = figure.add_subplot(grid[0, 3:])
+    ax_window = figure.add_subplot(grid[1, 0:2])
+    ax_kernel = figure.add_subplot(grid[1, 2:4])
+    ax_products = figure.add_subplot(grid[1, 4:6])
+    low, high = float(image.min()), float(image.max())
+    if high <= low:
+        high = low + 1.0
+    artists = {"axes": {"image": ax_image, "output": ax_output, "window": ax_window, "kernel": ax_kernel, "products": ax_products}}
+    artists["image"] = ax_image.imshow(image, cmap=IMAGE_CMAP, vmin=low, vmax=high, interpolation="none")
+    ax_image.set_title("input image and the kernel's window")
+    artists["window_box"] = ax_image.add_patch(
+        Rectangle((-0.5, -0.5), 3, 3, fill=False, edgecolor=WINDOW_COLOR, linewidth=3)
+    )
+    output_shape = (max(image.shape[0] - 2, 1), max(image.shape[1] - 2, 1))
+    ax_output.set_facecolor(UNFILLED_COLOR)
+    artists["output"] = ax_output.imshow(
+        np.full(output_shape, np.nan), cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none"
+    )
+    figure.colorbar(artists["output"], ax=ax_output, shrink=0.85, label="response (0 = white)")
+    artists["output_title"] = ax_output.set_title("output so far (grey: not yet computed)")
+    artists["output_box"] = ax_output.add_patch(
+        Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor=WINDOW_COLOR, linewidth=3)
+    )
+    small = np.zeros((3, 3))
+    artists["window"] = ax_window.imshow(small, cmap=IMAGE_CMAP, vmin=low, vmax=high, interpolation="none")
+    ax_window.set_title("window (pixels)")
+    for ax, pixels in ((ax_window, False), (ax_kernel, True), (ax_products, True)):
+        for edge in (0.5, 1.5):
+            ax.axhline(edge, color="0.5", linewidth=0.8)
+            ax.axvline(edge, color="0.5", linewidth=0.8)
+    for spine in ax_window.spines.values():
+        spine.set_edgecolor(WINDOW_COLOR)
+        spine.set_linewidth(3)
+    artists["window_texts"] = [ax_window.text(j, i, "", ha="center", va="center", fontsize=12) for i in range(3) for j in range(3)]
+    artists["kernel"] = ax_kernel.imshow(small, cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none")
+    ax_kernel.set_title("\u00d7 kernel (weights)")
+    artists["kernel_texts"] = [ax_kernel.text(j, i, "", ha="center", va="center", fontsize=12) for i in range(3) for j in range(3)]
+    artists["products"] = ax_products.imshow(small, cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none")
+    artists["products_title"] = ax_products.set_title("= products, sum = -00.00")
+    artists["product_texts"] = [
+        ax_products.text(j, i, "", ha="center", va="center", fontsize=12) for i in range(3) for j in range(3)
+    ]
+    for ax in artists["axes"].values():
+        _bare(ax)
+    return figure, artists
+
+
+def _set_texts(texts, values, limit):
+    for text, value in zip(texts, np.ravel(values)):
+        text.set_text(format_number(value))
+        text.set_color("white" if abs(value) > 0.6 * limit else "black")
+
+
+def update_scanner(artists, image, kernel, row, column, output=None):
+    """Show the 3x3 ``kernel`` at output position ``(row, column)`` of ``image``.
+
+    The output map shows ``correlate2d(image, kernel)`` up to this position
+    in reading order (row by row); later cells stay grey. The colour scale of
+    the output is fixed for the kernel: from the smallest to the largest
+    response any patch of this image's pixel range could give, made
+    symmetric around zero.
+
+    Parameters
+    ----------
+    artists : dict
+        From :func:`scanner_figure` (same image shape).
+    image : array_like, shape (H, W)
+    kernel : array_like, shape (3, 3)
+    row, column : int
+        Output position (top-left corner of the window).
+    output : ndarray, optional
+        ``correlate2d(image, kernel)`` if already computed.
+
+    Returns
+    -------
+    dict
+        'output' (the full valid cross-correlation), 'shown' (the map
+        drawn, NaN where not yet computed), 'products', 'sum'.
+
+    Examples
+    --------
+    >>> from cnnedu.kernels import get_kernel
+    >>> image = np.arange(25.0).reshape(5, 5)
+    >>> figure, artists = scanner_figure(image)
+    >>> result = update_scanner(artists, image, get_kernel("Sobel x"), 1, 0)
+    >>> result["sum"], artists["products_title"].get_text()
+    (8.0, '= products, sum = 8')
+    """
+    image = as_array("image", image, ndim=2)
+    kernel = as_array("kernel", kernel, ndim=2)
+    if kernel.shape != (3, 3):
+        raise ValueError(f"kernel must be 3x3 in the scanner; got shape {kernel.shape}")
+    window, products = window_products(image, kernel, row, column)  # (3, 3) each
+    if output is None:
+        output = correlate2d(image, kernel)  # (H - 2, W - 2)
+    total = float(products.sum())
+    shown = output.astype(float)
+    flat = shown.reshape(-1)
+    flat[row * output.shape[1] + column + 1 :] = np.nan
+    low, high = float(image.min()), float(image.max())
+    output_limit = max(abs(value) for value in response_range(kernel, low, high)) or 1.0
+    kernel_limit = symmetric_limit(kernel, minimum=1e-9)
+    pixel_extent = max(abs(low), abs(high), 1e-9)
+    products_limit = kernel_limit * pixel_extent
+
+    artists["window_box"].set_xy((column - 0.5, row - 0.5))
+    artists["window"].set_data(window)
+    middle = (artists["window"].norm.vmin + artists["window"].norm.vmax) / 2
+    for text, value in zip(artists["window_texts"], window.ravel()):
+        text.set_text(format_number(value))
+        text.set_color("white" if value < middle else "black")
+    artists["kernel"].set_data(kernel)
+    artists["kernel"].set_clim(-kernel_limit, kernel_limit)
+    _set_texts(artists["kernel_texts"], kernel, kernel_limit)
+    artists["products"].set_data(products)
+    artists["products"].set_clim(-products_limit, products_limit)
+    _set_texts(artists["product_texts"], products, products_limit)
+    artists["products_title"].set_text(f"= products, sum = {format_number(total)}")
+    artists["output"].set_data(shown)
+    artists["output"].set_clim(-output_limit, output_limit)
+    artists["output_box"].set_xy((column - 0.5, row - 0.5))
+    return {"output": output, "shown": shown, "products": products, "sum": total}

@@ -1,0 +1,245 @@
+"""Pictures for lesson 02: a kernel and its flip, cross-correlation beside
+convolution, and a causal system stepping through time.
+"""
+
+import numpy as np
+from matplotlib.patches import Rectangle
+
+from cnnedu._checks import as_array
+from cnnedu.correlate import convolve1d, convolve2d, correlate1d, correlate2d
+from cnnedu.kernels import causal_step, flip_kernel, response_range
+from cnnedu.plotting.filters import format_number, plot_kernel
+from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, new_figure, symmetric_limit
+
+
+def plot_flip(kernel, axes=None):
+    """A kernel next to its flip (turned 180 degrees), numbers in the cells.
+
+    Returns
+    -------
+    dict
+        'kernel' and 'flipped': each ``(image, texts)`` as from
+        :func:`cnnedu.plotting.filters.plot_kernel`.
+
+    Examples
+    --------
+    >>> drawn = plot_flip([[1, 2], [3, 4]])
+    >>> [t.get_text() for t in drawn["flipped"][1]]
+    ['4', '3', '2', '1']
+    """
+    kernel = as_array("kernel", kernel, ndim=2)
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, 2, figsize=(5, 2.6), layout="constrained")
+    return {
+        "kernel": plot_kernel(kernel, ax=axes[0], title="kernel K"),
+        "flipped": plot_kernel(flip_kernel(kernel), ax=axes[1], title="K flipped (turned 180\u00b0)"),
+    }
+
+
+def _cells(ax, shape, fontsize):
+    rows, columns = shape
+    for edge in np.arange(0.5, rows - 1, 1):
+        ax.axhline(edge, color="0.5", linewidth=0.8)
+    for edge in np.arange(0.5, columns - 1, 1):
+        ax.axvline(edge, color="0.5", linewidth=0.8)
+    return [ax.text(j, i, "", ha="center", va="center", fontsize=fontsize) for i in range(rows) for j in range(columns)]
+
+
+def _bare(*axes):
+    for ax in axes:
+        ax.set_xticks([])
+        ax.set_yticks([])
+
+
+def flip_figure(image, kernel_shape=(3, 3), figsize=(11, 3.6)):
+    """Build the flip-explorer figure; fill it with :func:`update_flip`.
+
+    Panels: the image, the kernel as it is slid (flipped or not), the
+    cross-correlation with that kernel, and the convolution with the
+    original kernel, the last two on one colour scale centred on zero.
+
+    Examples
+    --------
+    >>> figure, artists = flip_figure(np.zeros((6, 6)))
+    >>> sorted(name for name in artists if name.endswith("map"))
+    ['convolution_map', 'correlation_map']
+    """
+    image = as_array("image", image, ndim=2)
+    figure, axes = new_figure(1, 4, figsize=figsize)
+    ax_image, ax_kernel, ax_correlation, ax_convolution = axes
+    out_shape = (max(image.shape[0] - kernel_shape[0] + 1, 1), max(image.shape[1] - kernel_shape[1] + 1, 1))
+    artists = {"axes": axes}
+    artists["image"] = ax_image.imshow(image, cmap=IMAGE_CMAP, interpolation="none")
+    ax_image.set_title("image X")
+    artists["kernel"] = ax_kernel.imshow(np.zeros(kernel_shape), cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none")
+    artists["kernel_title"] = ax_kernel.set_title("kernel slid: K as written")
+    artists["kernel_texts"] = _cells(ax_kernel, kernel_shape, fontsize=13)
+    blank = np.zeros(out_shape)
+    artists["correlation_map"] = ax_correlation.imshow(blank, cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none")
+    artists["correlation_title"] = ax_correlation.set_title("cross-correlation with K")
+    artists["convolution_map"] = ax_convolution.imshow(blank, cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none")
+    ax_convolution.set_title("convolution X * K")
+    figure.colorbar(artists["convolution_map"], ax=[ax_correlation, ax_convolution], shrink=0.85, label="response")
+    artists["difference"] = figure.text(0.5, 0.01, " ", ha="center", va="bottom", fontsize=12)
+    _bare(*axes)
+    return figure, artists
+
+
+def update_flip(artists, image, kernel, flip):
+    """Show cross-correlation (with ``kernel``, flipped first if ``flip``)
+    beside the convolution with ``kernel``.
+
+    Returns
+    -------
+    dict
+        'correlation' (what the third panel shows), 'convolution',
+        'slid_kernel', 'max_difference'.
+
+    Examples
+    --------
+    >>> from cnnedu.kernels import get_kernel
+    >>> image = np.arange(16.0).reshape(4, 4)
+    >>> figure, artists = flip_figure(image)
+    >>> update_flip(artists, image, get_kernel("Sobel x"), flip=False)["max_difference"]
+    16.0
+    >>> update_flip(artists, image, get_kernel("Sobel x"), flip=True)["max_difference"]
+    0.0
+    """
+    image = as_array("image", image, ndim=2)
+    kernel = as_array("kernel", kernel, ndim=2)
+    slid = flip_kernel(kernel) if flip else kernel
+    correlation = correlate2d(image, slid)  # (H - kh + 1, W - kw + 1)
+    convolution = convolve2d(image, kernel)
+    kernel_limit = symmetric_limit(kernel, minimum=1e-9)
+    limit = max(abs(value) for value in response_range(kernel, float(image.min()), float(image.max()))) or 1.0
+    artists["kernel"].set_data(slid)
+    artists["kernel"].set_clim(-kernel_limit, kernel_limit)
+    for text, value in zip(artists["kernel_texts"], slid.ravel()):
+        text.set_text(format_number(value))
+        text.set_color("white" if abs(value) > 0.6 * kernel_limit else "black")
+    artists["kernel_title"].set_text("kernel slid: K flipped" if flip else "kernel slid: K as written")
+    artists["correlation_title"].set_text("cross-corr. with K flipped" if flip else "cross-correlation with K")
+    for name, values in (("correlation_map", correlation), ("convolution_map", convolution)):
+        artists[name].set_data(values)
+        artists[name].set_clim(-limit, limit)
+    difference = float(np.max(np.abs(correlation - convolution)))
+    if difference < 1e-9:
+        message = "The two maps are identical: convolution = cross-correlation with the flipped kernel."
+    else:
+        message = f"The two maps differ (largest difference {format_number(difference)}): the kernel was not flipped."
+    artists["difference"].set_text(message)
+    return {"correlation": correlation, "convolution": convolution, "slid_kernel": slid, "max_difference": difference}
+
+
+def stepper_figure(signal_length=4, response_length=3, figsize=(9, 5.2)):
+    """Build the impulse-response stepper; fill it with :func:`update_stepper`.
+
+    Top: a table over time ``n`` with the input ``x[n]``, the impulse
+    response laid under it (ending at the current time), their products and
+    the output ``y[n]`` so far. Bottom: the output so far as bars.
+
+    Examples
+    --------
+    >>> figure, artists = stepper_figure(3, 3)
+    >>> artists["times"].tolist()
+    [-2, -1, 0, 1, 2, 3, 4]
+    """
+    figure, _ = new_figure(1, 1, figsize=figsize)
+    figure.clear()
+    grid = figure.add_gridspec(2, 1, height_ratios=[1.4, 1])
+    ax_table, ax_bars = figure.add_subplot(grid[0]), figure.add_subplot(grid[1])
+    times = np.arange(-(response_length - 1), signal_length + response_length - 1)  # every n that matters
+    columns = len(times)
+    artists = {"axes": (ax_table, ax_bars), "times": times}
+    artists["highlight"] = ax_table.imshow(
+        np.zeros((4, columns)), cmap="YlOrBr", vmin=0, vmax=3, interpolation="none", aspect="auto"
+    )
+    artists["cells"] = np.array(_cells(ax_table, (4, columns), fontsize=13), dtype=object).reshape(4, columns)
+    ax_table.set_xticks(range(columns))
+    ax_table.set_xticklabels([str(n) for n in times])
+    ax_table.xaxis.set_ticks_position("top")
+    ax_table.set_yticks(range(4))
+    ax_table.set_yticklabels(["input x[n]", "response", "product", "output y[n]"])
+    ax_table.tick_params(length=0)
+    artists["title"] = ax_table.set_title(" ", loc="left", fontsize=13, pad=24)
+    artists["bars"] = ax_bars.bar(range(columns), np.zeros(columns), color="#2166ac", width=0.6)
+    ax_bars.axhline(0, color="black", linewidth=0.8)
+    ax_bars.set_xlim(-0.5, columns - 0.5)
+    ax_bars.set_xticks(range(columns))
+    ax_bars.set_xticklabels([str(n) for n in times])
+    ax_bars.set_xlabel("time n")
+    ax_bars.set_ylabel("output y[n]")
+    return figure, artists
+
+
+def update_stepper(artists, signal, impulse_response, time, flip=True):
+    """Show time step ``time`` of the causal system with ``impulse_response``.
+
+    With ``flip`` (convolution) the response is laid under the input reversed,
+    its first tap under the current input; the output so far equals
+    ``convolve1d(signal, impulse_response, 'full')``. Without it the response is
+    laid down as written (cross-correlation) and plays backwards.
+
+    Returns
+    -------
+    dict
+        'taps', 'products', 'output' (value at ``time``), 'outputs' (every
+        output up to ``time``), 'full' (the whole output sequence up to the
+        figure's last time, zeros at the end).
+
+    Examples
+    --------
+    >>> figure, artists = stepper_figure(3, 3)
+    >>> update_stepper(artists, [1, 0, 0], [1, 2, 3], 2)["outputs"].tolist()
+    [1.0, 2.0, 3.0]
+    >>> update_stepper(artists, [1, 0, 0], [1, 2, 3], 2, flip=False)["outputs"].tolist()
+    [3.0, 2.0, 1.0]
+    """
+    signal = as_array("signal", signal, ndim=1)
+    impulse_response = as_array("impulse_response", impulse_response, ndim=1)
+    times = artists["times"]
+    columns = len(times)
+    last = int(times[-1])
+    if len(signal) + len(impulse_response) - 2 > last or len(impulse_response) - 1 > -int(times[0]):
+        raise ValueError(
+            f"this figure was built for shorter signals; signal of length {len(signal)} with a response of "
+            f"length {len(impulse_response)} needs times up to {len(signal) + len(impulse_response) - 2}"
+        )
+    if not 0 <= time <= last:
+        raise ValueError(f"time must be between 0 and {last}; got {time}")
+    input_times, taps, products, output = causal_step(signal, impulse_response, time, flip=flip)
+    full = np.zeros(last + 1)  # y[0..last]; zero after N + K - 2
+    computed = (convolve1d if flip else correlate1d)(signal, impulse_response, mode="full")  # y[0..N+K-2]
+    full[: len(computed)] = computed
+    outputs = full[: time + 1]
+    offset = -int(times[0])  # column of n = 0
+    cells = artists["cells"]
+    highlight = np.zeros((4, columns))
+    padded_signal = np.zeros(columns)
+    padded_signal[offset : offset + len(signal)] = signal
+    for column, n in enumerate(times):
+        cells[0, column].set_text(format_number(padded_signal[column]))
+        cells[0, column].set_color("black" if 0 <= n < len(signal) else "0.6")
+        for row in (1, 2):
+            cells[row, column].set_text("")
+        cells[3, column].set_text(format_number(full[n]) if 0 <= n <= time else "")
+    for n, tap, product in zip(input_times, taps, products):
+        column = int(n) + offset
+        cells[1, column].set_text(format_number(tap))
+        cells[2, column].set_text(format_number(product))
+        highlight[0:3, column] = 1
+    highlight[3, time + offset] = 2
+    highlight[3, offset : time + offset] = np.where(highlight[3, offset : time + offset] == 0, 0.6, 0)
+    artists["highlight"].set_data(highlight)
+    terms = " + ".join(f"{format_number(p)}" for p in products)
+    kind = "reversed response (convolution)" if flip else "response as written (no flip)"
+    artists["title"].set_text(f"t = {time}: {kind};  y[{time}] = {terms} = {format_number(output)}")
+    heights = np.zeros(columns)
+    heights[offset : offset + time + 1] = outputs
+    for bar, height in zip(artists["bars"], heights):
+        bar.set_height(height)
+    scale = max(float(np.max(np.abs(full))), 1e-9)
+    artists["axes"][1].set_ylim(min(float(np.min(full)), 0.0) * 1.15 - 0.05 * scale, max(float(np.max(full)), 0.0) * 1.15 + 0.05 * scale)
+    return {"taps": taps, "products": products, "output": output, "outputs": outputs, "full": full}

@@ -1,0 +1,134 @@
+"""Lesson 01 demo: slide a 3x3 kernel over an image one position at a time."""
+
+import ipywidgets as widgets
+import numpy as np
+
+from cnnedu._checks import as_array
+from cnnedu.correlate import correlate2d
+from cnnedu.images import shapes_image
+from cnnedu.kernels import format_kernel, get_kernel, kernel_names, parse_kernel
+from cnnedu.plotting.filters import scanner_figure, update_scanner
+from cnnedu.widgets._demo import Demo
+
+CUSTOM = "custom (edit the text)"
+
+
+def default_scanner_image():
+    """The scanner's default picture: 28x28 shapes, black = -1, white = +1.
+
+    Centred pixels make a pattern and its opposite give responses of
+    opposite sign.
+    """
+    return 2.0 * shapes_image(28) - 1.0
+
+
+def kernel_scanner(image=None, kernel="45-degree edge"):
+    """Drag a 3x3 kernel over an image: the window, the products, their sum
+    and the output map filling in.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W), optional
+        At least 3x3. Default: 28x28 shapes (a square, a disk, a triangle, a
+        line) with black = -1 and white = +1.
+    kernel : str or array_like of shape (3, 3)
+        A preset name (see :func:`cnnedu.kernels.kernel_names`) or your own
+        weights.
+
+    Returns
+    -------
+    Demo
+        Controls ``row``, ``column`` (window position), ``preset`` (kernel
+        name or custom) and ``kernel_text`` (the weights as a list of rows,
+        used when ``preset`` is custom). A Play button scans every position
+        in reading order.
+
+    Examples
+    --------
+    >>> demo = kernel_scanner()
+    >>> demo.values()["row"], demo.values()["column"]  # starts where the response is largest
+    (3, 17)
+    >>> demo.set(row=20, column=0).artists["products_title"].get_text()  # all black: -1 times each weight
+    '= products, sum = -6'
+    """
+    image = default_scanner_image() if image is None else as_array("image", image, ndim=2)
+    if image.shape[0] < 3 or image.shape[1] < 3:
+        raise ValueError(f"image must be at least 3x3 for a 3x3 kernel; got shape {image.shape}")
+    if isinstance(kernel, str):
+        preset, text = kernel, format_kernel(get_kernel(kernel))
+    else:
+        text = format_kernel(kernel)
+        parse_kernel(text)  # a clear error now if it is not 3x3
+        preset = CUSTOM
+    out_rows, out_columns = image.shape[0] - 2, image.shape[1] - 2
+    start_row, start_column = divmod(int(np.argmax(correlate2d(image, parse_kernel(text)))), out_columns)
+    figure, artists = scanner_figure(image)
+    cache = {}  # the full output map for the current kernel, reused while only the position moves
+    syncing = {"play": False}
+
+    def draw(row, column, preset, kernel_text):
+        weights = parse_kernel(kernel_text) if preset == CUSTOM else get_kernel(preset)
+        key = weights.tobytes()
+        result = update_scanner(artists, image, weights, row, column, output=cache.get(key))
+        cache.clear()
+        cache[key] = result["output"]
+
+    style = {"description_width": "initial"}
+    controls = {
+        "row": widgets.IntSlider(value=start_row, min=0, max=out_rows - 1, description="row", style=style),
+        "column": widgets.IntSlider(value=start_column, min=0, max=out_columns - 1, description="column", style=style),
+        "preset": widgets.Dropdown(options=kernel_names() + [CUSTOM], value=preset, description="kernel"),
+        "kernel_text": widgets.Text(
+            value=text,
+            continuous_update=False,
+            description="weights",
+            layout=widgets.Layout(width="430px"),
+        ),
+    }
+    play = widgets.Play(value=0, min=0, max=out_rows * out_columns - 1, step=1, interval=120, description="scan")
+    demo = Demo(
+        figure,
+        controls,
+        draw,
+        extras=[play],
+        title="Kernel scanner: multiply the window by the kernel, add up, write the sum",
+        artists=artists,
+    )
+    demo.play = play
+
+    def on_preset(change):
+        if change["new"] != CUSTOM:
+            controls["kernel_text"].value = format_kernel(get_kernel(change["new"]))
+
+    def on_text(change):
+        current = controls["preset"].value
+        if current == CUSTOM:
+            return
+        try:
+            same = np.allclose(parse_kernel(change["new"]), get_kernel(current), atol=1e-3)
+        except ValueError:
+            same = False
+        if not same:
+            controls["preset"].value = CUSTOM
+
+    def on_play(change):
+        row, column = divmod(int(change["new"]), out_columns)
+        if (row, column) != (controls["row"].value, controls["column"].value):
+            syncing["play"] = True
+            try:
+                demo.set(row=row, column=column)
+            finally:
+                syncing["play"] = False
+
+    def on_position(change):
+        if syncing["play"]:
+            return
+        play.value = controls["row"].value * out_columns + controls["column"].value
+
+    controls["preset"].observe(on_preset, names="value")
+    controls["kernel_text"].observe(on_text, names="value")
+    controls["row"].observe(on_position, names="value")
+    controls["column"].observe(on_position, names="value")
+    play.observe(on_play, names="value")
+    on_position(None)
+    return demo

@@ -1,0 +1,94 @@
+"""Lesson-02 checks: the solution passes, typical mistakes get their own
+hint ("you flipped the kernel", "that is convolution, not
+cross-correlation"), an unfilled answer is "not attempted"."""
+
+import numpy as np
+import pytest
+import scipy.signal
+
+from cnnedu.exercises import lesson02 as ex
+
+UNFILLED = [..., None]
+ODD = ["abc", 3, [1, 2], {"a": 1}, [[1, 2], [3]], object()]
+
+
+@pytest.mark.parametrize("name", ["flip", "correlation", "system_output", "agreeing_kernels"])
+def test_each_solution_passes_its_check_and_unfilled_is_not_attempted(name):
+    check = getattr(ex, f"check_{name}")
+    solution = getattr(ex, f"solution_{name}")
+    assert check(solution()).status == "correct"
+    for answer in UNFILLED:
+        assert check(answer).status == "not attempted"
+    for answer in ODD:
+        assert check(answer).status == "wrong"
+
+
+def test_solutions_agree_with_scipy_and_numpy():
+    np.testing.assert_array_equal(ex.solution_flip(), np.flip(ex.FLIP_KERNEL))
+    np.testing.assert_array_equal(ex.solution_correlation(), scipy.signal.correlate(ex.SIGNAL, ex.KERNEL, mode="valid"))
+    np.testing.assert_array_equal(ex.solution_system_output(), np.convolve(ex.SYSTEM_INPUT, ex.IMPULSE_RESPONSE))
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        ([[3, 2, 1], [6, 5, 4]], "only left-right"),
+        ([[4, 5, 6], [1, 2, 3]], "only up-down"),
+        ([[1, 4], [2, 5], [3, 6]], "transpose"),
+        ([[6, 3], [5, 2], [4, 1]], "keeps the shape"),
+        ([[1, 2, 3], [4, 5, 6]], "unchanged"),
+        ([[6, 5, 4], [3, 2, 0]], "1 of 6 entries differ"),
+    ],
+)
+def test_flip_hints(answer, hint):
+    feedback = ex.check_flip(answer)
+    assert feedback.status == "wrong" and hint in feedback.message
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        ([5, 8, 4, 4], "that is convolution, not cross-correlation: you flipped the kernel"),
+        ([2, 7, 7, 2, 8, 4], "mode 'full'"),
+        ([1, 5, 8, 4, 4, 8], "full convolution"),
+        ([7, 7, 2], "shape"),
+    ],
+)
+def test_correlation_hints(answer, hint):
+    feedback = ex.check_correlation(answer)
+    assert feedback.status == "wrong" and hint in feedback.message
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        ([6, 4, 5, 2, 1], "that is cross-correlation"),
+        ([2, 4, 6, 0, 0], "only the answer to the first input"),
+        ([0, 0, 1, 2, 3], "only the answer to the input at t = 2"),
+        ([2, 4, 7], "give 5 values"),
+        ([7], "give 5 values"),
+    ],
+)
+def test_system_output_hints(answer, hint):
+    feedback = ex.check_system_output(answer)
+    assert feedback.status == "wrong" and hint in feedback.message
+
+
+@pytest.mark.parametrize(
+    "answer, hint",
+    [
+        (["Laplacian", "box blur", "sharpen", "identity", "Sobel x"], "minus Sobel x"),
+        (["Sobel y"], "minus Sobel y"),
+        (["45-degree edge", "identity"], "opposite edge"),
+        (["Laplacian", "box blur", "sharpen"], "identity is missing"),
+        (["laplace"], "unknown name"),
+    ],
+)
+def test_agreeing_kernels_hints(answer, hint):
+    feedback = ex.check_agreeing_kernels(answer)
+    assert feedback.status == "wrong" and hint in feedback.message
+
+
+def test_agreeing_kernels_accepts_any_order_case_and_container():
+    assert ex.check_agreeing_kernels({"identity", "SHARPEN", " box blur", "laplacian"}).correct
+    assert ex.check_agreeing_kernels(("identity", "sharpen", "box blur", "Laplacian", "identity")).correct

@@ -1,0 +1,125 @@
+"""The lesson-01 pictures draw exactly cnnedu's numbers."""
+
+import itertools
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+import cnnedu as ce
+from cnnedu.kernels import get_kernel, kernel_names, response_range
+from cnnedu.plotting.filters import (
+    format_number,
+    plot_filter_bank,
+    plot_kernel,
+    plot_response,
+    scanner_figure,
+    update_scanner,
+)
+from cnnedu.plotting.style import DIVERGING_CMAP, new_figure
+
+
+@pytest.mark.parametrize(
+    "value, text", [(2.0, "2"), (-0.0, "0"), (-3, "-3"), (1 / 9, "0.11"), (-0.456, "-0.46"), (12.0000000001, "12")]
+)
+def test_format_number(value, text):
+    assert format_number(value) == text
+
+
+def test_plot_kernel_writes_every_weight_on_a_scale_centred_on_zero():
+    figure, ax = new_figure()
+    image, texts = plot_kernel(get_kernel("45-degree edge"), ax=ax, title="K")
+    assert [t.get_text() for t in texts] == ["-1", "-1", "2", "-1", "2", "1", "2", "1", "1"]
+    assert image.get_clim() == (-2.0, 2.0)
+    assert image.get_cmap().name == DIVERGING_CMAP
+    np.testing.assert_array_equal(image.get_array(), get_kernel("45-degree edge"))
+    assert ax.get_title() == "K"
+
+
+def test_plot_response_has_a_labelled_symmetric_scale():
+    figure, ax = new_figure()
+    image = plot_response(np.array([[-1.0, 3.0], [0.0, 2.0]]), ax=ax, label="units")
+    assert image.get_clim() == (-3.0, 3.0)
+    assert image.colorbar.ax.get_ylabel() == "units"
+    image = plot_response(np.array([[-1.0, 3.0]]), ax=new_figure()[1], limit=5)
+    assert image.get_clim() == (-5.0, 5.0)
+
+
+def test_plot_response_makes_its_own_axes():
+    image = plot_response([[1.0, -1.0]])
+    assert image.axes is not None
+
+
+def test_filter_bank_draws_each_correlation(rng):
+    image = rng.uniform(-1, 1, size=(10, 12))
+    kernels = {name: get_kernel(name) for name in kernel_names()[:4]}
+    figure = Figure()
+    axes = figure.subplots(1, 5)
+    drawn = plot_filter_bank(image, kernels, axes=axes)
+    np.testing.assert_array_equal(drawn["input"].get_array(), image)
+    for name, kernel in kernels.items():
+        response = ce.correlate2d(image, kernel)
+        np.testing.assert_allclose(drawn[name].get_array(), response)
+        limit = np.abs(response).max()
+        assert drawn[name].get_clim() == pytest.approx((-limit, limit))
+
+
+def test_filter_bank_checks_its_arguments():
+    with pytest.raises(TypeError, match="kernels must be a non-empty dict"):
+        plot_filter_bank(np.zeros((5, 5)), [np.ones((3, 3))])
+    with pytest.raises(ValueError, match="axes must hold 2 axes"):
+        plot_filter_bank(np.zeros((5, 5)), {"k": np.ones((3, 3))}, axes=Figure().subplots(1, 3))
+
+
+@pytest.fixture
+def image():
+    return 2.0 * ce.shapes_image(20) - 1.0
+
+
+@pytest.mark.parametrize("name", kernel_names())
+def test_scanner_draws_the_window_products_and_the_output_so_far(image, name):
+    kernel = get_kernel(name)
+    figure, artists = scanner_figure(image)
+    expected = ce.correlate2d(image, kernel)
+    positions = [(0, 0), (0, 17), (5, 3), (9, 9), (17, 0), (17, 17)]
+    for row, column in positions:
+        result = update_scanner(artists, image, kernel, row, column)
+        np.testing.assert_allclose(result["output"], expected)
+        shown = np.asarray(artists["output"].get_array().filled(np.nan))
+        done = np.arange(expected.size).reshape(expected.shape) <= row * expected.shape[1] + column
+        np.testing.assert_allclose(shown[done], expected[done])
+        assert np.all(np.isnan(shown[~done]))
+        window = image[row : row + 3, column : column + 3]
+        np.testing.assert_array_equal(artists["window"].get_array(), window)
+        np.testing.assert_allclose(artists["products"].get_array(), window * kernel)
+        texts = [t.get_text() for t in artists["product_texts"]]
+        assert texts == [format_number(v) for v in (window * kernel).ravel()]
+        assert [t.get_text() for t in artists["kernel_texts"]] == [format_number(v) for v in kernel.ravel()]
+        assert result["sum"] == pytest.approx(expected[row, column])
+        assert artists["products_title"].get_text() == f"= products, sum = {format_number(expected[row, column])}"
+        assert artists["window_box"].get_xy() == (column - 0.5, row - 0.5)
+        assert artists["output_box"].get_xy() == (column - 0.5, row - 0.5)
+        limit = max(abs(v) for v in response_range(kernel, -1, 1))
+        assert artists["output"].get_clim() == (-limit, limit)
+
+
+def test_scanner_output_scale_stays_fixed_while_scanning(image):
+    figure, artists = scanner_figure(image)
+    kernel = get_kernel("45-degree edge")
+    limits = {update_scanner(artists, image, kernel, r, c) and artists["output"].get_clim() for r, c in itertools.product(range(0, 18, 6), repeat=2)}
+    assert limits == {(-12.0, 12.0)}
+
+
+def test_scanner_refuses_other_kernel_shapes(image):
+    figure, artists = scanner_figure(image)
+    with pytest.raises(ValueError, match="kernel must be 3x3"):
+        update_scanner(artists, image, np.ones((2, 2)), 0, 0)
+    with pytest.raises(ValueError, match="row must be at most 17"):
+        update_scanner(artists, image, np.ones((3, 3)), 18, 0)
+
+
+def test_scanner_keeps_light_text_on_dark_cells(image):
+    figure, artists = scanner_figure(image)
+    update_scanner(artists, image, get_kernel("45-degree edge"), 0, 0)  # top-left corner is black (-1)
+    assert artists["window_texts"][0].get_text() == "-1"
+    assert artists["window_texts"][0].get_color() == "white"

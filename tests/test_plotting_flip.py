@@ -1,0 +1,84 @@
+"""The lesson-02 pictures draw exactly cnnedu's correlation and convolution."""
+
+import numpy as np
+import pytest
+
+import cnnedu as ce
+from cnnedu.kernels import flip_kernel, get_kernel, kernel_names
+from cnnedu.plotting.flip import flip_figure, plot_flip, stepper_figure, update_flip, update_stepper
+from cnnedu.plotting.style import new_figure
+
+
+def test_plot_flip_shows_the_kernel_turned_by_180_degrees():
+    figure, axes = new_figure(1, 2)
+    drawn = plot_flip([[1, 2], [3, 4]], axes=axes)
+    assert [t.get_text() for t in drawn["kernel"][1]] == ["1", "2", "3", "4"]
+    assert [t.get_text() for t in drawn["flipped"][1]] == ["4", "3", "2", "1"]
+    np.testing.assert_array_equal(drawn["flipped"][0].get_array(), [[4, 3], [2, 1]])
+
+
+@pytest.mark.parametrize("name", kernel_names())
+@pytest.mark.parametrize("flip", [False, True])
+def test_flip_figure_draws_correlation_beside_convolution(rng, name, flip):
+    image = rng.uniform(-1, 1, size=(9, 11))
+    kernel = get_kernel(name)
+    figure, artists = flip_figure(image)
+    result = update_flip(artists, image, kernel, flip)
+    slid = flip_kernel(kernel) if flip else kernel
+    np.testing.assert_allclose(artists["correlation_map"].get_array(), ce.correlate2d(image, slid))
+    np.testing.assert_allclose(artists["convolution_map"].get_array(), ce.convolve2d(image, kernel))
+    np.testing.assert_array_equal(artists["kernel"].get_array(), slid)
+    assert artists["correlation_map"].get_clim() == artists["convolution_map"].get_clim()
+    low, high = artists["convolution_map"].get_clim()
+    assert low == -high > -np.inf
+    same = np.allclose(kernel, flip_kernel(kernel))
+    identical = flip or same
+    assert (result["max_difference"] < 1e-9) == identical
+    assert artists["difference"].get_text().startswith("The two maps are identical" if identical else "The two maps differ")
+
+
+def test_sobel_convolution_is_the_negative_of_its_correlation(rng):
+    image = rng.uniform(-1, 1, size=(8, 8))
+    figure, artists = flip_figure(image)
+    result = update_flip(artists, image, get_kernel("Sobel x"), flip=False)
+    np.testing.assert_allclose(result["convolution"], -result["correlation"])
+
+
+@pytest.mark.parametrize("signal", [[1, 0, 0], [1, 0, 2], [1, 1, 1, 1]])
+@pytest.mark.parametrize("response", [[1, 2, 3], [1, -1]])
+@pytest.mark.parametrize("flip", [True, False])
+def test_stepper_shows_the_output_so_far(signal, response, flip):
+    figure, artists = stepper_figure(4, 3)
+    full = (ce.convolve1d if flip else ce.correlate1d)(signal, response, mode="full")
+    offset = 2  # column of n = 0
+    for time in range(0, int(artists["times"][-1]) + 1):
+        result = update_stepper(artists, signal, response, time, flip=flip)
+        expected_so_far = np.zeros(len(artists["times"]))
+        known = full[: time + 1]
+        expected_so_far[offset : offset + len(known)] = known
+        heights = [bar.get_height() for bar in artists["bars"]]
+        np.testing.assert_allclose(heights, expected_so_far)
+        value = full[time] if time < len(full) else 0.0
+        assert result["output"] == pytest.approx(value)
+        cells = artists["cells"]
+        shown_taps = [cells[1, column].get_text() for column in range(time + offset - len(response) + 1, time + offset + 1)]
+        taps = response[::-1] if flip else response
+        assert shown_taps == [str(v) for v in taps]
+        assert cells[3, time + offset].get_text() == (f"{value:g}")
+        assert all(cells[3, column].get_text() == "" for column in range(time + offset + 1, len(artists["times"])))
+        assert artists["title"].get_text().startswith(f"t = {time}: ")
+
+
+def test_stepper_plays_the_impulse_response_in_order():
+    figure, artists = stepper_figure(3, 3)
+    result = update_stepper(artists, [1, 0, 0], [1, 2, 3], 2)
+    np.testing.assert_array_equal(result["outputs"], [1, 2, 3])
+    assert artists["title"].get_text() == "t = 2: reversed response (convolution);  y[2] = 3 + 0 + 0 = 3"
+
+
+def test_stepper_refuses_what_does_not_fit():
+    figure, artists = stepper_figure(3, 3)
+    with pytest.raises(ValueError, match="built for shorter signals"):
+        update_stepper(artists, [1, 0, 0, 0, 0], [1, 2, 3], 0)
+    with pytest.raises(ValueError, match="time must be between 0 and 4"):
+        update_stepper(artists, [1, 0, 0], [1, 2, 3], 5)

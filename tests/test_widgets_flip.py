@@ -1,0 +1,80 @@
+"""The lesson-02 demos, built headless: the flip explorer draws cnnedu's
+correlation and convolution, and the stepper plays the causal system."""
+
+import numpy as np
+import pytest
+
+import cnnedu as ce
+from cnnedu.kernels import flip_kernel, get_kernel, kernel_names
+from cnnedu.widgets import DEMOS
+from cnnedu.widgets.flip import RESPONSES, SIGNALS, _flip_images, flip_explorer, impulse_response_stepper
+
+
+def test_registered():
+    assert DEMOS["flip_explorer"] is flip_explorer
+    assert DEMOS["impulse_response_stepper"] is impulse_response_stepper
+
+
+def test_flip_explorer_default_shows_a_difference():
+    demo = flip_explorer()
+    assert demo.error is None
+    assert demo.values() == {"kernel": "Sobel x", "image": "shapes (28x28)", "flip": False}
+    assert demo.artists["difference"].get_text().startswith("The two maps differ (largest difference 16)")
+
+
+@pytest.mark.parametrize("image_name", list(_flip_images()))
+@pytest.mark.parametrize("kernel", kernel_names())
+def test_flip_explorer_draws_cnnedus_maps(image_name, kernel):
+    demo = flip_explorer()
+    image = _flip_images()[image_name]
+    weights = get_kernel(kernel)
+    for flip in (False, True):
+        demo.set(kernel=kernel, image=image_name, flip=flip)
+        assert demo.error is None
+        np.testing.assert_array_equal(demo.artists["image"].get_array(), image)
+        slid = flip_kernel(weights) if flip else weights
+        np.testing.assert_allclose(demo.artists["correlation_map"].get_array(), ce.correlate2d(image, slid))
+        np.testing.assert_allclose(demo.artists["convolution_map"].get_array(), ce.convolve2d(image, weights))
+        rows, columns = ce.correlate2d(image, slid).shape
+        assert demo.artists["correlation_map"].get_extent() == [-0.5, columns - 0.5, rows - 0.5, -0.5]
+        identical = flip or np.allclose(weights, flip_kernel(weights))
+        assert demo.artists["difference"].get_text().startswith("The two maps are identical" if identical else "The two maps differ")
+
+
+def test_flip_explorer_refuses_unknown_kernels():
+    with pytest.raises(ValueError, match="unknown kernel name"):
+        flip_explorer(kernel="emboss")
+
+
+def test_stepper_default_plays_1_2_3():
+    demo = impulse_response_stepper()
+    assert demo.error is None
+    heights = []
+    for time in range(3):
+        demo.controls["time"].value = time
+        heights.append(demo.artists["bars"][2 + time].get_height())
+    assert heights == [1.0, 2.0, 3.0]
+    demo.controls["reverse"].value = False
+    assert [bar.get_height() for bar in demo.artists["bars"]][2:5] == [3.0, 2.0, 1.0]
+
+
+@pytest.mark.parametrize("signal", list(SIGNALS.values()))
+@pytest.mark.parametrize("response", list(RESPONSES.values()))
+def test_stepper_output_is_the_convolution(signal, response):
+    demo = impulse_response_stepper()
+    reverse = len(signal) % 2 == 1  # both directions across the parameter grid
+    full = (ce.convolve1d if reverse else ce.correlate1d)(signal, response, mode="full")
+    for time in (0, 2, demo.controls["time"].max):
+        demo.set(time=time, signal=signal, impulse_response=response, reverse=reverse)
+        assert demo.error is None
+        heights = np.array([bar.get_height() for bar in demo.artists["bars"]])[2:]
+        expected = np.zeros(len(heights))
+        known = full[: time + 1]
+        expected[: len(known)] = known
+        np.testing.assert_allclose(heights, expected)
+
+
+def test_stepper_play_is_linked_to_the_time_slider():
+    demo = impulse_response_stepper()
+    assert demo.play.max == demo.controls["time"].max == 5
+    assert demo.play in demo.children[1].children  # shown with the controls

@@ -1,0 +1,127 @@
+"""The kernel scanner, built headless: what it draws is cnnedu's
+correlate2d, its kernel text and presets stay in step, bad text gives a
+message, and the Play button walks every position."""
+
+import numpy as np
+import pytest
+
+import cnnedu as ce
+from cnnedu.kernels import format_kernel, get_kernel, kernel_names
+from cnnedu.widgets import DEMOS, sweep_values
+from cnnedu.widgets.scanner import CUSTOM, default_scanner_image, kernel_scanner
+
+
+def drawn_output(demo):
+    return np.asarray(demo.artists["output"].get_array().filled(np.nan))
+
+
+def assert_draws_correlation(demo, image, kernel):
+    row, column = demo.controls["row"].value, demo.controls["column"].value
+    expected = ce.correlate2d(image, kernel)
+    shown = drawn_output(demo)
+    done = np.arange(expected.size).reshape(expected.shape) <= row * expected.shape[1] + column
+    np.testing.assert_allclose(shown[done], expected[done])
+    assert np.isnan(shown[~done]).all()
+    window = image[row : row + 3, column : column + 3]
+    np.testing.assert_allclose(demo.artists["products"].get_array(), window * kernel)
+    total = demo.artists["products_title"].get_text().split("sum = ")[1]
+    assert float(total) == pytest.approx(expected[row, column], abs=0.006)
+
+
+def test_registered():
+    assert DEMOS["kernel_scanner"] is kernel_scanner
+
+
+def test_default_view_is_the_strongest_response_of_the_45_degree_kernel():
+    demo = kernel_scanner()
+    assert demo.error is None
+    image = default_scanner_image()
+    assert image.shape == (28, 28) and set(np.unique(image)) == {-1.0, 1.0}
+    kernel = get_kernel("45-degree edge")
+    response = ce.correlate2d(image, kernel)
+    assert response[demo.controls["row"].value, demo.controls["column"].value] == response.max() == 12
+    assert_draws_correlation(demo, image, kernel)
+
+
+@pytest.mark.parametrize("preset", kernel_names())
+def test_every_preset_draws_cnnedus_correlation_at_swept_positions(preset):
+    demo = kernel_scanner()
+    image = default_scanner_image()
+    demo.controls["preset"].value = preset
+    assert demo.controls["kernel_text"].value == format_kernel(get_kernel(preset))
+    for row in sweep_values(demo.controls["row"], max_values=3):
+        for column in sweep_values(demo.controls["column"], max_values=3):
+            demo.set(row=row, column=column)
+            assert demo.error is None
+            assert_draws_correlation(demo, image, get_kernel(preset))
+
+
+def test_editing_the_weights_switches_to_custom_and_draws_them():
+    demo = kernel_scanner()
+    demo.controls["kernel_text"].value = "[[0, 0, 0], [0, 0, 0], [1, 2, 3]]"
+    assert demo.controls["preset"].value == CUSTOM
+    assert demo.error is None
+    assert_draws_correlation(demo, default_scanner_image(), np.array([[0, 0, 0], [0, 0, 0], [1, 2, 3]]))
+    demo.controls["preset"].value = "Laplacian"
+    assert demo.controls["kernel_text"].value == "[[0, 1, 0], [1, -4, 1], [0, 1, 0]]"
+    assert_draws_correlation(demo, default_scanner_image(), get_kernel("Laplacian"))
+
+
+def test_retyping_the_preset_weights_keeps_the_preset():
+    demo = kernel_scanner(kernel="Sobel y")
+    demo.controls["kernel_text"].value = "[[-1, -2, -1], [0, 0, 0], [1, 2, 1.0]]"
+    assert demo.controls["preset"].value == "Sobel y"
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [("[[1, 2], [3, 4]]", "must be 3x3"), ("hello", "could not read"), ("[[1, 2, 3], [4, 5], [6, 7, 8]]", "same length")],
+)
+def test_bad_weights_show_a_message_not_a_traceback(text, message):
+    demo = kernel_scanner()
+    demo.refresh()  # the first picture is drawn before the layout is frozen; compare with a later one
+    before = demo.image.value
+    demo.controls["kernel_text"].value = text
+    assert demo.controls["preset"].value == CUSTOM
+    assert message in demo.error
+    assert "Cannot draw this setting" in demo.message.value
+    assert demo.image.value == before  # the last good figure stays
+    demo.controls["kernel_text"].value = "[[1, 0, 0], [0, 0, 0], [0, 0, 0]]"
+    assert demo.error is None and demo.message.value == ""
+
+
+def test_play_walks_positions_in_reading_order():
+    demo = kernel_scanner()
+    play = demo.play
+    assert play.max == 26 * 26 - 1
+    play.value = 0
+    assert (demo.controls["row"].value, demo.controls["column"].value) == (0, 0)
+    play.value = 27
+    assert (demo.controls["row"].value, demo.controls["column"].value) == (1, 1)
+    play.value = play.max
+    assert (demo.controls["row"].value, demo.controls["column"].value) == (25, 25)
+    assert_draws_correlation(demo, default_scanner_image(), get_kernel("45-degree edge"))
+    demo.controls["row"].value = 2
+    assert play.value == 2 * 26 + 25
+
+
+def test_own_image_and_kernel():
+    image = np.arange(30.0).reshape(5, 6) / 30
+    kernel = [[1, 0, -1], [0, 0, 0], [0, 0, 2]]
+    demo = kernel_scanner(image=image, kernel=kernel)
+    assert demo.controls["preset"].value == CUSTOM
+    assert demo.controls["row"].max == 2 and demo.controls["column"].max == 3
+    for row, column in [(0, 0), (0, 3), (1, 2), (2, 0), (2, 3)]:
+        demo.set(row=row, column=column)
+        assert_draws_correlation(demo, image, np.array(kernel, dtype=float))
+
+
+def test_bad_arguments_are_refused():
+    with pytest.raises(ValueError, match="image must be at least 3x3"):
+        kernel_scanner(image=np.zeros((2, 5)))
+    with pytest.raises(ValueError, match="image must be 2-D"):
+        kernel_scanner(image=np.zeros((4, 4, 3)))
+    with pytest.raises(ValueError, match="unknown kernel name"):
+        kernel_scanner(kernel="emboss")
+    with pytest.raises(ValueError, match="must be 3x3"):
+        kernel_scanner(kernel=np.ones((2, 2)))
