@@ -1,0 +1,100 @@
+"""Tests of the lesson 05 demos: the drawn maps and the table follow the controls."""
+
+import numpy as np
+import pytest
+
+import cnnedu as ce
+from cnnedu.architecture import describe
+from cnnedu.plotting.layer import RGB_PRESETS, small_photo
+from cnnedu.widgets import DEMOS
+from cnnedu.widgets.layer import _stack_layers, layer_stack_builder, rgb_layer_demo
+
+
+def test_registered():
+    assert DEMOS["rgb_layer_demo"] is rgb_layer_demo
+    assert DEMOS["layer_stack_builder"] is layer_stack_builder
+
+
+@pytest.fixture(scope="module")
+def rgb_demo():
+    return rgb_layer_demo(size=48)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        {},
+        {"bias": -0.3},
+        {"bias": 0.2, "activation": "none"},
+        {"preset": "red-green colour edges", "photo": "flower"},
+        {"preset": "horizontal edges in green", "photo": "china", "bias": 0.1},
+    ],
+)
+def test_rgb_demo_draws_the_layer_output(rgb_demo, settings):
+    rgb_demo.set(**settings)
+    values = rgb_demo.values()
+    assert rgb_demo.error is None
+    photo = small_photo(values["photo"], 48)
+    weights = RGB_PRESETS[values["preset"]]
+    y, _ = ce.conv2d_forward(photo.transpose(2, 0, 1)[None], weights[None], np.array([values["bias"]]))
+    assert np.allclose(rgb_demo.artists["biased"].get_array(), y[0, 0])
+    expected = np.maximum(y[0, 0], 0) if values["activation"] == "ReLU" else y[0, 0]
+    assert np.allclose(rgb_demo.artists["feature_map"].get_array(), expected)
+    assert np.allclose(rgb_demo.artists["photo"].get_array(), photo)
+    rgb_demo.set(photo="grace_hopper", preset="red minus blue", bias=0.0, activation="ReLU")
+
+
+def test_rgb_demo_bias_moves_the_picture(rgb_demo):
+    before = rgb_demo.set(bias=0.0).image.value
+    after = rgb_demo.set(bias=-0.4).image.value
+    assert before != after
+    rgb_demo.set(bias=0.0)
+
+
+def test_rgb_demo_rejects_unknown_preset():
+    with pytest.raises(ValueError, match="preset must be one of"):
+        rgb_layer_demo(preset="sharpen")
+
+
+def test_stack_builder_defaults_to_the_worked_network():
+    demo = layer_stack_builder()
+    values = demo.values()
+    layers = _stack_layers(**{k: v for k, v in values.items() if k not in ("size", "channels")})
+    assert layers == [("conv", 2, 3, 1, 0), ("relu",), ("maxpool", 2, 2), ("conv", 4, 3, 1, 1), ("relu",),
+                      ("flatten",), ("linear", 10)]
+    table = demo.artists["table"].value
+    for cell in ["<td>2 x 30 x 30</td>", "<td>2 x 15 x 15</td>", "<td>4 x 15 x 15</td>", "<td>900</td>",
+                 ">20<", ">76<", ">9,010<"]:
+        assert cell in table
+    assert table in demo.children[-1].value  # the table is shown in the demo, below the figure
+
+
+@pytest.mark.parametrize(
+    "settings, shape_cell",
+    [
+        ({"pool_stride": 1}, "<td>2 x 29 x 29</td>"),
+        ({"conv2_padding": 2}, "<td>4 x 17 x 17</td>"),
+        ({"channels": 3, "size": 64, "conv1_stride": 2}, "<td>2 x 31 x 31</td>"),
+        ({"extra_blocks": 2}, "<td>16 x 3 x 3</td>"),
+    ],
+)
+def test_stack_builder_follows_the_controls(settings, shape_cell):
+    demo = layer_stack_builder().set(**settings)
+    assert demo.error is None
+    assert shape_cell in demo.artists["table"].value
+    values = demo.values()
+    layers = _stack_layers(**{k: v for k, v in values.items() if k not in ("size", "channels")})
+    rows = describe(layers, (values["channels"], values["size"], values["size"]))
+    labels = [label.get_text() for label in demo.artists["labels"] if label.get_visible()]
+    assert labels[1:] == ["\u00d7".join(str(v) for v in row.output_shape) for row in rows]
+
+
+def test_stack_builder_names_the_layer_that_cannot_fit():
+    demo = layer_stack_builder().set(size=8, extra_blocks=3)
+    table = demo.artists["table"].value
+    assert "Cannot fit" in table and "cannot fit" in table
+    assert demo.artists["message"].get_visible()
+    assert demo.artists["message"].get_text().startswith("layer ")
+    demo.set(size=64)
+    assert "Cannot fit" not in demo.artists["table"].value
+    assert not demo.artists["message"].get_visible()
