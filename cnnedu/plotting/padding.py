@@ -18,7 +18,7 @@ update them in place, for the padding explorer.
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
-from matplotlib.ticker import MaxNLocator
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from cnnedu.correlate import convolve2d, correlate2d
 from cnnedu.coverage import coverage_counts, kernel_span, mode_padding, window_positions
@@ -236,8 +236,7 @@ def plot_positions_1d(geometry, ax=None):
     }
     ax.set_facecolor(PADDING_COLOR)
     ax.set_xlabel("padded index (shaded = padding)")
-    ax.set_ylabel("position (first at the top)")
-    ax.xaxis.set_major_locator(MaxNLocator(6, integer=True))
+    ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
     ax.set_yticks([])
     _update_positions_1d(artists, geometry)
     return artists
@@ -258,7 +257,7 @@ def _update_positions_1d(artists, geometry):
     artists["taps"].set_array(ys.astype(float))
     artists["taps"].set_clim(0, max(count - 1, 1))
     artists["taps"].set_sizes([float(np.clip(900.0 / max(length, count) ** 1.3, 4, 60))])
-    artists["title"].set_text(f"{count} positions along one axis")
+    artists["title"].set_text(f"one axis: {count} positions, top first")
     ax.set_xlim(-0.5, length - 0.5)
     ax.set_ylim(count - 0.5, -0.5)
     return artists
@@ -295,7 +294,9 @@ def plot_coverage(geometry, ax=None, colorbar=True):
     if colorbar:
         artists["colorbar"] = ax.figure.colorbar(artists["image"], ax=ax, shrink=0.8)
         artists["colorbar"].ax.set_title("count", fontsize=10)
-        artists["colorbar"].locator = MaxNLocator(5, integer=True)
+        artists["colorbar"].locator = MaxNLocator(3, integer=True)
+        # labels padded to two digits with figure spaces, so the frozen layout has room for counts up to 99
+        artists["colorbar"].formatter = FuncFormatter(lambda value, _: f"{int(value):\u2007>2d}")
     _update_coverage(artists, geometry)
     return artists
 

@@ -346,7 +346,7 @@ def shift_figure(photo=None, figsize=(9, 6)):
     response_bar = figure.colorbar(images[0][1], ax=axes[:, :2], shrink=0.6, label="edge response")
     difference_bar = figure.colorbar(images[0][2], ax=axes[:, 2], shrink=0.6, label="moved - original")
     for bar in (response_bar, difference_bar):
-        bar.locator = MaxNLocator(4)
+        bar.locator = MaxNLocator(3)
     for ax in axes.ravel():
         ax.set_xticks([])
         ax.set_yticks([])
