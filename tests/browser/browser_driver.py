@@ -284,6 +284,16 @@ def full_screenshot(page, scroller, path):
     notebook, the Voila page): the viewport is made as tall as the content
     (capped), scrolled to the top, shot, then restored."""
     viewport = page.viewport_size
+    # After a viewport change the app lays itself out on a later frame: wait until the
+    # scrolling element fits in the window again before measuring the chrome around it.
+    page.wait_for_function(
+        """(selector) => {
+            const el = document.querySelector(selector);
+            return !el || el.getBoundingClientRect().bottom <= window.innerHeight + 1;
+        }""",
+        arg=scroller,
+        timeout=5000,
+    )
     measure = """(selector) => {
         const el = document.querySelector(selector) || document.scrollingElement;
         el.scrollTop = 0;
@@ -312,6 +322,7 @@ def tall_viewport(page, height=2400):
     of an element taller than its scrolling container come out cut)."""
     viewport = page.viewport_size
     page.set_viewport_size({"width": viewport["width"], "height": height})
+    page.wait_for_timeout(300)  # the app re-lays itself out on later frames
     return viewport
 
 

@@ -55,8 +55,10 @@ def test_lesson_runs_and_every_demo_responds(notebook, lab, page, timing, screen
         full_screenshot(page, NOTEBOOK_SCROLLER, screenshots("lessons", stem, "notebook-error.png"))
         pytest.fail(f"{notebook.name}: a cell raised in JupyterLab.\n\n{problems}", pytrace=False)
     warnings = warnings_in(cells)
-    screenshots("lessons", stem, "stderr.txt").write_text("\n\n".join(warnings) + "\n")
+    stderr_file = screenshots("lessons", stem, "stderr.txt")
+    stderr_file.unlink(missing_ok=True)
     if warnings:
+        stderr_file.write_text("\n\n".join(warnings) + "\n")
         timing["stderr outputs"] = len(warnings)
         print(f"{notebook.name}: stderr outputs (warnings, progress bars):", *warnings, sep="\n")
 
@@ -88,7 +90,7 @@ def test_lesson_runs_and_every_demo_responds(notebook, lab, page, timing, screen
         demo.screenshot(path=screenshots("lessons", stem, f"demo{index + 1}-after.png"))
         fraction = changed_fraction(before, after)
         assert fraction > 0, f"{notebook.name}, demo {index + 1}: a new figure arrived after {action} but no pixel changed"
-        moves.append(f"{action} -> {seconds:.2f} s, {fraction:.0%} of pixels")
+        moves.append(f"{action} -> {seconds:.2f} s, {fraction:.1%} of pixels")
     timing["demos"] = f"{found}: " + "; ".join(moves) if moves else "0"
     page.set_viewport_size(viewport)
     full_screenshot(page, NOTEBOOK_SCROLLER, screenshots("lessons", stem, "notebook.png"))
