@@ -101,6 +101,7 @@ def test_shift_maps_are_the_pooled_edge_maps_of_moved_crops(shift, size, kind):
     window = photo[40 : 40 + 66, 30 - shift : 30 - shift + 66]
     features = np.maximum(ce.correlate2d(window, SOBEL_X), 0)
     np.testing.assert_allclose(maps["features_shifted"], features)
+    np.testing.assert_allclose(maps["crop_shifted"], window[1:-1, 1:-1])
     # moving the crop moves the picture: shifted column c + shift == original column c
     np.testing.assert_allclose(maps["features_shifted"][:, shift:], maps["features"][:, : 64 - shift])
     pooled = pool(features, size, kind=kind)
@@ -127,6 +128,8 @@ def test_shift_figure_draws_the_maps():
     figure, artists = shift_figure()
     maps = update_shift(artists, 2, size=3, kind="average")
     images = artists["images"]
+    np.testing.assert_allclose(artists["crops"][1].get_array(), maps["crop_shifted"])
+    np.testing.assert_allclose(artists["crops"][0].get_array(), maps["crop"])
     np.testing.assert_allclose(images[0][0].get_array(), maps["features"])
     np.testing.assert_allclose(images[0][1].get_array(), maps["features_shifted"])
     np.testing.assert_allclose(images[0][2].get_array(), maps["features_shifted"] - maps["features"])

@@ -40,7 +40,7 @@ def test_shift_demo_default_and_sweep():
     for shift, size, kind in itertools.product(range(5), [2, 3, 4], ["max", "average"]):
         demo.set(shift=shift, size=size, kind=kind)
         assert demo.error is None
-        assert titles[0][1].get_text() == f"crop moved {shift} px right"
+        assert demo.artists["crop_titles"][1].get_text() == f"crop moved {shift} px right"
         pooled = demo.artists["images"][1][0].get_array()
         assert pooled.shape == (64 // size, 64 // size)
     demo.set(shift=0)

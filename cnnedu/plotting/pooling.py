@@ -297,13 +297,17 @@ def shift_maps(photo, shift, size=2, kind="max", top=40, left=30, crop=64):
     if left - shift < 0 or top + crop + 2 > photo.shape[0] or left + crop + 2 > photo.shape[1]:
         raise ValueError(f"the crop moved by {shift} pixels leaves the {photo.shape[0]}x{photo.shape[1]} photo")
 
+    def window(column):
+        return photo[top : top + crop + 2, column : column + crop + 2]  # (crop + 2, crop + 2)
+
     def features(column):
-        window = photo[top : top + crop + 2, column : column + crop + 2]
-        return np.maximum(correlate2d(window, SOBEL_X), 0.0)  # (crop, crop)
+        return np.maximum(correlate2d(window(column), SOBEL_X), 0.0)  # (crop, crop)
 
     original, moved = features(left), features(left - shift)
     pooled, pooled_moved = pool(original, size, kind=kind), pool(moved, size, kind=kind)
     return {
+        "crop": window(left)[1:-1, 1:-1],
+        "crop_shifted": window(left - shift)[1:-1, 1:-1],
         "features": original,
         "features_shifted": moved,
         "pooled": pooled,
@@ -313,25 +317,32 @@ def shift_maps(photo, shift, size=2, kind="max", top=40, left=30, crop=64):
     }
 
 
-def shift_figure(photo=None, figsize=(9, 6)):
-    """The shift demo's figure: original, shifted and difference, for the
-    feature map (top row) and the pooled map (bottom row).
+def shift_figure(photo=None, figsize=(11, 5.8)):
+    """The shift demo's figure: the photo crop and the moved crop (left
+    column); original, moved and difference for the edge map (top row) and
+    the pooled map (bottom row).
 
     Returns
     -------
     figure, artists
-        artists: 'images' (2x3 AxesImages), 'titles' (2x3 Text),
-        'photo' (the source), 'caption'.
+        artists: 'crops' (2 AxesImages: crop, moved crop), 'images' (2x3
+        AxesImages), 'titles' (2x3 Text), 'photo' (the source), 'limit'.
 
     Examples
     --------
     >>> figure, artists = shift_figure()
-    >>> len(figure.axes)  # six panels and two colour bars
-    8
+    >>> len(figure.axes)  # eight panels and two colour bars
+    10
     """
     photo = shift_source() if photo is None else as_array("photo", photo, ndim=2)
-    figure, axes = new_figure(2, 3, figsize=figsize)
+    figure, all_axes = new_figure(2, 4, figsize=figsize)
+    crop_axes, axes = all_axes[:, 0], all_axes[:, 1:]
     maps = shift_maps(photo, 1)
+    crops = [
+        crop_axes[0].imshow(maps["crop"], cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
+        crop_axes[1].imshow(maps["crop_shifted"], cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
+    ]
+    crop_titles = [_title(ax) for ax in crop_axes]
     limit = float(maps["features"].max())
     images, titles = [], []
     for row, (key, label) in enumerate((("features", "edge map"), ("pooled", "pooled map"))):
@@ -347,10 +358,11 @@ def shift_figure(photo=None, figsize=(9, 6)):
     difference_bar = figure.colorbar(images[0][2], ax=axes[:, 2], shrink=0.6, label="moved - original")
     for bar in (response_bar, difference_bar):
         bar.locator = MaxNLocator(3)
-    for ax in axes.ravel():
+    for ax in all_axes.ravel():
         ax.set_xticks([])
         ax.set_yticks([])
-    artists = {"images": images, "titles": titles, "photo": photo, "limit": limit}
+    artists = {"crops": crops, "crop_titles": crop_titles, "images": images, "titles": titles, "photo": photo,
+               "limit": limit}
     update_shift(artists, 1)
     return figure, artists
 
@@ -367,6 +379,9 @@ def update_shift(artists, shift, size=2, kind="max"):
     (16, 16)
     """
     maps = shift_maps(artists["photo"], shift, size, kind)
+    artists["crops"][1].set_data(maps["crop_shifted"])
+    artists["crop_titles"][0].set_text("photo crop")
+    artists["crop_titles"][1].set_text(f"crop moved {shift} px right")
     for row, key in enumerate(("features", "pooled")):
         original, moved = maps[key], maps[f"{key}_shifted"]
         for column, values in enumerate((original, moved, moved - original)):
@@ -377,9 +392,9 @@ def update_shift(artists, shift, size=2, kind="max"):
     pooled_name = f"{kind} pooled {size}x{size}"
     titles = artists["titles"]
     titles[0][0].set_text("edge map of the crop")
-    titles[0][1].set_text(f"crop moved {shift} px right")
+    titles[0][1].set_text("edge map, moved")
     titles[0][2].set_text(f"edge map changed {feature_percent:.0f}%")
     titles[1][0].set_text(pooled_name)
-    titles[1][1].set_text(f"{pooled_name}, moved")
+    titles[1][1].set_text("pooled, moved")
     titles[1][2].set_text(f"pooled map changed {pooled_percent:.0f}%")
     return maps
