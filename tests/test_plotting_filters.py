@@ -41,8 +41,11 @@ def test_plot_response_has_a_labelled_symmetric_scale():
     image = plot_response(np.array([[-1.0, 3.0], [0.0, 2.0]]), ax=ax, label="units")
     assert image.get_clim() == (-3.0, 3.0)
     assert image.colorbar.ax.get_ylabel() == "units"
+    assert image.colorbar.extend == "neither"
     image = plot_response(np.array([[-1.0, 3.0]]), ax=new_figure()[1], limit=5)
     assert image.get_clim() == (-5.0, 5.0)
+    image = plot_response(np.array([[-1.0, 3.0]]), ax=new_figure()[1], limit=2)
+    assert image.colorbar.extend == "both"  # values beyond the scale are marked
 
 
 def test_plot_response_makes_its_own_axes():
@@ -67,8 +70,19 @@ def test_filter_bank_draws_each_correlation(rng):
 def test_filter_bank_checks_its_arguments():
     with pytest.raises(TypeError, match="kernels must be a non-empty dict"):
         plot_filter_bank(np.zeros((5, 5)), [np.ones((3, 3))])
-    with pytest.raises(ValueError, match="axes must hold 2 axes"):
-        plot_filter_bank(np.zeros((5, 5)), {"k": np.ones((3, 3))}, axes=Figure().subplots(1, 3))
+    with pytest.raises(ValueError, match="axes must hold at least 3 axes"):
+        plot_filter_bank(np.zeros((5, 5)), {"k": np.ones((3, 3)), "j": np.eye(3)}, axes=Figure().subplots(1, 2))
+
+
+def test_filter_bank_hides_spare_axes_and_can_clip_at_a_percentile(rng):
+    image = rng.uniform(-1, 1, size=(12, 12))
+    axes = Figure().subplots(1, 4)
+    drawn = plot_filter_bank(image, {"Sobel x": get_kernel("Sobel x")}, axes=axes, percentile=90)
+    assert [ax.get_visible() for ax in axes] == [True, True, False, False]
+    response = ce.correlate2d(image, get_kernel("Sobel x"))
+    limit = np.percentile(np.abs(response), 90)
+    assert drawn["Sobel x"].get_clim() == pytest.approx((-limit, limit))
+    assert drawn["Sobel x"].colorbar.extend == "both"
 
 
 @pytest.fixture

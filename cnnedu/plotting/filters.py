@@ -8,6 +8,7 @@ labelled colour bar.
 
 import numpy as np
 from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
 
 from cnnedu._checks import as_array
 from cnnedu.correlate import correlate2d
@@ -74,7 +75,7 @@ def plot_kernel(kernel, ax=None, title=None, fontsize=12):
     return image, texts
 
 
-def plot_response(response, ax=None, limit=None, title=None, label="response"):
+def plot_response(response, ax=None, limit=None, title=None, label="response", percentile=None):
     """A response map in the diverging colours centred on zero, with a
     labelled colour bar.
 
@@ -86,6 +87,11 @@ def plot_response(response, ax=None, limit=None, title=None, label="response"):
         absolute value of ``response``.
     label : str
         Colour bar label.
+    percentile : float, optional
+        Instead of the largest absolute value, use this percentile of the
+        absolute values as the limit (e.g. 99.5, so that a few extreme
+        pixels do not wash out the rest). Values beyond it are drawn in the
+        end colours and the colour bar gets pointed ends to say so.
 
     Returns
     -------
@@ -103,15 +109,22 @@ def plot_response(response, ax=None, limit=None, title=None, label="response"):
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(4, 4))
+    if limit is None and percentile is not None:
+        limit = max(float(np.percentile(np.abs(response), percentile)), 1e-12)
     image = show_map(response, ax=ax, diverging=True, limit=limit, title=title)
-    ax.figure.colorbar(image, ax=ax, shrink=0.8, label=label)
+    clipped = limit is not None and float(np.max(np.abs(response))) > limit * (1 + 1e-9)
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label=label, extend="both" if clipped else "neither")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     return image
 
 
-def plot_filter_bank(image, kernels, axes=None, image_title="input"):
+def plot_filter_bank(image, kernels, axes=None, image_title="input", percentile=None):
     """An image and its response to each kernel (valid cross-correlation).
 
-    Each response has its own colour scale, centred on zero and labelled.
+    Each response has its own colour scale, centred on zero and labelled
+    (see :func:`plot_response` for ``percentile``). Unused extra axes are
+    hidden.
 
     Parameters
     ----------
@@ -142,13 +155,15 @@ def plot_filter_bank(image, kernels, axes=None, image_title="input"):
 
         _, axes = plt.subplots(1, count, figsize=(3.3 * count, 3.4), layout="constrained")
     axes = np.ravel(axes)
-    if len(axes) != count:
-        raise ValueError(f"axes must hold {count} axes (the image and one per kernel); got {len(axes)}")
+    if len(axes) < count:
+        raise ValueError(f"axes must hold at least {count} axes (the image and one per kernel); got {len(axes)}")
     drawn = {"input": show_map(image, ax=axes[0], title=image_title)}
     _bare(axes[0])
     for ax, (title, kernel) in zip(axes[1:], kernels.items()):
-        drawn[title] = plot_response(correlate2d(image, kernel), ax=ax, title=title)
+        drawn[title] = plot_response(correlate2d(image, kernel), ax=ax, title=title, percentile=percentile)
         _bare(ax)
+    for ax in axes[count:]:
+        ax.set_visible(False)
     return drawn
 
 
