@@ -208,7 +208,8 @@ assert dilated.shape == (3, 3) == (ce.output_size(7, 3, dilation=2),) * 2
 # * n = 10, f = 3, s = 4: the crosses of the worked example; now raise n to 11: which cells come back?
 # * mode 'valid' vs 'same' vs 'full' with f = 5: how the coverage of the border changes.
 # * f = 4 with the two 'same' modes: the extra zero moves from the end to the start.
-# * dilation 3 with f = 3 and s = 1: the kernel reads cells 6 apart but still reads every cell.
+# * dilation 3 with f = 3 and s = 1: the taps are 3 cells apart (the kernel spans 7), yet every cell is
+#   still read, by a different tap of a different position.
 # * n = 3, f = 7, mode 'valid': the kernel does not fit; the demo tells you instead of failing.
 
 # %%
