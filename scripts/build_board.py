@@ -43,7 +43,7 @@ STYLE = """
 <style>
 body {
   --jp-widgets-font-size: 24px;
-  --jp-widgets-inline-height: 44px;
+  --jp-widgets-inline-height: 40px;
   --jp-widgets-inline-label-width: 200px;
   --jp-widgets-inline-width: 520px;
   --jp-widgets-slider-handle-size: 26px;
@@ -59,12 +59,18 @@ body {
 .widget-label, .widget-readout, .widget-dropdown select, .jupyter-button,
 .widget-html-content, .widget-toggle-button { font-size: 24px !important; }
 .widget-readout { min-width: 4em; }
+/* The demos size their controls in px for lesson-sized type: let them grow with it here. */
+.widget-hslider, .widget-dropdown, .widget-text, .widget-toggle-buttons { width: auto !important; }
+.widget-hslider .slider-container { flex: 0 0 240px; min-width: 240px; }
+.widget-dropdown > select { width: auto; min-width: 8em; }
+.widget-text input { min-width: 14em; }
+.widget-checkbox input { transform: scale(1.6); margin-right: 0.5em; }
 .widget-html-content h3 { font-size: 36px !important; margin: 0.2em 0 !important; }
 .board-caption { font-size: 24px; color: #444; margin: 0.3em 0; }
 .board-caption code { font-size: 24px; background: #eef2f7; padding: 0 0.3em; }
 /* One demo (caption, controls, figure) fits on one screen: the figure shrinks, keeping its shape. */
 img.widget-image { align-self: center; width: auto !important; max-width: 100% !important;
-                   max-height: 68vh; object-fit: contain; }
+                   max-height: 62vh; object-fit: contain; }
 </style>
 """
 display(HTML(STYLE))

@@ -9,12 +9,14 @@ figure. Screenshots: ``test-artifacts/screenshots/board/``.
 
 import importlib.util
 import re
+import shutil
 import sys
 import time
 
 import pytest
 from browser_driver import (
     ROOT,
+    SCREENSHOTS,
     changed_fraction,
     demo_message,
     full_screenshot,
@@ -106,6 +108,7 @@ def wait_for_board(page, count, timeout_s=120):
 
 def test_board_in_voila_every_demo_responds(voila, browser, timing, screenshots):
     names = board_demo_names()
+    shutil.rmtree(SCREENSHOTS / "board", ignore_errors=True)  # no stale pictures from earlier runs
     context = browser.new_context(viewport=PROJECTOR, device_scale_factor=1)
     context.set_default_timeout(30_000)
     page = context.new_page()

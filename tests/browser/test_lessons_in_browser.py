@@ -7,12 +7,14 @@ Screenshots of the whole notebook and of every demo before and after the move
 go to ``test-artifacts/screenshots/lessons/NN_topic/``.
 """
 
+import shutil
 import time
 
 import pytest
 from browser_driver import (
     NOTEBOOK_SCROLLER,
     NOTEBOOKS,
+    SCREENSHOTS,
     cell_report,
     changed_fraction,
     demo_message,
@@ -40,6 +42,7 @@ def registered_demos():
 @pytest.mark.parametrize("notebook", LESSONS, ids=[path.stem for path in LESSONS])
 def test_lesson_runs_and_every_demo_responds(notebook, lab, page, timing, screenshots):
     stem = notebook.stem
+    shutil.rmtree(SCREENSHOTS / "lessons" / stem, ignore_errors=True)  # no stale pictures from earlier runs
     expected = expected_demo_count(notebook, registered_demos)
 
     start = time.perf_counter()
