@@ -45,6 +45,9 @@ DEMOS["receptive_field_explorer"] = receptive_field_explorer
 # --- end lesson 07 ---
 
 # --- lesson 08 ---
+from cnnedu.widgets.training import digit_explorer  # noqa: E402
+
+DEMOS["digit_explorer"] = digit_explorer
 # --- end lesson 08 ---
 
 __all__ = ["DEMOS", "Demo", "sweep_values"]
