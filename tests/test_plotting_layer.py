@@ -45,10 +45,10 @@ def test_rgb_figure_draws_the_maps_and_updates_in_place(photo):
 
 def test_kernel_numbers_are_shown_as_integers_times_a_factor(photo):
     figure, artists = lp.rgb_layer_figure(photo, lp.RGB_PRESETS["vertical edges, all channels"])
-    assert artists["titles"]["kernels"].get_text().endswith("\u00d7 1/12")
+    assert artists["titles"]["kernels"].get_text().endswith("(\u00d71/12)")
     assert artists["kernel_texts"][0].get_text().split("\n") == [" 1  0 -1", " 2  0 -2", " 1  0 -1"]
     lp.update_rgb_layer(artists, photo, lp.RGB_PRESETS["red minus blue"])
-    assert artists["titles"]["kernels"].get_text().endswith("\u00d7 1/9")
+    assert artists["titles"]["kernels"].get_text().endswith("(\u00d71/9)")
     assert artists["kernel_texts"][2].get_text().split("\n")[0] == "-1 -1 -1"
 
 

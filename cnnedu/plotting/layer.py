@@ -10,6 +10,8 @@ stack of layers with its shapes, parameter counts and receptive fields.
   dense layers producing the same outputs.
 """
 
+import functools
+
 import matplotlib
 import numpy as np
 from matplotlib.patches import Rectangle
@@ -40,6 +42,17 @@ RGB_PRESET_KERNELS = {
 RGB_PRESETS = {name: scale * kernels.astype(float) for name, (kernels, scale) in RGB_PRESET_KERNELS.items()}
 
 
+@functools.lru_cache(maxsize=16)
+def _small_photo(name, size):
+    from cnnedu.images import load_image
+
+    image = load_image(name)  # (H, W, 3) in [0, 1]
+    factor = max(1, max(image.shape[:2]) // size)
+    rows, columns = image.shape[0] // factor, image.shape[1] // factor
+    blocks = image[: rows * factor, : columns * factor].reshape(rows, factor, columns, factor, 3)
+    return blocks.mean(axis=(1, 3))
+
+
 def small_photo(name="grace_hopper", size=96):
     """A colour photo from :func:`cnnedu.load_image`, shrunk by block averaging
     so that its longer side is about ``size`` (at least ``size``) pixels.
@@ -52,16 +65,10 @@ def small_photo(name="grace_hopper", size=96):
     >>> small_photo("grace_hopper", 96).shape
     (100, 85, 3)
     """
-    from cnnedu.images import load_image
-
-    image = load_image(name)  # (H, W, 3) in [0, 1]
     size = int(size)
     if size < 1:
         raise ValueError(f"size must be at least 1; got {size}")
-    factor = max(1, max(image.shape[:2]) // size)
-    rows, columns = image.shape[0] // factor, image.shape[1] // factor
-    blocks = image[: rows * factor, : columns * factor].reshape(rows, factor, columns, factor, 3)
-    return blocks.mean(axis=(1, 3))
+    return _small_photo(name, size).copy()  # a copy: the cached photo stays intact
 
 
 def _check_rgb(image):
@@ -129,12 +136,12 @@ def _display_scale(weights):
             scale = numerator / denominator
             ratio = weights / scale
             if np.allclose(ratio, np.round(ratio)) and np.abs(ratio).max() <= 99:
-                label = "" if scale == 1 else f" \u00d7 {numerator}/{denominator}"
+                label = "" if scale == 1 else f" (\u00d7{numerator}/{denominator})"
                 return scale, label if label else " "
     return 1.0, ""
 
 
-def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(11, 5.6)):
+def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(10, 5.2)):
     """Build the figure of an RGB image through one output channel.
 
     Returns
@@ -157,12 +164,12 @@ def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(11, 5
     artists = {"titles": {}}
     with matplotlib.rc_context(PROJECTOR_RC):
         artists["photo"] = axes[0, 0].imshow(image, interpolation="nearest")
-        artists["titles"]["photo"] = axes[0, 0].set_title("input: 3 channels", y=1.0)
+        artists["titles"]["photo"] = axes[0, 0].set_title("input (R, G, B)", y=1.0)
         maps = rgb_layer_maps(image, weights, bias, activation)
         for c, name in enumerate(CHANNELS):
             ax = axes[0, c + 1]
             artists[name] = show_map(maps["responses"][c], ax=ax, diverging=True, limit=RESPONSE_LIMIT)
-            artists["titles"][name] = ax.set_title(f"{name} channel \u22c6 kernel {name}", y=1.0)
+            artists["titles"][name] = ax.set_title(f"{name} \u22c6 kernel {name}", y=1.0)
         strip = _kernel_strip(weights)
         kernel_limit = 1.8 * max(float(np.nanmax(np.abs(strip))), 1e-12)  # light colours: numbers stay legible
         artists["kernels"] = axes[1, 0].imshow(
@@ -176,10 +183,8 @@ def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(11, 5
                 axes[1, 0].text(c * (kw + 1) + (kw - 1) / 2, (kh - 1) / 2, "", ha="center", va="center",
                                 fontsize=9, family="monospace", linespacing=1.75)
             )
-            axes[1, 0].text(c * (kw + 1) + (kw - 1) / 2, kh - 0.2, f"kernel {CHANNELS[c]}", ha="center", va="top",
-                            fontsize=10)
-        artists["titles"]["kernels"] = axes[1, 0].set_title("weights (3, 3, 3)", y=1.0)
-        panels = [("sum", "sum of the 3 responses"), ("biased", "+ bias"), ("feature_map", "feature map")]
+        artists["titles"]["kernels"] = axes[1, 0].set_title("kernels R, G, B", y=1.0)
+        panels = [("sum", "sum of the 3"), ("biased", "+ bias"), ("feature_map", "feature map")]
         for (key, title), ax in zip(panels, axes[1, 1:]):
             artists[key] = show_map(maps[key], ax=ax, diverging=True, limit=RESPONSE_LIMIT)
             artists["titles"][key] = ax.set_title(title, y=1.0)
@@ -188,7 +193,6 @@ def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(11, 5
             ax.yaxis.set_visible(False)
         colorbar = figure.colorbar(artists["sum"], ax=list(axes[:, -1]), shrink=0.8)
         colorbar.set_ticks([-RESPONSE_LIMIT, 0, RESPONSE_LIMIT])
-        colorbar.set_label(f"response (fixed scale \u00b1{RESPONSE_LIMIT:g})")
         artists["colorbar"] = colorbar
     update_rgb_layer(artists, image, weights, bias, activation)
     return figure, artists
@@ -220,10 +224,10 @@ def update_rgb_layer(artists, image, weights, bias=0.0, activation="ReLU"):
     for c, text in enumerate(artists["kernel_texts"]):
         rows = weights[c] / scale
         text.set_text("\n".join(" ".join(f"{v:>2.0f}" if label else f"{v:>4.2g}" for v in row) for row in rows))
-    artists["titles"]["kernels"].set_text(f"weights (3, 3, 3){label}")
+    artists["titles"]["kernels"].set_text(f"kernels R, G, B{label}")
     artists["titles"]["biased"].set_text(f"sum + bias ({float(bias):+.2f})")
     artists["titles"]["feature_map"].set_text(
-        "feature map: ReLU" if activation == "ReLU" else "feature map: no activation"
+        "feature map: ReLU" if activation == "ReLU" else "feature map: none"
     )
     return maps
 
