@@ -77,11 +77,11 @@ def test_window_too_large_is_a_readable_error():
 
 
 def test_plot_pooling_default_is_the_worked_example():
-    import matplotlib
+    import matplotlib.pyplot as plt
 
-    matplotlib.use("Agg")
     artists = plot_pooling()
     assert [t.get_text() for t in artists["output_texts"] if t.get_visible()] == ["6", "8", "9", "5"]
+    plt.close(artists["input"].axes.figure)
 
 
 def test_shift_source_is_a_downsized_grayscale_photo():
