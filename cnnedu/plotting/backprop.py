@@ -110,8 +110,9 @@ def _show(artists, name, values, padding=0, limit=None):
     ax.set_ylim(rows - 0.5 - padding, -0.5 - padding)
 
 
-def _mark(artists, name, cells, numbers=None):
-    """Outline ``cells`` [(row, column)] of panel ``name``; write ``numbers`` in them."""
+def _mark(artists, name, cells, numbers=None, fontsize=11):
+    """Outline ``cells`` [(row, column)] of panel ``name``; write ``numbers``
+    (values, or ready-made strings) in them."""
     cells = list(cells)
     if len(cells) > MAX_MARKS:
         raise ValueError(f"at most {MAX_MARKS} cells can be marked; got {len(cells)}")
@@ -122,7 +123,8 @@ def _mark(artists, name, cells, numbers=None):
             mark.set_visible(True)
             if numbers is not None:
                 text.set_position((column, row))
-                text.set_text(_fmt(numbers[k]))
+                text.set_text(numbers[k] if isinstance(numbers[k], str) else _fmt(numbers[k]))
+                text.set_fontsize(fontsize)
                 text.set_visible(True)
             else:
                 text.set_visible(False)
@@ -190,7 +192,9 @@ def update_input_pixel(artists, x, kernel, grad_output, row, column, stride=1, p
     outputs = [rc for rc, _ in paths]
     entries = [ij for _, ij in paths]
     _mark(artists, "x", [(row, column)], [x[row, column]])
-    _mark(artists, "grad_output", outputs, [grad_output[rc] for rc in outputs])
+    # each fed output shows its gradient and the kernel entry it pairs with: the flip is visible
+    labels = [f"{_fmt(grad_output[rc])}\u00b7{_name('k', *ij)}" for rc, ij in paths]
+    _mark(artists, "grad_output", outputs, labels, fontsize=10 if grad_output.shape[1] <= 3 else 8)
     _mark(artists, "kernel", entries, [kernel[ij] for ij in entries])
     _mark(artists, "grad_x", [(row, column)], [grad_x[row, column]])
     _mark(artists, "grad_kernel", entries)

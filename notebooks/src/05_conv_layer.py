@@ -160,7 +160,8 @@ plt.show()
 # * **red minus blue**: the red kernel adds up red, the blue kernel subtracts blue. Where is the sum
 #   positive? Move the bias down until only the reddest regions survive the ReLU.
 # * **vertical edges, all channels**: every channel gets the same edge kernel at a third of the
-#   strength, so each response is weak and the sum is the edge map of the grey image.
+#   strength, so each response is weak and the sum is the edge map of the grey image (the plain
+#   average of R, G and B).
 # * **red-green colour edges**: the same edge kernel with opposite signs on red and green. A
 #   black-to-white edge changes red and green equally and cancels; only edges between colours remain.
 # * Switch the activation off: the feature map is then just sum + bias, negative values included.

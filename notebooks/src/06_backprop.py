@@ -180,7 +180,8 @@ assert max(errors.values()) < 1e-7
 # Think of it as the stride-1 output with the other cells dropped: dropped cells receive no
 # gradient. So **spread dJ/dY with s - 1 zeros between neighbours** (dilate it), then use the
 # stride-1 formulas: dJ/dX is the full convolution of the spread dJ/dY with K (cropped for padding),
-# and dJ/dK the valid cross-correlation of the padded X with the spread dJ/dY.
+# and dJ/dK the valid cross-correlation of the padded X with the spread dJ/dY (leaving out any last
+# rows or columns that no window reached, because of the floor in the output size).
 #
 # Below, a 7x7 input, a 3x3 kernel, stride 2 and padding 1: the output is 4x4.
 
@@ -239,11 +240,12 @@ assert np.allclose(conv.bias_gradient, weight_of_each_output.sum(axis=(0, 2, 3))
 #
 # **Bug 1: overwriting the weight gradient per sample.** A loop over the batch that *assigns*
 # `grad_w = ...` for each sample, instead of adding `grad_w += ...`, keeps only the last sample's
-# contribution. The network still trains, just badly, which is why this bug survives so long.
+# contribution. Training may still make some progress, just worse, which is why this bug can go
+# unnoticed for a long time.
 #
 # **Bug 2: forgetting the flip.** Computing dJ/dX as the full *cross-correlation* of dJ/dY with K
-# meets the kernel front to back. With a symmetric kernel you would never notice; with a learned one
-# the gradient is wrong.
+# meets the kernel front to back. With a kernel that looks the same when turned by 180 degrees you
+# would never notice; with a learned kernel the gradient is simply wrong.
 #
 # Both buggy versions below are otherwise correct, and the gradient check flags both.
 
