@@ -339,7 +339,7 @@ plt.show()
 
 relu = ce.ReLU()
 relu(relu_input)
-print("ReLU backward:\n", relu.backward(relu_grad))
+print("ReLU backward:\n", relu.backward(relu_grad) + 0.0)  # + 0.0 prints -0.0 as 0.0
 
 # %% [markdown]
 # Both are checked numerically like the convolution (on random inputs, so that no maximum is tied
