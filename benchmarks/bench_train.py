@@ -81,6 +81,7 @@ def main(argv=None):
     parser.add_argument("--learning-rate", type=float, default=0.1)
     parser.add_argument("--momentum", type=float, default=0.9)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--torch-threads", type=int, default=2, help="PyTorch CPU threads (the target uses 2)")
     args = parser.parse_args(argv)
     script_start = time.perf_counter()
 
@@ -103,7 +104,7 @@ def main(argv=None):
         torch = None
         print("torch is not importable: the PyTorch reference is skipped.")
     if torch is not None:
-        torch.set_num_threads(2)
+        torch.set_num_threads(args.torch_threads)
         torch.manual_seed(args.seed)
         fresh = training.digits_network(rng=args.seed)  # the same initial weights as `model` had
         assert all(np.array_equal(layer.weights, w) for layer, (w, _) in
@@ -114,7 +115,7 @@ def main(argv=None):
             torch, net, x_train, y_train, x_test, y_test, args.epochs, args.batch_size,
             args.learning_rate, args.momentum, args.seed,
         )
-        rows.append(("PyTorch CPU, 2 threads", theirs_seconds, theirs_accuracy[-1]))
+        rows.append((f"PyTorch CPU, {args.torch_threads} thread(s)", theirs_seconds, theirs_accuracy[-1]))
 
     print()
     print(f"{'':24s} {'seconds':>8s} {'held-out accuracy':>18s}")

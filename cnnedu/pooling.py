@@ -97,9 +97,11 @@ def _max_pool_2x2(x, out_h, out_w):
     bottom = np.maximum(bottom_left, bottom_right)
     y = np.maximum(top, bottom)
     # winner offsets i * 2 + j: 0 top-left, 1 top-right, 2 bottom-left, 3 bottom-right
-    top_winner = (top_right > top_left).view(np.int8)  # 0 or 1
-    bottom_winner = (bottom_right > bottom_left).view(np.int8) + np.int8(2)  # 2 or 3
-    winner = np.where(bottom > top, bottom_winner, top_winner).astype(np.int32)
+    # arithmetic instead of np.where: no data-dependent branch per window (much faster)
+    top_winner = (top_right > top_left).astype(np.int32)  # 0 or 1
+    bottom_winner = (bottom_right > bottom_left).astype(np.int32) + 2  # 2 or 3
+    bottom_wins = bottom > top  # strictly greater: a tie keeps the top row
+    winner = top_winner + bottom_wins * (bottom_winner - top_winner)
     return y, winner
 
 
@@ -122,7 +124,8 @@ def max_pool2d_backward(grad_output, cache):
         # splitting each axis in two is always a view, so these writes land in grad_x
         cells = grad_x[..., : 2 * out_h, : 2 * out_w].reshape(x_shape[:-2] + (out_h, 2, out_w, 2))
         for index in range(4):
-            np.copyto(cells[..., index // 2, :, index % 2], grad_output, where=winner == index)
+            # multiply by the 0/1 mask rather than a masked copy: no branch per element
+            np.multiply(grad_output, winner == index, out=cells[..., index // 2, :, index % 2])
         return grad_x
     for index, _, _, view in _windows(grad_x, size, stride, out_h, out_w):
         view += np.where(winner == index, grad_output, 0)
