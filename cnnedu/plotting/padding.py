@@ -293,7 +293,7 @@ def plot_coverage(geometry, ax=None, colorbar=True):
     _bare(ax)
     if colorbar:
         artists["colorbar"] = ax.figure.colorbar(artists["image"], ax=ax, shrink=0.8)
-        artists["colorbar"].ax.set_title("count", fontsize=10)
+        _title(artists["colorbar"].ax, fontsize=10).set_text("count")
         artists["colorbar"].locator = MaxNLocator(3, integer=True)
         # labels padded to two digits with figure spaces, so the frozen layout has room for counts up to 99
         artists["colorbar"].formatter = FuncFormatter(lambda value, _: f"{int(value):\u2007>2d}")

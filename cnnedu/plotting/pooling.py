@@ -354,10 +354,11 @@ def shift_figure(photo=None, figsize=(11, 5.8)):
         ]
         images.append(row_images)
         titles.append([_title(axes[row, column]) for column in range(3)])
-    response_bar = figure.colorbar(images[0][1], ax=axes[:, :2], shrink=0.6, label="edge response")
-    difference_bar = figure.colorbar(images[0][2], ax=axes[:, 2], shrink=0.6, label="moved - original")
-    for bar in (response_bar, difference_bar):
+    response_bar = figure.colorbar(images[0][1], ax=axes[:, :2], shrink=0.6)
+    difference_bar = figure.colorbar(images[0][2], ax=axes[:, 2], shrink=0.6)
+    for bar, label in ((response_bar, "edge\nresponse"), (difference_bar, "moved -\noriginal")):
         bar.locator = MaxNLocator(3)
+        _title(bar.ax, fontsize=10).set_text(label)  # short label above the bar
     for ax in all_axes.ravel():
         ax.set_xticks([])
         ax.set_yticks([])
