@@ -146,6 +146,18 @@ class LabServer(Server):
             body = response.read()
         return json.loads(body) if body else None
 
+    def kernel_memory_mb(self):
+        """Resident memory (MB) of each kernel process the server started (Linux /proc), or []."""
+        sizes = []
+        for status in Path("/proc").glob("[0-9]*/status"):
+            try:
+                fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
+            except OSError:
+                continue
+            if fields.get("PPid", "").strip() == str(self.process.pid) and "VmRSS" in fields:
+                sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+        return sizes
+
     def shutdown_kernels(self):
         """Stop every kernel (a lesson's kernel can hold a few hundred MB)."""
         for session in self.api("GET", "/api/sessions"):

@@ -72,6 +72,18 @@ def test_board_grouping_puts_each_demo_under_its_first_lesson():
     assert groups == [("01 - Filters", ["kernel_scanner"]), ("02 - Flips", ["flip_explorer"]), ("More demos", ["orphan_demo"])]
 
 
+def test_course_page_links_open_files_that_exist():
+    """The Binder and nbgitpuller links of docs/COURSE.md open notebooks of this repository."""
+    from urllib.parse import unquote
+
+    text = (ROOT / "docs" / "COURSE.md").read_text()
+    targets = re.findall(r"urlpath=(?:lab/tree|voila/render)/([\w/.-]+\.ipynb)", text)
+    targets += [path.split("/", 1)[1] for path in re.findall(r"lab/tree/([\w/.-]+\.ipynb)", unquote(text)) if path.startswith("REPO/")]
+    assert "notebooks/00_index.ipynb" in targets and "notebooks/lecture_board.ipynb" in targets
+    missing = sorted({target for target in targets if not (ROOT / target).exists()})
+    assert not missing, f"docs/COURSE.md links to missing files: {missing}"
+
+
 @pytest.fixture(scope="module")
 def voila(chromium, tmp_path_factory):
     """Voila serving the board with the options of ``make present`` (plus tracebacks shown)."""

@@ -97,3 +97,6 @@ def test_lesson_runs_and_every_demo_responds(notebook, lab, page, timing, screen
     timing["demos"] = f"{found}: " + "; ".join(moves) if moves else "0"
     page.set_viewport_size(viewport)
     full_screenshot(page, NOTEBOOK_SCROLLER, screenshots("lessons", stem, "notebook.png"))
+    memory = lab.kernel_memory_mb()
+    if memory:
+        timing["kernel memory"] = f"{max(memory):.0f} MB"
