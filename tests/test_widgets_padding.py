@@ -59,10 +59,22 @@ def test_padding_slider_disabled_outside_explicit_mode():
     assert not demo.controls["padding"].disabled
 
 
-def test_each_control_sweeps():
+def test_each_control_sweeps_its_whole_range_and_draws_the_math():
     demo = padding_explorer()
     for name, control in demo.controls.items():
         for value in sweep_values(control):
             control.value = value
+            values = demo.values()
+            kind, convention, _ = MODES[values["mode"]]
+            before, after = coverage.mode_padding(
+                values["kernel_size"], kind, values["padding"], values["dilation"], convention
+            )
+            if demo.error is None:
+                expected = coverage.coverage_counts(
+                    values["n"], values["kernel_size"], values["stride"], (before, after), values["dilation"]
+                )
+                np.testing.assert_array_equal(demo.artists["coverage"]["image"].get_array(), expected)
+            else:
+                assert "does not fit" in demo.error
         demo.set(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="explicit padding p")
         assert demo.error is None

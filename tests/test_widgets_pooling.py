@@ -47,11 +47,21 @@ def test_shift_demo_default_and_sweep():
     assert titles[0][2].get_text() == "edge map changed 0%" and titles[1][2].get_text() == "pooled map changed 0%"
 
 
-def test_every_control_sweeps():
-    for demo in (pooling_explorer(), shift_demo()):
+def test_every_control_sweeps_its_whole_range_and_draws_the_math():
+    from cnnedu.plotting.pooling import pool, shift_maps
+
+    explorer, shifter = pooling_explorer(), shift_demo()
+    for demo in (explorer, shifter):
         defaults = demo.values()
         for control in demo.controls.values():
             for value in sweep_values(control):
                 control.value = value
                 assert demo.error is None
+                values = demo.values()
+                if demo is explorer:
+                    expected = pool(example_map(values["map_name"]), values["size"], values["stride"], values["kind"])
+                    np.testing.assert_array_equal(demo.artists["output"].get_array(), expected)
+                else:
+                    maps = shift_maps(demo.artists["photo"], values["shift"], values["size"], values["kind"])
+                    np.testing.assert_array_equal(demo.artists["images"][1][1].get_array(), maps["pooled_shifted"])
         demo.set(**defaults)
