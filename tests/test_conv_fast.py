@@ -1,0 +1,147 @@
+"""Internals of the fast convolution and pooling paths: the wide-grid and
+strided im2col, products cut into single-threaded pieces, float32 end to end,
+caches that stay valid across later calls, the 2x2 pooling fast path and ReLU."""
+
+import numpy as np
+import pytest
+
+import cnnedu as ce
+from cnnedu import conv, pooling
+
+
+def _both(x, weights, bias, stride, padding, grad_seed=0):
+    y, cache = ce.conv2d_forward(x, weights, bias, stride, padding)
+    y_loop, loop_cache = ce.conv2d_forward_loop(x, weights, bias, stride, padding)
+    grad_output = np.random.default_rng(grad_seed).standard_normal(y.shape).astype(y.dtype)
+    return (y, *ce.conv2d_backward(grad_output, cache)), (y_loop, *ce.conv2d_backward_loop(grad_output, loop_cache))
+
+
+@pytest.mark.parametrize("dtype, tolerance", [(np.float64, 1e-10), (np.float32, 2e-4)])
+@pytest.mark.parametrize(
+    "shape, kernel, stride, padding",
+    [
+        ((2, 3, 7, 9), (4, 3, 3, 3), 1, 1),  # wide grid, non-square
+        ((2, 3, 7, 9), (4, 3, 2, 4), 1, 0),  # even and non-square kernel, no padding
+        ((1, 1, 5, 5), (1, 1, 5, 5), 1, 0),  # kernel as large as the image: one output
+        ((2, 2, 8, 8), (3, 2, 3, 3), 2, 1),  # strided path
+        ((2, 2, 9, 6), (3, 2, 3, 2), 3, 2),  # strided, padding larger than the kernel needs
+        ((1, 2, 4, 4), (2, 2, 1, 1), 1, 3),  # 1x1 kernel, lots of padding
+    ],
+)
+def test_fast_paths_equal_the_loop(rng, dtype, tolerance, shape, kernel, stride, padding):
+    x = rng.standard_normal(shape).astype(dtype)
+    weights = rng.standard_normal(kernel).astype(dtype)
+    bias = rng.standard_normal(kernel[0]).astype(dtype)
+    fast, loop = _both(x, weights, bias, stride, padding)
+    for ours, theirs in zip(fast, loop):
+        assert ours.dtype == dtype
+        assert ours.flags["C_CONTIGUOUS"]
+        np.testing.assert_allclose(ours, theirs, rtol=tolerance, atol=tolerance)
+
+
+def test_products_cut_into_pieces_give_the_same_result(rng, monkeypatch):
+    x = rng.standard_normal((3, 4, 10, 12))
+    weights = rng.standard_normal((5, 4, 3, 3))
+    bias = rng.standard_normal(5)
+    whole, _ = _both(x, weights, bias, 1, 1)
+    monkeypatch.setattr(conv, "_MAX_PRODUCT", 5 * 36 * 7)  # 7 positions per product
+    pieces, loop = _both(x, weights, bias, 1, 1)
+    for a, b, c in zip(whole, pieces, loop):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+        np.testing.assert_allclose(b, c, rtol=1e-10, atol=1e-10)
+    assert conv._position_step(5, 36, 120) == 7
+    assert conv._position_step(10**6, 10**6, 50) == 1  # never zero positions
+
+
+def test_a_cache_stays_valid_after_other_calls(rng):
+    """Temporaries are never shared between calls: a forward pass of another
+    shape (or the same shape) does not change an earlier cache or result."""
+    x = rng.standard_normal((4, 2, 6, 6)).astype(np.float32)
+    weights = rng.standard_normal((3, 2, 3, 3)).astype(np.float32)
+    grad_output = rng.standard_normal((4, 3, 6, 6)).astype(np.float32)
+    y, cache = ce.conv2d_forward(x, weights, None, 1, 1)
+    y_copy = y.copy()
+    expected = [g.copy() for g in ce.conv2d_backward(grad_output, cache)[:2]]
+    for shape in [(4, 2, 6, 6), (8, 2, 11, 5), (1, 2, 3, 3)]:
+        other = rng.standard_normal(shape).astype(np.float32)
+        other_y, other_cache = ce.conv2d_forward(other, weights, None, 1, 1)
+        ce.conv2d_backward(np.ones_like(other_y), other_cache)
+    np.testing.assert_array_equal(y, y_copy)
+    again = ce.conv2d_backward(grad_output, cache)[:2]
+    for before, after in zip(expected, again):
+        np.testing.assert_array_equal(before, after)
+
+
+def test_backward_does_not_change_its_inputs(rng):
+    x = rng.standard_normal((2, 2, 5, 5))
+    weights = rng.standard_normal((3, 2, 3, 3))
+    y, cache = ce.conv2d_forward(x, weights, np.zeros(3), 1, 1)
+    grad_output = rng.standard_normal(y.shape)
+    kept = grad_output.copy(), weights.copy()
+    ce.conv2d_backward(grad_output, cache)
+    np.testing.assert_array_equal(grad_output, kept[0])
+    np.testing.assert_array_equal(weights, kept[1])
+
+
+def test_mixed_precision_follows_numpy(rng):
+    x = rng.standard_normal((1, 1, 5, 5)).astype(np.float32)
+    weights = rng.standard_normal((2, 1, 3, 3))  # float64
+    y, cache = ce.conv2d_forward(x, weights, padding=1)
+    assert y.dtype == np.float64
+    assert all(g.dtype == np.float64 for g in ce.conv2d_backward(np.ones_like(y), cache)[:2])
+
+
+def test_keep_freed_memory_is_harmless():
+    assert conv._keep_freed_memory() in (True, False)
+
+
+def _general_max_pool(x, size, stride):
+    """The window-by-window loop the fast path must reproduce (first maximum wins)."""
+    out_h = (x.shape[-2] - size) // stride + 1
+    out_w = (x.shape[-1] - size) // stride + 1
+    y = np.zeros(x.shape[:-2] + (out_h, out_w))
+    winner = np.zeros(x.shape[:-2] + (out_h, out_w), dtype=int)
+    for r in range(out_h):
+        for c in range(out_w):
+            window = x[..., r * stride : r * stride + size, c * stride : c * stride + size]
+            flat = window.reshape(window.shape[:-2] + (-1,))
+            y[..., r, c] = flat.max(axis=-1)
+            winner[..., r, c] = flat.argmax(axis=-1)  # argmax returns the first maximum
+    return y, winner
+
+
+@pytest.mark.parametrize("shape", [(3, 2, 6, 8), (2, 3, 7, 5), (4, 4), (5, 3), (1, 1, 2, 2)])
+@pytest.mark.parametrize("integers", [True, False])
+def test_two_by_two_fast_path_equals_the_loop_with_ties(rng, shape, integers):
+    x = rng.integers(0, 3, shape).astype(float) if integers else rng.standard_normal(shape)  # integers tie often
+    y, cache = pooling.max_pool2d_forward(x, 2)
+    y_loop, winner_loop = _general_max_pool(x, 2, 2)
+    np.testing.assert_array_equal(y, y_loop)
+    np.testing.assert_array_equal(cache[3], winner_loop)
+    assert cache[3].dtype == np.int32 and cache[:3] == (x.shape, 2, 2)
+    grad_output = rng.standard_normal(y.shape)
+    grad_x = pooling.max_pool2d_backward(grad_output, cache)
+    expected = np.zeros(x.shape)
+    for index in range(4):
+        i, j = divmod(index, 2)
+        view = expected[..., i : i + 2 * y.shape[-2] : 2, j : j + 2 * y.shape[-1] : 2]
+        view += np.where(winner_loop == index, grad_output, 0)
+    np.testing.assert_array_equal(grad_x, expected)
+    assert np.count_nonzero(grad_x) <= y.size  # one cell per window, even with ties
+
+
+def test_two_by_two_fast_path_keeps_float32(rng):
+    x = rng.standard_normal((2, 3, 4, 4)).astype(np.float32)
+    y, cache = pooling.max_pool2d_forward(x, 2)
+    assert y.dtype == np.float32
+    assert pooling.max_pool2d_backward(np.ones_like(y), cache).dtype == np.float32
+
+
+def test_relu_has_no_negative_zeros_and_keeps_dtype():
+    relu = ce.ReLU()
+    y = relu(np.array([-2.0, -0.0, 0.0, 3.0], dtype=np.float32))
+    assert y.dtype == np.float32 and not np.signbit(y).any()
+    np.testing.assert_array_equal(y, [0, 0, 0, 3])
+    grad = relu.backward(np.array([-1.0, -1.0, -1.0, -1.0], dtype=np.float32))
+    assert grad.dtype == np.float32 and not np.signbit(grad[:3]).any()
+    np.testing.assert_array_equal(grad, [0, 0, 0, -1])
