@@ -89,6 +89,12 @@ def test_stack_stops_at_the_layer_that_cannot_fit():
     assert "Cannot fit" in html and "<td>2 x 7 x 7</td>" in html
 
 
+def test_summary_html_notes_unused_border_cells():
+    rows = describe([("conv", 2, 3), ("maxpool", 2)], (1, 33, 33))  # 31x31 pooled by 2: the last row is left out
+    html = lp.summary_html(rows, (1, 33, 33))
+    assert html.count("unused") == 1 and "last 1 row/column unused" in html
+
+
 def test_summary_html_totals():
     rows = describe([("conv", 2, 3), ("flatten",), ("linear", 10)], (1, 32, 32))
     html = lp.summary_html(rows, (1, 32, 32))

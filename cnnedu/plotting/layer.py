@@ -277,7 +277,8 @@ def stack_figure(figsize=(11, 2.8), max_layers=MAX_STACK_LAYERS):
 
 
 def summary_html(rows, input_shape, error=None):
-    """The table of :func:`cnnedu.architecture.summary_table` as HTML, with
+    """The table of :func:`cnnedu.architecture.describe` as HTML, with a
+    note where the floor of the size formula leaves border cells unused and
     the error (if any) in red below it.
 
     Examples
@@ -287,17 +288,28 @@ def summary_html(rows, input_shape, error=None):
     >>> "<td>2 x 30 x 30</td>" in html
     True
     """
-    cells = [("input", " x ".join(str(v) for v in input_shape), "0", "1 x 1")]
+    cells = [("input", " x ".join(str(v) for v in input_shape), "0", "1 x 1", "")]
     for row in rows:
         field = "whole input" if row.receptive_field is None else f"{row.receptive_field.size} x {row.receptive_field.size}"
-        cells.append((row.name, " x ".join(str(v) for v in row.output_shape), f"{row.parameter_count:,}", field))
+        note = ""
+        if row.unused:
+            note = f"last {row.unused} row{'s' if row.unused > 1 else ''}/column{'s' if row.unused > 1 else ''} unused"
+        cells.append((row.name, " x ".join(str(v) for v in row.output_shape), f"{row.parameter_count:,}", field, note))
     total = sum(row.parameter_count for row in rows)
-    lines = ["<table style='font-family:monospace;font-size:14px;border-collapse:collapse'>",
-             "<tr><th style='text-align:left'>layer</th><th style='text-align:left'>output shape</th>"
-             "<th style='text-align:right'>parameters</th><th style='text-align:left'>receptive field</th></tr>"]
-    for name, shape, count, field in cells:
-        lines.append(f"<tr><td>{name}</td><td>{shape}</td><td style='text-align:right'>{count}</td><td>{field}</td></tr>")
-    lines.append(f"<tr><td><b>total</b></td><td></td><td style='text-align:right'><b>{total:,}</b></td><td></td></tr>")
+    pad = "padding:1px 14px 1px 0"
+    lines = [
+        "<table style='font-family:monospace;font-size:14px;border-collapse:collapse'>",
+        f"<tr><th style='text-align:left;{pad}'>layer</th><th style='text-align:left;{pad}'>output shape</th>"
+        f"<th style='text-align:right;{pad}'>parameters</th><th style='text-align:left;{pad}'>receptive field</th>"
+        f"<th style='text-align:left;{pad}'></th></tr>",
+    ]
+    for name, shape, count, field, note in cells:
+        lines.append(
+            f"<tr><td style='{pad}'>{name}</td><td>{shape}</td><td style='text-align:right;{pad};padding-left:14px'>{count}</td>"
+            f"<td style='{pad}'>{field}</td><td style='{pad};color:#8a5a00'>{note}</td></tr>"
+        )
+    lines.append(f"<tr><td style='{pad}'><b>total</b></td><td></td>"
+                 f"<td style='text-align:right;{pad}'><b>{total:,}</b></td><td></td><td></td></tr>")
     lines.append("</table>")
     if error is not None:
         text = error.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
