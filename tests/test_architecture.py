@@ -98,3 +98,28 @@ def test_dense_parameter_count():
 def test_errors_name_the_layer(layers, shape, error, match):
     with pytest.raises(error, match=match):
         describe(layers, shape)
+
+
+def test_describe_partial_stops_before_the_failing_layer():
+    from cnnedu.architecture import describe_partial
+
+    layers = [("conv", 2, 3), ("maxpool", 2), ("conv", 4, 9), ("flatten",)]
+    rows, error = describe_partial(layers, (1, 16, 16))
+    assert [row.output_shape for row in rows] == [(2, 14, 14), (2, 7, 7)]
+    assert error.startswith("layer 2 (conv 9x9, 4 filters, s1 p0) cannot fit")
+    rows, error = describe_partial(layers[:2], (1, 16, 16))
+    assert len(rows) == 2 and error is None
+    rows, error = describe_partial([("maxpool", 5)], (1, 4, 4))
+    assert rows == [] and "layer 0" in error
+    with pytest.raises(ValueError, match=r"input_shape must be \(C, H, W\)"):
+        describe_partial(layers, (16, 16))
+
+
+def test_summary_table_columns_line_up():
+    rows = describe(WORKED, (1, 32, 32))
+    lines = summary_table(rows, (1, 32, 32)).splitlines()
+    assert len(lines) == 1 + 1 + len(WORKED) + 1  # header, input, layers, total
+    start = lines[0].index("output shape")
+    assert all(line[start:].startswith(" x ".join(map(str, row.output_shape)))
+               for line, row in zip(lines[2:], rows))
+    assert lines[-1].split() == ["total", str(sum(row.parameter_count for row in rows))]
