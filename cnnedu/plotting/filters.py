@@ -167,7 +167,7 @@ def plot_filter_bank(image, kernels, axes=None, image_title="input", percentile=
     return drawn
 
 
-def scanner_figure(image, figsize=(9, 6.8)):
+def scanner_figure(image, figsize=(10, 6.3)):
     """Build the kernel-scanner figure for one image; fill it with
     :func:`update_scanner`.
 
@@ -193,7 +193,8 @@ def scanner_figure(image, figsize=(9, 6.8)):
     image = as_array("image", image, ndim=2)
     figure, _ = new_figure(1, 1, figsize=figsize)
     figure.clear()
-    grid = figure.add_gridspec(2, 6, height_ratios=[2.1, 1])
+    figure.get_layout_engine().set(h_pad=0.12)  # room between the image and the small tables
+    grid = figure.add_gridspec(2, 6, height_ratios=[1.85, 1])
     ax_image = figure.add_subplot(grid[0, :3])
     ax_output = figure.add_subplot(grid[0, 3:])
     ax_window = figure.add_subplot(grid[1, 0:2])
