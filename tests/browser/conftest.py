@@ -8,7 +8,8 @@ Debian's Chromium through Playwright.
 - ``lab_server``: JupyterLab serving a *copy* of ``notebooks/`` (it autosaves)
   with temporary config, runtime, data, settings and workspace folders, a
   random token, 127.0.0.1 and a free port; stopped by the PID started here.
-- ``page``: a fresh browser context and page per test.
+- ``page``: a fresh page per test (in one browser context, whose cache keeps
+  JupyterLab's scripts between tests).
 
 Screenshots are written under ``test-artifacts/screenshots/`` (gitignored);
 ``test-artifacts/browser-timings.txt`` gets one line per test.
@@ -113,13 +114,21 @@ def lab(lab_server):
         pass
 
 
-@pytest.fixture
-def page(browser):
+@pytest.fixture(scope="session")
+def browser_context(browser):
+    """One context for the session, so JupyterLab's scripts stay in the browser cache
+    between tests (each test still gets its own page and its own workspace)."""
     context = browser.new_context(viewport=VIEWPORT, device_scale_factor=1)
     context.set_default_timeout(30_000)
-    new_page = context.new_page()
-    yield new_page
+    yield context
     context.close()
+
+
+@pytest.fixture
+def page(browser_context):
+    new_page = browser_context.new_page()
+    yield new_page
+    new_page.close()
 
 
 @pytest.hookimpl(wrapper=True, tryfirst=True)
