@@ -67,6 +67,8 @@ def test_stepper_shows_the_output_so_far(signal, response, flip):
         assert cells[3, time + offset].get_text() == (f"{value:g}")
         assert all(cells[3, column].get_text() == "" for column in range(time + offset + 1, len(artists["times"])))
         assert artists["title"].get_text().startswith(f"t = {time}: ")
+        label = artists["axes"][0].get_yticklabels()[1].get_text()
+        assert label == ("h reversed" if flip else "h as written")
 
 
 def test_stepper_plays_the_impulse_response_in_order():

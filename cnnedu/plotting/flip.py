@@ -161,7 +161,8 @@ def stepper_figure(signal_length=4, response_length=3, figsize=(9, 5.2)):
     ax_table.set_xticklabels([str(n) for n in times])
     ax_table.xaxis.set_ticks_position("top")
     ax_table.set_yticks(range(4))
-    ax_table.set_yticklabels(["input x[n]", "response", "product", "output y[n]"])
+    ax_table.set_yticklabels(["input x[n]", "h reversed", "product", "output y[n]"])
+    artists["flip"] = True  # what the second row's label says
     ax_table.tick_params(length=0)
     artists["title"] = ax_table.set_title(" ", loc="left", fontsize=13, pad=24, y=1.0)
     artists["bars"] = ax_bars.bar(range(columns), np.zeros(columns), color="#2166ac", width=0.6)
@@ -233,6 +234,10 @@ def update_stepper(artists, signal, impulse_response, time, flip=True):
     highlight[3, time + offset] = 2
     highlight[3, offset : time + offset] = np.where(highlight[3, offset : time + offset] == 0, 0.6, 0)
     artists["highlight"].set_data(highlight)
+    if artists["flip"] != flip:
+        ax_table = artists["axes"][0]
+        ax_table.set_yticklabels(["input x[n]", "h reversed" if flip else "h as written", "product", "output y[n]"])
+        artists["flip"] = flip
     terms = " + ".join(f"{format_number(p)}" for p in products)
     kind = "reversed response (convolution)" if flip else "response as written (no flip)"
     artists["title"].set_text(f"t = {time}: {kind};  y[{time}] = {terms} = {format_number(output)}")

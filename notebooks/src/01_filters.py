@@ -219,8 +219,8 @@ assert photo.shape == (150, 128) and sobel_x.shape == (148, 126)
 assert np.allclose(sobel_x, scipy.signal.correlate2d(photo, get_kernel("Sobel x"), mode="valid"))
 
 # %% [markdown]
-# Sobel x picks out the vertical outlines (the sides of the face, the edges of the tie and the
-# collar), Sobel y the horizontal ones (the brim of the cap, the glasses, the mouth). The Laplacian
+# Sobel x picks out the vertical outlines (the flag's stripes, the edges of the collar and the tie),
+# Sobel y the horizontal ones (the cap, the glasses, the rows of ribbons on the jacket). The Laplacian
 # answers to fine detail and noise alike. Box blur gives a smoother copy, sharpen a crisper, grainier
 # one. None of these maps says "face": each filter only knows its own little 3x3 pattern.
 
