@@ -48,7 +48,7 @@ def unavailable(reason):
     """Skip (developer machine) or fail (CI) because the browser cannot run."""
     how = (
         "Install Debian's Chromium with `sudo apt-get install chromium` "
-        "(Playwright's own browser download is not used), or set CNNEDU_CHROMIUM=/path/to/chromium."
+        "(Playwright's own browser download does not work everywhere), or set CNNEDU_CHROMIUM=/path/to/chromium."
     )
     if in_ci():
         pytest.fail(f"browser tests must run in CI, but {reason}. {how}", pytrace=False)
@@ -56,7 +56,8 @@ def unavailable(reason):
 
 
 def find_chromium():
-    """Path of the Chromium to drive, or None."""
+    """Path of the Chromium to drive, or None: CNNEDU_CHROMIUM, else Chromium on PATH,
+    else a browser that ``python -m playwright install chromium`` downloaded (where that works)."""
     configured = os.environ.get("CNNEDU_CHROMIUM")
     if configured:
         return configured if os.access(configured, os.X_OK) else None
@@ -64,7 +65,14 @@ def find_chromium():
         found = shutil.which(name)
         if found:
             return found
-    return None
+    try:
+        from playwright.sync_api import sync_playwright
+
+        with sync_playwright() as manager:
+            bundled = manager.chromium.executable_path
+    except Exception:
+        return None
+    return bundled if bundled and os.access(bundled, os.X_OK) else None
 
 
 @pytest.fixture(scope="session")
