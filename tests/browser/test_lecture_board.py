@@ -84,15 +84,26 @@ def test_course_page_links_open_files_that_exist():
     assert not missing, f"docs/COURSE.md links to missing files: {missing}"
 
 
+# The options of `make present` that the Voila fixture below uses too.
+PRESENT_OPTIONS = ["--no-browser", "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--preheat_kernel=True"]
+
+
+def test_make_present_serves_the_board_with_the_tested_options():
+    makefile = (ROOT / "Makefile").read_text()
+    match = re.search(r"^present:.*?(?=^\S|\Z)", makefile, re.M | re.S)
+    assert match, "the Makefile has no present target"
+    recipe = match.group(0).replace("\\\n", " ")
+    assert "scripts/build_board.py" in recipe and "voila notebooks/lecture_board.ipynb" in recipe
+    missing = [option for option in PRESENT_OPTIONS if option not in recipe]
+    assert not missing, f"make present lacks {missing}"
+
+
 @pytest.fixture(scope="module")
 def voila(chromium, tmp_path_factory):
     """Voila serving the board with the options of ``make present`` (plus tracebacks shown)."""
     base = tmp_path_factory.mktemp("voila")
     port = free_port()
-    command = [
-        sys.executable, "-m", "voila", str(BOARD), "--no-browser", f"--port={port}",
-        "--Voila.ip=127.0.0.1", "--Voila.port_retries=0", "--preheat_kernel=True", "--show_tracebacks=True",
-    ]  # fmt: skip
+    command = [sys.executable, "-m", "voila", str(BOARD), f"--port={port}", *PRESENT_OPTIONS, "--show_tracebacks=True"]
     server = Server(
         "Voila", command, jupyter_environment(base / "jupyter"), BOARD.parent, base / "voila.log",
         "/voila/static/favicon.ico", f"http://127.0.0.1:{port}",
