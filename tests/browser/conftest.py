@@ -21,8 +21,8 @@ import time
 
 import pytest
 
-from browser_driver import ARTIFACTS, NOTEBOOKS, SCREENSHOTS
-from servers import LabServer
+from .browser_driver import ARTIFACTS, NOTEBOOKS, SCREENSHOTS
+from .servers import LabServer
 
 TIMINGS = []  # (test id, seconds, outcome, details), printed at the end of the run
 

@@ -14,7 +14,7 @@ import sys
 import time
 
 import pytest
-from browser_driver import (
+from .browser_driver import (
     ROOT,
     SCREENSHOTS,
     changed_fraction,
@@ -22,7 +22,7 @@ from browser_driver import (
     full_screenshot,
     move_a_control,
 )
-from servers import Server, free_port, jupyter_environment
+from .servers import Server, free_port, jupyter_environment
 
 BOARD = ROOT / "notebooks" / "lecture_board.ipynb"
 PROJECTOR = {"width": 1920, "height": 1080}

@@ -11,7 +11,7 @@ import shutil
 import time
 
 import pytest
-from browser_driver import (
+from .browser_driver import (
     NOTEBOOK_SCROLLER,
     NOTEBOOKS,
     SCREENSHOTS,

@@ -1,0 +1,1 @@
+"""Browser tests: the lessons in JupyterLab and the lecture board in Voila, driven in Chromium."""
