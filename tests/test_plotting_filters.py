@@ -9,6 +9,7 @@ from matplotlib.figure import Figure
 import cnnedu as ce
 from cnnedu.kernels import get_kernel, kernel_names, response_range
 from cnnedu.plotting.filters import (
+    CellNumbers,
     format_number,
     plot_filter_bank,
     plot_kernel,
@@ -106,9 +107,10 @@ def test_scanner_draws_the_window_products_and_the_output_so_far(image, name):
         window = image[row : row + 3, column : column + 3]
         np.testing.assert_array_equal(artists["window"].get_array(), window)
         np.testing.assert_allclose(artists["products"].get_array(), window * kernel)
-        texts = [t.get_text() for t in artists["product_texts"]]
+        texts = artists["product_numbers"].get_texts()
         assert texts == [format_number(v) for v in (window * kernel).ravel()]
-        assert [t.get_text() for t in artists["kernel_texts"]] == [format_number(v) for v in kernel.ravel()]
+        assert artists["kernel_numbers"].get_texts() == [format_number(v) for v in kernel.ravel()]
+        assert artists["window_numbers"].get_texts() == [format_number(v) for v in window.ravel()]
         assert result["sum"] == pytest.approx(expected[row, column])
         assert artists["products_title"].get_text() == f"= products, sum = {format_number(expected[row, column])}"
         assert artists["window_box"].get_xy() == (column - 0.5, row - 0.5)
@@ -134,6 +136,27 @@ def test_scanner_refuses_other_kernel_shapes(image):
 
 def test_scanner_keeps_light_text_on_dark_cells(image):
     figure, artists = scanner_figure(image)
-    update_scanner(artists, image, get_kernel("45-degree edge"), 0, 0)  # top-left corner is black (-1)
-    assert artists["window_texts"][0].get_text() == "-1"
-    assert artists["window_texts"][0].get_color() == "white"
+    update_scanner(artists, image, get_kernel("45-degree edge"), 1, 1)  # the square's top-left corner
+    window = image[1:4, 1:4]
+    assert set(window.ravel()) == {-1.0, 1.0}
+    assert artists["window_numbers"].get_colors() == ["white" if v < 0 else "black" for v in window.ravel()]
+    products = window * get_kernel("45-degree edge")
+    assert artists["product_numbers"].get_colors() == ["white" if abs(v) > 0.6 * 2 else "black" for v in products.ravel()]
+
+
+def test_cell_numbers_scale_with_dpi_and_refuse_a_wrong_count():
+    figure, ax = new_figure()
+    numbers = CellNumbers(ax, [(0, 0), (1, 1), (2, 2)], fontsize=10)
+    numbers.set(["1", "-0.25", ""], ["black", "white", "black"])
+    assert numbers.get_texts() == ["1", "-0.25", ""]
+    paths = numbers.collection.get_paths()
+    assert len(paths) == 3 and len(paths[2].vertices) == 0  # an empty string draws nothing
+    width = paths[1].get_extents().width  # in points
+    assert 10 < width < 40
+    figure.set_dpi(72)
+    at_72 = numbers.collection.get_transform().transform([(width, 0)])[0, 0] - numbers.collection.get_transform().transform([(0, 0)])[0, 0]
+    figure.set_dpi(144)
+    at_144 = numbers.collection.get_transform().transform([(width, 0)])[0, 0] - numbers.collection.get_transform().transform([(0, 0)])[0, 0]
+    assert at_144 == pytest.approx(2 * at_72)
+    with pytest.raises(ValueError, match="texts must hold 3 strings; got 2"):
+        numbers.set(["1", "2"])

@@ -5,6 +5,7 @@ import pytest
 
 import cnnedu as ce
 from cnnedu.kernels import flip_kernel, get_kernel, kernel_names
+from cnnedu.plotting.filters import format_number
 from cnnedu.plotting.flip import flip_figure, plot_flip, stepper_figure, update_flip, update_stepper
 from cnnedu.plotting.style import new_figure
 
@@ -28,6 +29,7 @@ def test_flip_figure_draws_correlation_beside_convolution(rng, name, flip):
     np.testing.assert_allclose(artists["correlation_map"].get_array(), ce.correlate2d(image, slid))
     np.testing.assert_allclose(artists["convolution_map"].get_array(), ce.convolve2d(image, kernel))
     np.testing.assert_array_equal(artists["kernel"].get_array(), slid)
+    assert artists["kernel_numbers"].get_texts() == [format_number(v) for v in slid.ravel()]
     assert artists["correlation_map"].get_clim() == artists["convolution_map"].get_clim()
     low, high = artists["convolution_map"].get_clim()
     assert low == -high > -np.inf
@@ -60,12 +62,18 @@ def test_stepper_shows_the_output_so_far(signal, response, flip):
         np.testing.assert_allclose(heights, expected_so_far)
         value = full[time] if time < len(full) else 0.0
         assert result["output"] == pytest.approx(value)
-        cells = artists["cells"]
-        shown_taps = [cells[1, column].get_text() for column in range(time + offset - len(response) + 1, time + offset + 1)]
+        cells = np.array(artists["numbers"].get_texts(), dtype=object).reshape(4, -1)
+        window = range(time + offset - len(response) + 1, time + offset + 1)
+        shown_taps = [cells[1, column] for column in window]
         taps = response[::-1] if flip else response
         assert shown_taps == [str(v) for v in taps]
-        assert cells[3, time + offset].get_text() == (f"{value:g}")
-        assert all(cells[3, column].get_text() == "" for column in range(time + offset + 1, len(artists["times"])))
+        assert [cells[2, column] for column in window] == [format_number(v) for v in result["products"]]
+        assert all(cells[1, column] == "" for column in range(cells.shape[1]) if column not in window)
+        assert cells[3, time + offset] == format_number(value)
+        assert all(cells[3, column] == "" for column in range(time + offset + 1, len(artists["times"])))
+        padded = np.zeros(cells.shape[1])
+        padded[offset : offset + len(signal)] = signal
+        assert list(cells[0]) == [format_number(v) for v in padded]
         assert artists["title"].get_text().startswith(f"t = {time}: ")
         label = artists["axes"][0].get_yticklabels()[1].get_text()
         assert label == ("h reversed" if flip else "h as written")

@@ -8,7 +8,7 @@ from matplotlib.patches import Rectangle
 from cnnedu._checks import as_array
 from cnnedu.correlate import convolve1d, convolve2d, correlate1d, correlate2d
 from cnnedu.kernels import causal_step, flip_kernel, response_range
-from cnnedu.plotting.filters import format_number, plot_kernel
+from cnnedu.plotting.filters import CellNumbers, format_number, plot_kernel
 from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, new_figure, symmetric_limit
 
 
@@ -38,13 +38,12 @@ def plot_flip(kernel, axes=None):
     }
 
 
-def _cells(ax, shape, fontsize):
+def _grid_lines(ax, shape):
     rows, columns = shape
     for edge in np.arange(0.5, rows - 1, 1):
         ax.axhline(edge, color="0.5", linewidth=0.8)
     for edge in np.arange(0.5, columns - 1, 1):
         ax.axvline(edge, color="0.5", linewidth=0.8)
-    return [ax.text(j, i, "", ha="center", va="center", fontsize=fontsize) for i in range(rows) for j in range(columns)]
 
 
 def _bare(*axes):
@@ -75,7 +74,9 @@ def flip_figure(image, kernel_shape=(3, 3), figsize=(11, 3.6)):
     ax_image.set_title("image X", y=1.0)
     artists["kernel"] = ax_kernel.imshow(np.zeros(kernel_shape), cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none")
     artists["kernel_title"] = ax_kernel.set_title("kernel slid: K as written", y=1.0)
-    artists["kernel_texts"] = _cells(ax_kernel, kernel_shape, fontsize=13)
+    _grid_lines(ax_kernel, kernel_shape)
+    positions = [(j, i) for i in range(kernel_shape[0]) for j in range(kernel_shape[1])]
+    artists["kernel_numbers"] = CellNumbers(ax_kernel, positions, fontsize=13)
     blank = np.zeros(out_shape)
     artists["correlation_map"] = ax_correlation.imshow(blank, cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none")
     artists["correlation_title"] = ax_correlation.set_title("cross-correlation with K", y=1.0)
@@ -116,9 +117,10 @@ def update_flip(artists, image, kernel, flip):
     limit = max(abs(value) for value in response_range(kernel, float(image.min()), float(image.max()))) or 1.0
     artists["kernel"].set_data(slid)
     artists["kernel"].set_clim(-kernel_limit, kernel_limit)
-    for text, value in zip(artists["kernel_texts"], slid.ravel()):
-        text.set_text(format_number(value))
-        text.set_color("white" if abs(value) > 0.6 * kernel_limit else "black")
+    artists["kernel_numbers"].set(
+        [format_number(value) for value in slid.ravel()],
+        ["white" if abs(value) > 0.6 * kernel_limit else "black" for value in slid.ravel()],
+    )
     artists["kernel_title"].set_text("kernel slid: K flipped" if flip else "kernel slid: K as written")
     artists["correlation_title"].set_text("cross-corr. with K flipped" if flip else "cross-correlation with K")
     for name, values in (("correlation_map", correlation), ("convolution_map", convolution)):
@@ -156,7 +158,8 @@ def stepper_figure(signal_length=4, response_length=3, figsize=(9, 5.2)):
     artists["highlight"] = ax_table.imshow(
         np.zeros((4, columns)), cmap="YlOrBr", vmin=0, vmax=3, interpolation="none", aspect="auto"
     )
-    artists["cells"] = np.array(_cells(ax_table, (4, columns), fontsize=13), dtype=object).reshape(4, columns)
+    _grid_lines(ax_table, (4, columns))
+    artists["numbers"] = CellNumbers(ax_table, [(j, i) for i in range(4) for j in range(columns)], fontsize=13)
     ax_table.set_xticks(range(columns))
     ax_table.set_xticklabels([str(n) for n in times])
     ax_table.xaxis.set_ticks_position("top")
@@ -216,21 +219,21 @@ def update_stepper(artists, signal, impulse_response, time, flip=True):
     full[: len(computed)] = computed
     outputs = full[: time + 1]
     offset = -int(times[0])  # column of n = 0
-    cells = artists["cells"]
+    texts = np.full((4, columns), "", dtype=object)  # rows: input, response, product, output
+    colors = np.full((4, columns), "black", dtype=object)
     highlight = np.zeros((4, columns))
     padded_signal = np.zeros(columns)
     padded_signal[offset : offset + len(signal)] = signal
     for column, n in enumerate(times):
-        cells[0, column].set_text(format_number(padded_signal[column]))
-        cells[0, column].set_color("black" if 0 <= n < len(signal) else "0.6")
-        for row in (1, 2):
-            cells[row, column].set_text("")
-        cells[3, column].set_text(format_number(full[n]) if 0 <= n <= time else "")
+        texts[0, column] = format_number(padded_signal[column])
+        colors[0, column] = "black" if 0 <= n < len(signal) else "0.6"  # grey: before or after the signal
+        texts[3, column] = format_number(full[n]) if 0 <= n <= time else ""
     for n, tap, product in zip(input_times, taps, products):
         column = int(n) + offset
-        cells[1, column].set_text(format_number(tap))
-        cells[2, column].set_text(format_number(product))
+        texts[1, column] = format_number(tap)
+        texts[2, column] = format_number(product)
         highlight[0:3, column] = 1
+    artists["numbers"].set(texts.ravel(), colors.ravel())
     highlight[3, time + offset] = 2
     highlight[3, offset : time + offset] = np.where(highlight[3, offset : time + offset] == 0, 0.6, 0)
     artists["highlight"].set_data(highlight)
