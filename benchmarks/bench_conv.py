@@ -47,23 +47,26 @@ TARGET_TORCH = {True: 1.5, False: 1.0}
 TARGET_LOOP = 50.0
 
 
-def best_ms(function, calls, rounds, warmup=2):
-    """Milliseconds per call: the best of ``rounds`` blocks of ``calls`` calls.
+def best_ms(functions, calls, rounds, warmup=2):
+    """Milliseconds per call of each function: the best of ``rounds`` blocks of ``calls`` calls.
 
-    Each block is preceded by :func:`settle`. Other processes on a shared
-    machine only ever add time, so the best block is the fairest estimate of
-    what the code itself costs; every contender is measured the same way.
+    The contenders take turns, one block each per round, every block preceded
+    by :func:`settle`, so that a busy spell of the machine hits them alike.
+    Other processes only ever add time, so the best block is the fairest
+    estimate of what the code itself costs.
     """
-    for _ in range(warmup):
-        function()
-    best = float("inf")
-    for _ in range(rounds):
-        settle()
-        start = time.perf_counter()
-        for _ in range(calls):
+    for function in functions:
+        for _ in range(warmup):
             function()
-        best = min(best, (time.perf_counter() - start) / calls)
-    return 1000.0 * best
+    best = [float("inf")] * len(functions)
+    for _ in range(rounds):
+        for position, function in enumerate(functions):
+            settle()
+            start = time.perf_counter()
+            for _ in range(calls):
+                function()
+            best[position] = min(best[position], (time.perf_counter() - start) / calls)
+    return [1000.0 * value for value in best]
 
 
 def settle():
@@ -174,18 +177,21 @@ def main(argv=None):
     for name, batch, c_in, c_out, size, kernel, padding, backward in CASES:
         x, weights, bias, grad_output = make_data(batch, c_in, c_out, size, kernel, padding, rng)
         check_equal(x, weights, bias, grad_output, padding, torch)
-        ours = best_ms(cnnedu_step(x, weights, bias, grad_output, padding, backward), args.calls, args.rounds)
+        contenders = [cnnedu_step(x, weights, bias, grad_output, padding, backward)]
+        if torch is not None:
+            contenders.append(torch_step(torch, x, weights, bias, grad_output, padding, backward))
+        times = best_ms(contenders, args.calls, args.rounds)
+        ours = times[0]
         torch_text = ratio_text = "skipped"
         if torch is not None:
-            step = torch_step(torch, x, weights, bias, grad_output, padding, backward)
-            theirs = best_ms(step, args.calls, args.rounds)
+            theirs = times[1]
             ratio = ours / theirs
             ok = ratio <= TARGET_TORCH[backward]
             all_ok &= ok
             torch_text, ratio_text = f"{theirs:.2f}", f"{ratio:.2f}x" + ("" if ok else "!")
         loop_text = speedup_text = "skipped"
         if not args.no_loop:
-            loop = best_ms(loop_step(x, weights, bias, grad_output, padding, backward), 1, 3, warmup=1)
+            loop = best_ms([loop_step(x, weights, bias, grad_output, padding, backward)], 1, 3, warmup=1)[0]
             speedup = loop / ours
             ok = speedup >= TARGET_LOOP or not backward  # the slider case is a single scipy call, not a loop
             all_ok &= ok
