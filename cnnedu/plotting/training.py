@@ -280,7 +280,7 @@ def digit_explorer_figure():
     from cnnedu.plotting.style import PROJECTOR_RC
 
     with matplotlib.rc_context(PROJECTOR_RC):
-        figure = Figure(figsize=(11, 3.4), layout="constrained")
+        figure = Figure(figsize=(10, 3.1), layout="constrained")
         axes = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1, 2.2, 1.6]})
     digit_ax, maps_ax, bars_ax = axes
     digit = digit_ax.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
@@ -293,6 +293,7 @@ def digit_explorer_figure():
     colorbar = figure.colorbar(maps, ax=maps_ax, shrink=0.8, label="activation")
     bars = bars_ax.bar(np.arange(10), np.zeros(10), color="0.6")
     bars_ax.set_ylim(0, 100)
+    bars_ax.set_yticks([0, 50, 100])  # few ticks: each one costs drawing time on every move
     bars_ax.set_xticks(np.arange(10))
     bars_ax.set_xlabel("digit")
     bars_ax.set_ylabel("probability (%)")
