@@ -14,7 +14,8 @@ Shapes (as in PyTorch, and as in the lessons):
 Like PyTorch's ``conv2d`` this is a cross-correlation (no flip).
 
 ``conv2d_forward``/``conv2d_backward`` are the fast pair (im2col: gather
-every window into one matrix, then a single matrix product);
+every window of an image into the columns of one matrix, then one matrix
+product per image; see the notes above ``_matmul_each_sample``);
 ``conv2d_forward_loop``/``conv2d_backward_loop`` spell out the sums and are
 tested equal to them.
 """
