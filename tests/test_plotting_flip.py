@@ -76,7 +76,7 @@ def test_stepper_shows_the_output_so_far(signal, response, flip):
         assert list(cells[0]) == [format_number(v) for v in padded]
         assert artists["title"].get_text().startswith(f"t = {time}: ")
         label = artists["axes"][0].get_yticklabels()[1].get_text()
-        assert label == ("h reversed" if flip else "h as written")
+        assert label == ("h reversed" if flip else "h in order")
 
 
 def test_stepper_plays_the_impulse_response_in_order():

@@ -239,7 +239,7 @@ def update_stepper(artists, signal, impulse_response, time, flip=True):
     artists["highlight"].set_data(highlight)
     if artists["flip"] != flip:
         ax_table = artists["axes"][0]
-        ax_table.set_yticklabels(["input x[n]", "h reversed" if flip else "h as written", "product", "output y[n]"])
+        ax_table.set_yticklabels(["input x[n]", "h reversed" if flip else "h in order", "product", "output y[n]"])
         artists["flip"] = flip
     terms = " + ".join(f"{format_number(p)}" for p in products)
     kind = "reversed response (convolution)" if flip else "response as written (no flip)"

@@ -5,7 +5,7 @@ import functools
 
 import ipywidgets as widgets
 
-from cnnedu.images import load_image, resize, shapes_image
+from cnnedu.images import load_image, shapes_image
 from cnnedu.kernels import get_kernel, kernel_names
 from cnnedu.plotting.flip import flip_figure, stepper_figure, update_flip, update_stepper
 from cnnedu.widgets._demo import Demo
@@ -27,12 +27,10 @@ RESPONSES = {
 @functools.lru_cache(maxsize=1)
 def _flip_images():
     # pixels centred on zero (black -1, white +1) so opposite patterns give opposite signs;
-    # the photo: grey, every 4th pixel, then area-averaged to 48 px (cnnedu.resize of the full
-    # 600x512 photo takes seconds)
-    photo = load_image("grace_hopper", grayscale=True)
+    # the photo: grey, area-averaged to 48 px on its longer side (48x41)
     images = {
         "shapes (28x28)": 2.0 * shapes_image(28) - 1.0,
-        "photo (48 px)": 2.0 * resize(photo[::4, ::4], (48, 41)) - 1.0,
+        "photo (48 px)": 2.0 * load_image("grace_hopper", grayscale=True, size=48) - 1.0,
     }
     for image in images.values():
         image.flags.writeable = False  # shared between demos

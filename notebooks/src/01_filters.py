@@ -147,7 +147,9 @@ plt.show()
 # sum per position, on a fixed colour scale.
 #
 # Things to try:
-# - Find the places where the 45-degree kernel gives +12 and -12. What does the window look like?
+# - Find where the 45-degree kernel gives its largest response, +12, and where it gives its most
+#   negative one. What do the windows look like? (The most negative here is -10: no window of this
+#   picture is the exact opposite of the kernel.)
 # - Choose **Sobel x**. Where is the response positive, where negative?
 # - Type your own weights into the text box (a list of three rows), for example a kernel that only
 #   looks for bright dots.
@@ -169,7 +171,7 @@ cnnedu.widgets.kernel_scanner()
 # | Laplacian | `[[0,1,0],[1,-4,1],[0,1,0]]` | a pixel that differs from its four neighbours (spots, thin lines); flat regions give 0 |
 # | box blur | all weights 1/9 | nothing in particular: it averages, which smooths the image |
 # | sharpen | `[[0,-1,0],[-1,5,-1],[0,-1,0]]` | the pixel plus its difference from the neighbours: edges get stronger |
-# | identity | a single 1 in the middle | the pixel itself: the output is the input, shifted |
+# | identity | a single 1 in the middle | the pixel itself: the output is the input without its outer ring of pixels |
 #
 # The edge detectors and the Laplacian have weights that add up to **zero**, so a flat region
 # answers 0 whatever its brightness; box blur, sharpen and identity add up to **one**, so a flat
@@ -202,14 +204,15 @@ assert strongest[0] < 6 and strongest[1] < 6 and weakest[0] > 5 and weakest[1] >
 # %% [markdown]
 # ## On a real photograph
 #
-# The same kernels on a photograph of Grace Hopper (shipped with matplotlib). We keep every 4th
-# pixel in each direction (150 x 128 pixels) and centre it like before. Each map has its own scale,
+# The same kernels on a photograph of Grace Hopper (shipped with matplotlib), in grey levels and
+# shrunk from 600 x 512 to 150 x 128 pixels (`size=150` sets the longer side; each new pixel is the
+# mean of the 4x4 pixels it replaces), centred like before. Each map has its own scale,
 # always symmetric around zero, so white always means "no response". The scale ends at the value
 # that only 0.5% of the pixels exceed (the pointed ends of the colour bar), so that a few extreme
 # pixels do not wash out the rest.
 
 # %%
-photo = 2 * ce.load_image("grace_hopper", grayscale=True)[::4, ::4] - 1
+photo = 2 * ce.load_image("grace_hopper", grayscale=True, size=150) - 1  # black -1, white +1
 print("photo:", photo.shape)
 figure, axes = plt.subplots(2, 4, figsize=(13, 7.6), layout="constrained")
 fp.plot_filter_bank(photo, bank, axes=axes.ravel(), image_title="photo", percentile=99.5)

@@ -32,7 +32,9 @@ rng = np.random.default_rng(0)
 #
 # The minus signs walk through the image backwards while the kernel index walks forwards: the
 # same as reading the kernel backwards. The 2x2 kernel `[[1, 2], [3, 4]]` is used by convolution as
-# `[[4, 3], [2, 1]]`.
+# `[[4, 3], [2, 1]]`. (In this form (r, c) names a window by its bottom-right cell, so the top-left
+# window of a 2x2 kernel is Y[1, 1]; libraries number the 'valid' outputs from 0, as for
+# cross-correlation.)
 
 # %%
 kernel = np.array([[1, 2], [3, 4]])
@@ -246,7 +248,7 @@ assert np.allclose(blur_then_edge, ce.convolve2d(X, combined_kernel, mode="full"
 # photograph.
 
 # %%
-photo = 2 * ce.load_image("grace_hopper", grayscale=True)[::4, ::4] - 1  # 150 x 128, black -1, white +1
+photo = 2 * ce.load_image("grace_hopper", grayscale=True, size=150) - 1  # 150 x 128, black -1, white +1
 laplacian = get_kernel("Laplacian")
 sobel_x = get_kernel("Sobel x")
 print("Laplacian equals its flip:", np.array_equal(laplacian, flip_kernel(laplacian)))

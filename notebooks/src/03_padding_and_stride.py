@@ -219,13 +219,12 @@ cnnedu.widgets.padding_explorer()
 # %% [markdown]
 # ## On a real photograph
 #
-# We take Grace Hopper's portrait (shipped with matplotlib), in grey levels, shrunk 4 times by
-# averaging 4x4 blocks of pixels (150 x 128 pixels), and run a vertical-edge detector (Sobel x)
+# We take Grace Hopper's portrait (shipped with matplotlib), in grey levels, shrunk from 600 x 512
+# to 150 x 128 pixels (each new pixel is the mean of a 4x4 block), and run a vertical-edge detector (Sobel x)
 # over it four ways.
 
 # %%
-full_photo = ce.load_image("grace_hopper", grayscale=True)  # (600, 512)
-photo = ce.avg_pool2d(full_photo, 4)  # (150, 128): the mean of each 4x4 block
+photo = ce.load_image("grace_hopper", grayscale=True, size=150)  # (150, 128); the original is 600 x 512
 sobel_x = np.array([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]])
 versions = {
     "valid, stride 1": ce.correlate2d(photo, sobel_x),

@@ -313,6 +313,7 @@ ex.check_pooled_size(answer)
 # %% [markdown]
 # **4.** 2x2 max pooling with stride 2 of `ex.TIES` (below). The gradient arriving at the output
 # is `ex.TIES_GRADIENT` = [[1, 2], [3, 4]]. What is the gradient with respect to the input (4x4)?
+# Where a window has a tie, follow the rule of this lesson (PyTorch's).
 #
 # ```
 # 1 3 3 0
