@@ -95,7 +95,7 @@ def test_never_visited_hints(answer, hint):
     assert feedback.status == "wrong" and hint in feedback.message
 
 
-@pytest.mark.parametrize("answer", [[3, 7, 8, 9], (9, 8, 7, 3), np.array([3, 7, 8, 9])])
+@pytest.mark.parametrize("answer", [[3, 7, 8, 9], (9, 8, 7, 3), np.array([3, 7, 8, 9]), {9, 8, 7, 3}])
 def test_never_visited_accepts_any_order(answer):
     assert ex.check_never_visited(answer).correct
 

@@ -102,6 +102,7 @@ def test_max_pool_gradient_hints():
         ([8, 27], "wrong", "those are the sums"),
         ([35 / 18], "wrong", "one mean over both maps"),
         ([0.8, 3.0], "wrong", "1 of 2 entries differ"),
+        ([0.9, 3], "wrong", "rounded too much"),
     ],
 )
 def test_global_pool_checks(answer, status, hint):

@@ -147,11 +147,15 @@ def check_never_visited(answer):
     --------
     >>> check_never_visited([9, 8, 7, 3])
     Correct: [3, 7, 8, 9]: windows at 0-2 and 4-6; a third window at 8-10 would not fit.
+    >>> check_never_visited({3, 7, 8, 9})
+    Correct: [3, 7, 8, 9]: windows at 0-2 and 4-6; a third window at 8-10 would not fit.
     >>> check_never_visited([3, 7])
     Not yet: a window starting at 8 would need cells 8, 9 and 10, and there is no cell 10: the floor drops it, so 8 and 9 are never read either.
     """
     if not_attempted(answer):
         return Feedback("not attempted", "replace ... with your answer and run the cell again.")
+    if isinstance(answer, (set, frozenset)):
+        answer = sorted(answer, key=str)  # a set of indices is a fine answer too
     try:
         values = np.atleast_1d(np.asarray(answer, dtype=float))
     except (TypeError, ValueError):

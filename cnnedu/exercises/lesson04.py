@@ -230,6 +230,8 @@ def check_global_pool(answer):
     Not yet: that is global max pooling; global average pooling takes the mean of each map.
     >>> check_global_pool([0.89, 3])
     Correct: one number per feature map: the mean of its 9 cells.
+    >>> check_global_pool([0.9, 3])
+    Not yet: close, but rounded too much: give at least two decimals (8 / 9 = 0.888...).
     """
     if not_attempted(answer):
         return Feedback("not attempted", "replace ... with your answer and run the cell again.")
@@ -240,6 +242,8 @@ def check_global_pool(answer):
         return Feedback("wrong", f"give the two means as a list, e.g. [1.5, 2.0]; got {answer!r}")
     if values.shape == expected.shape and np.allclose(values, expected, atol=0.006):
         return Feedback("correct", "one number per feature map: the mean of its 9 cells.")
+    if values.shape == expected.shape and np.allclose(values, expected, atol=0.051):
+        return Feedback("wrong", "close, but rounded too much: give at least two decimals (8 / 9 = 0.888...).")
     return check_array(
         values,
         expected,
