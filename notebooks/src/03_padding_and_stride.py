@@ -148,8 +148,9 @@ assert np.array_equal(ce.convolve2d(row, taps, mode="same"), by_convolve2d)
 
 # %% [markdown]
 # The practical lesson: a network trained with one library's even-kernel 'same' convolution and run
-# with another's would see its feature maps shifted by half a cell. Most architectures sidestep the
-# question by using odd kernels (3x3, 5x5, 7x7) with p = (f - 1) / 2.
+# with another's would see its feature maps shifted by one cell (each convention sits half a cell
+# off-centre, in opposite directions: compare [21, 32, 43, 4] with [10, 21, 32, 43]). Most
+# architectures sidestep the question by using odd kernels (3x3, 5x5, 7x7) with p = (f - 1) / 2.
 
 # %% [markdown]
 # ## Stride: jumping, and what the floor throws away
@@ -184,8 +185,8 @@ assert int((geometry["counts"] == 0).sum()) == 100 - 36  # only 6 x 6 of the 100
 #
 # A dilated kernel leaves d - 1 cells between its taps. A 3-tap kernel with d = 2 reads cells
 # k, k + 2 and k + 4: it looks at a region 5 cells wide with only 3 weights. Dilation widens what a
-# unit sees without adding parameters or shrinking the map (lesson 07 returns to this). In the
-# formula it simply replaces f by the span d(f - 1) + 1.
+# unit sees without adding parameters (lesson 07 returns to this); with padding d(f - 1) / 2 on
+# each side the map keeps its size. In the formula it simply replaces f by the span d(f - 1) + 1.
 #
 # **Worked example:** n = 7, f = 3, d = 2, no padding: span 5, o = floor((7 - 4 - 1) / 1) + 1 = **3**.
 
