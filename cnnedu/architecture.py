@@ -197,7 +197,7 @@ def describe(layers, input_shape):
     for position, layer in enumerate(layers):
         kind, arguments, expected_inputs = _parse(layer, position)
         name = _name(kind, arguments)
-        where = f"layer {position} ({name})"
+        where = f"layer {position + 1} ({name})"  # counted from 1, as a student reads the stack
         parameters, unused = 0, 0
         if kind in ("conv", "maxpool", "avgpool"):
             if len(shape) != 3:
@@ -277,7 +277,7 @@ def describe_partial(layers, input_shape):
     >>> [row.output_shape for row in rows]
     [(2, 14, 14), (2, 7, 7)]
     >>> error
-    'layer 2 (conv 9x9, 4 filters, s1 p0) cannot fit: its 9x9 kernel is larger than its 7x7 input'
+    'layer 3 (conv 9x9, 4 filters, s1 p0) cannot fit: its 9x9 kernel is larger than its 7x7 input'
     """
     from cnnedu.layers import Sequential
 

@@ -80,10 +80,10 @@ def test_dense_parameter_count():
     "layers, shape, error, match",
     [
         ([("conv", 2, 3), ("maxpool", 2), ("conv", 4, 9)], (1, 16, 16), ValueError,
-         r"layer 2 \(conv 9x9, 4 filters, s1 p0\) cannot fit: its 9x9 kernel is larger than its 7x7 input"),
-        ([("maxpool", 4)], (1, 3, 3), ValueError, r"layer 0 \(max pool 4x4, s4\) cannot fit: its 4x4 pooling window"),
+         r"layer 3 \(conv 9x9, 4 filters, s1 p0\) cannot fit: its 9x9 kernel is larger than its 7x7 input"),
+        ([("maxpool", 4)], (1, 3, 3), ValueError, r"layer 1 \(max pool 4x4, s4\) cannot fit: its 4x4 pooling window"),
         ([("conv", 1, 5, 1, 1)], (1, 2, 2), ValueError, r"plus padding 1 \(4x4\)"),
-        ([("flatten",), ("conv", 1, 3)], (1, 8, 8), ValueError, "layer 1 .* flat vector of 64 values"),
+        ([("flatten",), ("conv", 1, 3)], (1, 8, 8), ValueError, "layer 2 .* flat vector of 64 values"),
         ([("conv", 1, 3), ("linear", 4)], (1, 8, 8), ValueError, "add a flatten layer first"),
         ([ce.Conv2d(3, 2, 3, rng=0)], (1, 8, 8), ValueError, "expects 3 input channels but receives 1"),
         ([ce.Flatten(), ce.Linear(10, 2, rng=0)], (1, 8, 8), ValueError, "expects 10 input features but receives 64"),
@@ -106,11 +106,11 @@ def test_describe_partial_stops_before_the_failing_layer():
     layers = [("conv", 2, 3), ("maxpool", 2), ("conv", 4, 9), ("flatten",)]
     rows, error = describe_partial(layers, (1, 16, 16))
     assert [row.output_shape for row in rows] == [(2, 14, 14), (2, 7, 7)]
-    assert error.startswith("layer 2 (conv 9x9, 4 filters, s1 p0) cannot fit")
+    assert error.startswith("layer 3 (conv 9x9, 4 filters, s1 p0) cannot fit")
     rows, error = describe_partial(layers[:2], (1, 16, 16))
     assert len(rows) == 2 and error is None
     rows, error = describe_partial([("maxpool", 5)], (1, 4, 4))
-    assert rows == [] and "layer 0" in error
+    assert rows == [] and "layer 1" in error
     with pytest.raises(ValueError, match=r"input_shape must be \(C, H, W\)"):
         describe_partial(layers, (16, 16))
 

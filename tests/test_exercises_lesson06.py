@@ -60,6 +60,7 @@ def test_worked_entries_by_hand():
         ("bias_gradient", 3, "overwritten per sample"),
         ("bias_gradient", 2, "first sample only"),
         ("bias_gradient", 0.625, "mean"),
+        ("bias_gradient", [2, 3], "each sample separately"),
         ("spread_gradient", [[1, 2, 0], [3, 4, 0], [0, 0, 0]], "not after them"),
         ("spread_gradient", [[1, 2], [3, 4]], "shape"),
         ("max_pool_gradient", [[0, 10], [10, 0]], "counted twice"),
@@ -71,3 +72,8 @@ def test_typical_mistakes_get_specific_hints(name, answer, hint):
     feedback = getattr(ex, f"check_{name}")(answer)
     assert feedback.status == "wrong"
     assert re.search(hint, feedback.message), feedback.message
+
+
+@pytest.mark.parametrize("answer", [5, 5.0, [5], np.array([5.0]), np.int64(5)])
+def test_bias_gradient_accepts_a_number_or_an_array_of_one(answer):
+    assert ex.check_bias_gradient(answer).status == "correct"

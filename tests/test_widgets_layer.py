@@ -5,7 +5,7 @@ import pytest
 
 import cnnedu as ce
 from cnnedu.architecture import describe
-from cnnedu.plotting.layer import RGB_PRESETS, small_photo
+from cnnedu.plotting.layer import RGB_PRESETS
 from cnnedu.widgets import DEMOS
 from cnnedu.widgets.layer import _stack_layers, layer_stack_builder, rgb_layer_demo
 
@@ -34,13 +34,18 @@ def test_rgb_demo_draws_the_layer_output(rgb_demo, settings):
     rgb_demo.set(**settings)
     values = rgb_demo.values()
     assert rgb_demo.error is None
-    photo = small_photo(values["photo"], 48)
+    photo = ce.load_image(values["photo"], size=48)
     weights = RGB_PRESETS[values["preset"]]
     y, _ = ce.conv2d_forward(photo.transpose(2, 0, 1)[None], weights[None], np.array([values["bias"]]))
     assert np.allclose(rgb_demo.artists["biased"].get_array(), y[0, 0])
     expected = np.maximum(y[0, 0], 0) if values["activation"] == "ReLU" else y[0, 0]
     assert np.allclose(rgb_demo.artists["feature_map"].get_array(), expected)
     assert np.allclose(rgb_demo.artists["photo"].get_array(), photo)
+    rows, columns = photo.shape[:2]
+    for key in ("photo", "sum", "feature_map"):  # a photo of another shape is not stretched
+        extent = rgb_demo.artists[key].get_extent()
+        assert extent[1] - extent[0] == columns - (key != "photo") * 2
+        assert extent[2] - extent[3] == rows - (key != "photo") * 2
     rgb_demo.set(photo="grace_hopper", preset="red minus blue", bias=0.0, activation="ReLU")
 
 
@@ -98,3 +103,23 @@ def test_stack_builder_names_the_layer_that_cannot_fit():
     demo.set(size=64)
     assert "Cannot fit" not in demo.artists["table"].value
     assert not demo.artists["message"].get_visible()
+
+
+@pytest.mark.parametrize("settings", [{"bias": 0.2}, {"photo": "china", "activation": "none"}, {"photo": "flower"}])
+def test_rgb_demo_redraws_only_what_changes_with_the_same_pixels(settings):
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    from cnnedu.widgets._blit import BlitCanvas
+
+    demo = rgb_layer_demo(size=48)
+    demo.set(**settings)
+    fast = np.asarray(Image.open(io.BytesIO(demo.png())))
+    blit_canvas = demo.figure.canvas
+    assert isinstance(blit_canvas, BlitCanvas)
+    buffer = io.BytesIO()
+    FigureCanvasAgg(demo.figure).print_png(buffer)
+    demo.figure.set_canvas(blit_canvas)
+    np.testing.assert_array_equal(fast, np.asarray(Image.open(io.BytesIO(buffer.getvalue()))))

@@ -141,4 +141,4 @@ def test_fast_redraw_gives_the_same_picture_as_a_full_redraw(settings):
     demo.figure.set_canvas(blit_canvas)
     full = np.asarray(Image.open(io.BytesIO(buffer.getvalue())))
     np.testing.assert_array_equal(fast, full)
-    assert type(demo.figure.canvas).__name__ == "_BlitCanvas"
+    assert type(demo.figure.canvas).__name__ == "BlitCanvas"

@@ -15,7 +15,7 @@ import numpy as np
 
 from cnnedu.backprop_paths import dilate, input_gradient, kernel_gradient
 from cnnedu.correlate import convolve2d, correlate2d
-from cnnedu.exercises.feedback import check_array, check_number
+from cnnedu.exercises.feedback import Feedback, check_array, check_number
 from cnnedu.pooling import max_pool2d_backward, max_pool2d_forward
 
 X = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, 3.0], [2.0, 1.0, 1.0]])
@@ -119,7 +119,16 @@ def check_bias_gradient(answer):
     --------
     >>> check_bias_gradient(3)
     Not yet: that is the last sample only: the gradient was overwritten per sample instead of summed over the batch.
+    >>> check_bias_gradient([5])  # dJ/db as an array of shape (1,): one output channel
+    Correct: 5: the bias touches every output of every sample, so its gradient sums all of dJ/dY.
     """
+    if isinstance(answer, (list, tuple, np.ndarray)):
+        values = np.asarray(answer, dtype=object).ravel()
+        if values.size == 1:
+            answer = values[0]  # one output channel: dJ/db written as an array of one number is fine
+        elif values.size == len(BATCH_GRAD_OUTPUT):
+            return Feedback("wrong", "those are the sums of each sample separately; the one bias is shared by both "
+                                     "samples, so add them: one number.")
     last_sample = float(BATCH_GRAD_OUTPUT[-1].sum())
     first_sample = float(BATCH_GRAD_OUTPUT[0].sum())
     return check_number(

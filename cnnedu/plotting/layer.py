@@ -10,8 +10,6 @@ stack of layers with its shapes, parameter counts and receptive fields.
   dense layers producing the same outputs.
 """
 
-import functools
-
 import matplotlib
 import numpy as np
 from matplotlib.patches import Rectangle
@@ -19,6 +17,7 @@ from matplotlib.patches import Rectangle
 from cnnedu.architecture import describe_partial
 from cnnedu.conv import conv2d_forward
 from cnnedu.correlate import correlate2d
+from cnnedu.plotting.filters import CellNumbers
 from cnnedu.plotting.style import DIVERGING_CMAP, PROJECTOR_RC, new_figure, show_map
 
 CHANNELS = ("R", "G", "B")
@@ -40,35 +39,6 @@ RGB_PRESET_KERNELS = {
     "horizontal edges in green": (np.stack([_ZERO, _SOBEL_Y, _ZERO]), 1 / 4),
 }
 RGB_PRESETS = {name: scale * kernels.astype(float) for name, (kernels, scale) in RGB_PRESET_KERNELS.items()}
-
-
-@functools.lru_cache(maxsize=16)
-def _small_photo(name, size):
-    from cnnedu.images import load_image
-
-    image = load_image(name)  # (H, W, 3) in [0, 1]
-    factor = max(1, max(image.shape[:2]) // size)
-    rows, columns = image.shape[0] // factor, image.shape[1] // factor
-    blocks = image[: rows * factor, : columns * factor].reshape(rows, factor, columns, factor, 3)
-    return blocks.mean(axis=(1, 3))
-
-
-def small_photo(name="grace_hopper", size=96):
-    """A colour photo from :func:`cnnedu.load_image`, shrunk by block averaging
-    so that its longer side is about ``size`` (at least ``size``) pixels.
-
-    Block averaging over whole ``f x f`` blocks is quick; it stands in for
-    ``load_image(name, size=...)``, whose area resize is slow on full photos.
-
-    Examples
-    --------
-    >>> small_photo("grace_hopper", 96).shape
-    (100, 85, 3)
-    """
-    size = int(size)
-    if size < 1:
-        raise ValueError(f"size must be at least 1; got {size}")
-    return _small_photo(name, size).copy()  # a copy: the cached photo stays intact
 
 
 def _check_rgb(image):
@@ -141,6 +111,16 @@ def _display_scale(weights):
     return 1.0, ""
 
 
+def _set_image(artist, values):
+    """``artist.set_data(values)``, with the extent following the shape (a
+    photo of another aspect ratio must not be stretched into the old one)."""
+    rows, columns = np.shape(values)[:2]
+    extent = (-0.5, columns - 0.5, rows - 0.5, -0.5)
+    if tuple(artist.get_extent()) != extent:
+        artist.set_extent(extent)
+    artist.set_data(values)
+
+
 def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(10, 5.2)):
     """Build the figure of an RGB image through one output channel.
 
@@ -148,7 +128,8 @@ def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(10, 5
     -------
     figure : matplotlib.figure.Figure
     artists : dict
-        ``photo``, ``kernels`` (AxesImage), ``kernel_texts`` (list of Text),
+        ``photo``, ``kernels`` (AxesImage), ``kernel_numbers``
+        (:class:`cnnedu.plotting.filters.CellNumbers`, the weights row by row),
         ``R``, ``G``, ``B``, ``sum``, ``biased``, ``feature_map`` (AxesImage)
         and ``titles`` (Text by panel name). Update with :func:`update_rgb_layer`.
 
@@ -176,13 +157,9 @@ def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(10, 5
             strip, cmap=DIVERGING_CMAP, vmin=-kernel_limit, vmax=kernel_limit, interpolation="nearest"
         )
         kh, kw = weights.shape[1:]
-        artists["kernel_texts"] = []
-        for c in range(3):
-            # one monospace text per kernel (fewer texts draw faster than one per cell)
-            artists["kernel_texts"].append(
-                axes[1, 0].text(c * (kw + 1) + (kw - 1) / 2, (kh - 1) / 2, "", ha="center", va="center",
-                                fontsize=9, family="monospace", linespacing=1.75)
-            )
+        # the 3 kh x kw numbers as one collection of cached glyph outlines: far cheaper to redraw than text
+        positions = [(c * (kw + 1) + j, i) for c in range(3) for i in range(kh) for j in range(kw)]
+        artists["kernel_numbers"] = CellNumbers(axes[1, 0], positions, fontsize=10)
         artists["titles"]["kernels"] = axes[1, 0].set_title("kernels R, G, B", y=1.0)
         panels = [("sum", "sum of the 3"), ("biased", "+ bias"), ("feature_map", "feature map")]
         for (key, title), ax in zip(panels, axes[1, 1:]):
@@ -193,6 +170,7 @@ def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(10, 5
             ax.yaxis.set_visible(False)
         colorbar = figure.colorbar(artists["sum"], ax=list(axes[:, -1]), shrink=0.8)
         colorbar.set_ticks([-RESPONSE_LIMIT, 0, RESPONSE_LIMIT])
+        colorbar.set_label("value (fixed scale)")
         artists["colorbar"] = colorbar
     update_rgb_layer(artists, image, weights, bias, activation)
     return figure, artists
@@ -211,23 +189,21 @@ def update_rgb_layer(artists, image, weights, bias=0.0, activation="ReLU"):
     image = _check_rgb(image)
     weights = _check_weights(weights)
     maps = rgb_layer_maps(image, weights, bias, activation)
-    artists["photo"].set_data(image)
+    _set_image(artists["photo"], image)
     for c, name in enumerate(CHANNELS):
-        artists[name].set_data(maps["responses"][c])
+        _set_image(artists[name], maps["responses"][c])
     for key in ("sum", "biased", "feature_map"):
-        artists[key].set_data(maps[key])
+        _set_image(artists[key], maps[key])
     strip = _kernel_strip(weights)
     kernel_limit = 1.8 * max(float(np.nanmax(np.abs(strip))), 1e-12)  # light colours: numbers stay legible
     artists["kernels"].set_data(strip)
     artists["kernels"].set_clim(-kernel_limit, kernel_limit)
     scale, label = _display_scale(weights)
-    for c, text in enumerate(artists["kernel_texts"]):
-        rows = weights[c] / scale
-        text.set_text("\n".join(" ".join(f"{v:>2.0f}" if label else f"{v:>4.2g}" for v in row) for row in rows))
+    artists["kernel_numbers"].set([f"{v + 0.0:.0f}" if label else f"{v + 0.0:.2g}" for v in (weights / scale).ravel()])
     artists["titles"]["kernels"].set_text(f"kernels R, G, B{label}")
     artists["titles"]["biased"].set_text(f"sum + bias ({float(bias):+.2f})")
     artists["titles"]["feature_map"].set_text(
-        "feature map: ReLU" if activation == "ReLU" else "feature map: none"
+        "feature map (ReLU)" if activation == "ReLU" else "feature map (no ReLU)"
     )
     return maps
 
@@ -377,8 +353,8 @@ def update_stack(artists, layers, input_shape):
         name.set_text("" if crowded else _short(names[position]))
     artists["diagram"].set_xlim(-0.6, max(count, 8) - 0.4)
     for label, name in zip(artists["labels"], artists["names"]):
-        label.set_fontsize(7 if count > 10 else 9)
-        name.set_fontsize(7 if count > 10 else 9)
+        label.set_fontsize(8 if count > 10 else 11)
+        name.set_fontsize(8 if count > 10 else 11)
     artists["message"].set_text("" if error is None else error)
     artists["message"].set_visible(error is not None)
     return rows, error

@@ -3,17 +3,18 @@ layer-stack builder that reports shapes, parameters and receptive fields."""
 
 import ipywidgets as widgets
 
-from cnnedu.images import PHOTOS
+from cnnedu.images import PHOTOS, load_image
 from cnnedu.plotting.layer import (
     ACTIVATIONS,
+    CHANNELS,
     RGB_PRESETS,
     rgb_layer_figure,
-    small_photo,
     summary_html,
     stack_figure,
     update_rgb_layer,
     update_stack,
 )
+from cnnedu.widgets._blit import BlitCanvas
 from cnnedu.widgets._demo import Demo
 
 _STYLE = {"description_width": "initial"}
@@ -38,7 +39,7 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
 
     def image_of(name):
         if name not in images:
-            images[name] = small_photo(name, size)
+            images[name] = load_image(name, size=size)  # longer side = size
         return images[name]
 
     figure, artists = rgb_layer_figure(image_of(photo), RGB_PRESETS[preset])
@@ -54,8 +55,16 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
     def draw(photo, preset, bias, activation):
         update_rgb_layer(artists, image_of(photo), RGB_PRESETS[preset], bias, activation)
 
-    return Demo(figure, controls, draw, title="One output channel of a 3-channel convolution layer",
+    demo = Demo(figure, controls, draw, title="One output channel of a 3-channel convolution layer",
                 artists=artists)
+    # the layout is frozen now: from here on only the changing artists are redrawn (images first,
+    # then the frames and numbers drawn over them, then the titles whose text changes)
+    maps = [artists[key] for key in ("photo", *CHANNELS, "kernels", "sum", "biased", "feature_map")]
+    spines = [spine for image in maps for spine in image.axes.spines.values()]
+    titles = [artists["titles"][key] for key in ("kernels", "biased", "feature_map")]
+    BlitCanvas(figure, maps + spines + [artists["kernel_numbers"].collection] + titles,
+               layout_key=lambda: artists["photo"].get_array().shape)  # another photo shape moves the axes
+    return demo
 
 
 def _stack_layers(conv1_filters, conv1_kernel, conv1_stride, conv1_padding, pool_size, pool_stride,

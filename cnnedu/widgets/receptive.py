@@ -15,12 +15,10 @@ import collections
 import contextlib
 
 import ipywidgets as widgets
-import matplotlib.image
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from cnnedu.effective_rf import EffectiveReceptiveField, output_shape
-from cnnedu.images import load_image
+from cnnedu.images import load_image, resize
 from cnnedu.plotting.receptive import (
     show_effective_field,
     show_field_on_image,
@@ -28,6 +26,7 @@ from cnnedu.plotting.receptive import (
     update_field_on_image,
 )
 from cnnedu.plotting.style import new_figure
+from cnnedu.widgets._blit import BlitCanvas
 from cnnedu.widgets._demo import Demo
 
 POOL_AFTER = (2, 4)  # a 2x2 pooling layer follows convolutions 2 and 4 (unless it is the last)
@@ -74,67 +73,11 @@ def describe_stack(stack):
 
 
 def _square_photo(name, size):
-    """The central square of a photo, averaged in blocks down to size x size.
-
-    (Block averaging instead of ``cnnedu.resize``, which takes seconds on a
-    full photo.)
-    """
+    """The central square of a photo in grayscale, resized to size x size."""
     photo = load_image(name, grayscale=True)
-    factor = max(min(photo.shape) // size, 1)
-    side = size * factor
-    if side > min(photo.shape):
-        raise ValueError(f"size must be at most {min(photo.shape)} for this photo; got {size}")
+    side = min(photo.shape)
     top, left = (photo.shape[0] - side) // 2, (photo.shape[1] - side) // 2
-    square = photo[top : top + side, left : left + side]
-    return square.reshape(size, factor, size, factor).mean(axis=(1, 3))
-
-
-class _BlitCanvas(FigureCanvasAgg):
-    """An Agg canvas that redraws only the artists that change.
-
-    The first draw (and any draw at a new size or resolution) renders the
-    whole figure without the ``dynamic`` artists and keeps that picture;
-    later draws paste it back and draw just the dynamic artists on top. The
-    picture is the same as a full redraw, in about half the time (titles,
-    colour bar and photo are the slow part and never change here).
-    """
-
-    def __init__(self, figure, dynamic):
-        super().__init__(figure)
-        self.dynamic = list(dynamic)
-        self._background = None
-        self._key = None
-
-    def draw(self):
-        renderer = self.get_renderer()
-        key = (renderer.width, renderer.height, self.figure.dpi)
-        if self._background is None or key != self._key:
-            for artist in self.dynamic:
-                artist.set_animated(True)  # a full draw skips animated artists
-            try:
-                super().draw()
-            finally:
-                for artist in self.dynamic:
-                    artist.set_animated(False)
-            self._background = self.copy_from_bbox(self.figure.bbox)
-            self._key = key
-        else:
-            self.restore_region(self._background)
-        for artist in self.dynamic:
-            artist.draw(renderer)
-
-    def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None, **_ignored):
-        # FigureCanvasAgg.print_png always redraws everything; draw the fast way instead.
-        self.draw()
-        matplotlib.image.imsave(
-            filename_or_obj,
-            self.buffer_rgba(),
-            format="png",
-            origin="upper",
-            dpi=self.figure.dpi,
-            metadata=metadata,
-            pil_kwargs=pil_kwargs,
-        )
+    return resize(photo[top : top + side, left : left + side], (size, size))
 
 
 @contextlib.contextmanager
@@ -298,5 +241,5 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
     demo.models = models
     # the layout is frozen now: from here on only the changing artists are redrawn
     dynamic = [effective_artists["image"], effective_artists["field"], photo_artists["field"], photo_artists["inside"], info]
-    _BlitCanvas(figure, dynamic)
+    BlitCanvas(figure, dynamic)
     return demo

@@ -149,7 +149,7 @@ plt.show()
 # %% [markdown]
 # ## Demo: a colour photo through one output channel
 #
-# The demo below takes a real photo (shrunk to about 100 pixels so it stays fast) through one output
+# The demo below takes a real photo (shrunk to 96 pixels on its longer side so it stays fast) through one output
 # channel of a 3-channel layer. Top row: the photo and each colour channel cross-correlated with its
 # own kernel. Bottom row: the three kernels (the numbers are the weights, multiplied by the factor in
 # the title), the sum of the three responses, the sum plus the bias, and the feature map after the
@@ -179,7 +179,7 @@ cnnedu.widgets.rgb_layer_demo()
 # channel is a feature map that lights up where its own pattern occurs.
 
 # %%
-photo = lp.small_photo("china", 96)  # (H, W, 3) in [0, 1]
+photo = ce.load_image("china", size=96)  # (64, 96, 3) in [0, 1]
 layer = ce.Conv2d(3, 4, kernel_size=3, rng=0)
 layer.weights = np.stack([lp.RGB_PRESETS[name] for name in lp.RGB_PRESETS])  # (4, 3, 3, 3)
 feature_maps = ce.ReLU()(layer(photo.transpose(2, 0, 1)[np.newaxis]))  # (1, 4, H-2, W-2)

@@ -11,7 +11,6 @@ import cnnedu.widgets
 from cnnedu.backprop_paths import dilate, input_gradient, input_pixel_paths, kernel_gradient, output_cell_window
 from cnnedu.exercises import lesson06 as ex
 from cnnedu.plotting import backprop as bp
-from cnnedu.plotting.layer import small_photo
 from cnnedu.plotting.style import annotate_cells, show_map
 
 rng = np.random.default_rng(0)
@@ -135,7 +134,7 @@ assert np.allclose(grad_X, ce.correlate2d(grad_Y, K[::-1, ::-1], mode="full"))  
 # inside `Conv2d.backward`). Second, **numerical gradients**: nudge one number by a tiny h each way
 # and see how the loss moves, (J(z + h) - J(z - h)) / 2h. `ce.gradient_check` does this for every
 # entry and returns the largest relative error; in float64 a correct gradient gives about 1e-8 or
-# less, a wrong one an error near 1.
+# less, a wrong one an error of 0.1 or more, often near 1.
 #
 # To have a loss whose dJ/dY is the given grad_Y, we use J = sum(Y * grad_Y): it is linear in Y
 # with exactly that gradient.
@@ -289,8 +288,9 @@ assert error_bug_w > 0.1 and error_bug_x > 0.1
 # ## Demo: follow the gradient
 #
 # Five panels: the input X (the grey frame is zero padding), the kernel K, the gradient dJ/dY that
-# arrives from above, and the two gradients the layer computes, dJ/dX and dJ/dK. Colours: red
-# positive, blue negative, white zero; the numbers are the values.
+# arrives from above, and the two gradients the layer computes, dJ/dX and dJ/dK. Colours show the
+# sign (red positive, blue negative, white zero), each panel on its own scale; the numbers written
+# in the outlined cells are the values.
 #
 # * **pick: input pixel.** Orange boxes show the outputs the pixel feeds (in dJ/dY), the kernel
 #   entries it meets (in K) and its own gradient (in dJ/dX); the line below spells out the sum.
@@ -367,7 +367,7 @@ assert pool_error < 1e-7 and relu_error < 1e-7
 # direction and speeds up the slow directions). dJ/dY of this loss is 2 (Y - target) / number of cells.
 
 # %%
-photo = ce.to_grayscale(small_photo("grace_hopper", 64))  # (H, W) in [0, 1]
+photo = ce.load_image("grace_hopper", grayscale=True, size=64)  # (64, 55) in [0, 1]
 sobel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float)
 target = ce.correlate2d(photo, sobel)  # what the kernel should produce
 image_batch = photo[np.newaxis, np.newaxis]  # (1, 1, H, W)
@@ -400,8 +400,8 @@ annotate_cells(kernel[0, 0].round(1) + 0.0, axes[3], fmt="{:.1f}")
 for ax in axes[1:]:
     ax.set_xticks([])
     ax.set_yticks([])
-fig.colorbar(edge_image, ax=axes[2], shrink=0.8)
-fig.colorbar(kernel_image, ax=axes[3], shrink=0.8)
+fig.colorbar(edge_image, ax=axes[2], shrink=0.8, label="output value")
+fig.colorbar(kernel_image, ax=axes[3], shrink=0.8, label="weight")
 plt.show()
 
 # %% [markdown]
@@ -415,7 +415,7 @@ plt.show()
 # * **Padding**: crop p cells from each side of dJ/dX. **Stride**: spread dJ/dY with s - 1 zeros
 #   between neighbours first.
 # * Check every backward pass numerically. The overwrite-per-sample bug and the missing flip both
-#   give relative errors near 1 instead of about 1e-8.
+#   give large relative errors (0.39 and 0.66 here) instead of about 1e-8.
 # * Max pooling routes each window's gradient to one maximum; ReLU passes it where the input was
 #   positive.
 

@@ -257,7 +257,7 @@ plt.show()
 
 # %%
 photo = ce.load_image("grace_hopper", grayscale=True)  # 600 x 512
-photo = photo[76:524, 32:480].reshape(224, 2, 224, 2).mean(axis=(1, 3))  # 448 x 448 crop, 2x2 block means
+photo = ce.resize(photo[76:524, 32:480], (224, 224))  # a 448 x 448 crop around the face, halved
 by_name = {row["name"]: ce.ReceptiveField(row["size"], row["effective_stride"], row["effective_padding"]) for row in vgg16}
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 5), layout="constrained")
@@ -275,9 +275,10 @@ assert by_name["pool5"].region(3) == (6, 217)  # 3 * 32 - 90 = 6, 6 + 212 - 1 = 
 # The theoretical field is an upper bound: pixels outside it *cannot* matter. Inside it, not all
 # pixels matter equally. A centre pixel reaches the unit along many paths through the layers (for
 # three 3x3 layers: through many different cells of every intermediate map); a corner pixel only
-# along a single chain of cells, one corner after another. Luo, Li, Urtasun and Zemel ("Understanding the Effective Receptive Field in Deep
-# Convolutional Neural Networks", NIPS 2016) measure the effect directly: put a gradient of 1 on
-# the unit, back-propagate to the input, and average |dJ/dX| over random inputs and random weights.
+# along a single chain of cells, one corner after another. Luo, Li, Urtasun and Zemel
+# ("Understanding the Effective Receptive Field in Deep Convolutional Neural Networks", NIPS 2016)
+# measure the effect directly: put a gradient of 1 on the unit, back-propagate to the input, and
+# average |dJ/dX| over random inputs and random weights.
 # The result, the **effective receptive field**, looks like a Gaussian bump in the middle of the
 # theoretical square.
 #
@@ -314,8 +315,10 @@ for name, magnitude in [("no ReLU", linear), ("with ReLU", with_relu)]:
 # theoretical size as layers are added: the theoretical field grows like L (r = 2L + 1), the
 # effective one only like the square root of L. Luo et al. explain why with the central limit
 # theorem: the path from a pixel to the unit is like a random walk of L steps, and the spread of a
-# random walk grows like the square root of the number of steps. A deep stack of small kernels uses much less of its field than
-# r suggests; strides, pooling and dilation are the ways to grow it faster.
+# random walk grows like the square root of the number of steps. In the table below, from L = 4
+# to L = 16 the depth and r grow about four times, the spread only a little more than twice. A
+# deep stack of small kernels uses much less of its field than r suggests; strides, pooling and
+# dilation are the ways to grow it faster.
 
 # %%
 print(" L    r   spread (std, pixels)   spread / r")
@@ -331,6 +334,7 @@ for depth in (2, 4, 8, 16):
     print(f"{depth:2d} {size:4d} {spread:12.1f} {spread / size:18.2f}")
 assert spreads[0] < spreads[1] < spreads[2] < spreads[3]
 assert spreads[3] / 33 < spreads[0] / 5  # the share of the field in use shrinks as L grows
+assert 2 < spreads[3] / spreads[1] < 2.5  # depth x 4: spread x about 2 (square root), not x 4
 
 # %% [markdown]
 # ## Demo: explore a stack

@@ -1,0 +1,55 @@
+"""Tests of cnnedu.widgets._blit: redrawing only the dynamic artists gives the
+same pixels as a full redraw, and a changed layout key renders the background again."""
+
+import io
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+from cnnedu.widgets._blit import BlitCanvas
+
+
+def _pixels(png):
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def _full_png(figure):
+    canvas = figure.canvas
+    buffer = io.BytesIO()
+    FigureCanvasAgg(figure).print_png(buffer, pil_kwargs={"compress_level": 1})
+    figure.set_canvas(canvas)
+    return buffer.getvalue()
+
+
+def _figure():
+    figure = Figure(figsize=(3, 2), dpi=50)
+    ax = figure.subplots()
+    ax.set_title("static title")
+    ax.xaxis.set_visible(False)  # ticks would be drawn over the image: they would have to be dynamic too
+    ax.yaxis.set_visible(False)
+    image = ax.imshow(np.zeros((4, 6)), vmin=0, vmax=1)
+    label = ax.text(0, 0, "", color="red")
+    return figure, ax, image, label
+
+
+def test_blit_draw_equals_full_draw_after_updates():
+    figure, ax, image, label = _figure()
+    canvas = BlitCanvas(figure, [image, *ax.spines.values(), label])
+    generator = np.random.default_rng(0)
+    for step in range(3):
+        image.set_data(generator.random((4, 6)))
+        label.set_text(f"step {step}")
+        np.testing.assert_array_equal(_pixels(canvas.png()), _pixels(_full_png(figure)))
+
+
+def test_layout_key_renders_the_background_again():
+    figure, ax, image, label = _figure()
+    shape = {"value": (4, 6)}
+    canvas = BlitCanvas(figure, [image, *ax.spines.values()], layout_key=lambda: shape["value"])
+    canvas.png()
+    image.set_data(np.ones((6, 2)))
+    image.set_extent((-0.5, 1.5, 5.5, -0.5))  # the axes box changes shape (equal aspect)
+    shape["value"] = (6, 2)
+    np.testing.assert_array_equal(_pixels(canvas.png()), _pixels(_full_png(figure)))
