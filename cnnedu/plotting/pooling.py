@@ -360,8 +360,8 @@ def shift_figure(photo=None, figsize=(11, 5.8)):
         bar.locator = MaxNLocator(3)
         _title(bar.ax, fontsize=10).set_text(label)  # short label above the bar
     for ax in all_axes.ravel():
-        ax.set_xticks([])
-        ax.set_yticks([])
+        ax.xaxis.set_visible(False)  # no ticks, and no axis objects to draw on each redraw
+        ax.yaxis.set_visible(False)
     artists = {"crops": crops, "crop_titles": crop_titles, "images": images, "titles": titles, "photo": photo,
                "limit": limit}
     update_shift(artists, 1)
