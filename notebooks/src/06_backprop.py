@@ -293,7 +293,8 @@ assert error_bug_w > 0.1 and error_bug_x > 0.1
 # in the outlined cells are the values.
 #
 # * **pick: input pixel.** Orange boxes show the outputs the pixel feeds (in dJ/dY), the kernel
-#   entries it meets (in K) and its own gradient (in dJ/dX); the line below spells out the sum.
+#   entries it meets (in K), its own gradient (in dJ/dX) and the entries of dJ/dK it adds to (its
+#   value times each fed output's gradient); the line below spells out the sum for dJ/dX.
 #   Walk the pixel along a row and watch the kernel indices run backwards: the flip.
 # * **pick: output-gradient cell.** The dashed window is where this output came from. Its gradient g
 #   lands on that window: g times K is added to dJ/dX, and g times the window of X is added to dJ/dK.

@@ -346,8 +346,11 @@ assert 2 < spreads[3] / spreads[1] < 2.5  # depth x 4: spread x about 2 (square 
 # from that unit through random-weight networks of cnnedu layers.
 #
 # Things to try:
-# * Add layers without pooling: the square grows by k - 1 per layer, the bright bump much more slowly.
-# * Switch pooling on, or set the stride to 2: the field jumps. What happens to the output map?
+# * The demo starts with max pooling after convolutions 2 and 4 (r = 32). Choose "no pooling": the
+#   square shrinks to r = 13. Then set the stride to 2 instead: the field jumps again. What
+#   happens to the output map (the line above the figure gives its size)?
+# * Without pooling, add or remove layers: the square grows by k - 1 per layer, the bright bump
+#   much more slowly.
 # * Dilation 2 or 3: a large field from few weights, but look closely at the right panel: with
 #   several dilated layers some pixels get no gradient at all (a grid of holes).
 # * Move the unit to a corner: part of its field is padding, and its effective field is cut off.
