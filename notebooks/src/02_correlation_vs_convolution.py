@@ -244,7 +244,7 @@ assert np.allclose(blur_then_edge, ce.convolve2d(X, combined_kernel, mode="full"
 #
 # If a kernel looks the same after a half-turn, flipping changes nothing and cross-correlation and
 # convolution give the same map. The Laplacian is such a kernel; Sobel x is not: its flip is minus
-# itself, so convolution gives exactly the negative of cross-correlation. Here is both on the
+# itself, so convolution gives exactly the negative of cross-correlation. Here are both on the
 # photograph.
 
 # %%
