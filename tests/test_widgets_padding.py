@@ -78,3 +78,74 @@ def test_each_control_sweeps_its_whole_range_and_draws_the_math():
                 assert "does not fit" in demo.error
         demo.set(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="explicit padding p")
         assert demo.error is None
+
+
+def _pixels(png):
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def _full_redraw_pixels(figure):
+    """The figure drawn from scratch by a plain Agg canvas (no blitting, no caches)."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = figure.canvas
+    buffer = io.BytesIO()
+    FigureCanvasAgg(figure).print_png(buffer, pil_kwargs={"compress_level": 1})
+    figure.set_canvas(canvas)
+    return _pixels(buffer.getvalue())
+
+
+def test_fast_redraw_has_the_pixels_of_a_full_redraw():
+    demo = padding_explorer()
+    np.testing.assert_array_equal(_pixels(demo.png()), _full_redraw_pixels(demo.figure))
+    settings = [
+        dict(n=10, kernel_size=3, stride=4, padding=0),  # crosses, larger grid, other colour-bar ticks
+        dict(n=16, kernel_size=7, stride=1, padding=4, dilation=3),
+        dict(n=5, kernel_size=4, stride=1, dilation=1, mode="same (as convolve2d)"),
+        dict(n=3, kernel_size=7, mode="full", dilation=2),
+        dict(n=2, kernel_size=7, mode="valid"),  # an error: the figure keeps the last picture
+        dict(n=1, kernel_size=1, stride=1, padding=0, dilation=1, mode="explicit padding p"),
+        dict(n=7, kernel_size=3, stride=2, padding=1),
+    ]
+    for setting in settings:
+        demo.set(**setting)
+        np.testing.assert_array_equal(_pixels(demo.png()), _full_redraw_pixels(demo.figure), err_msg=str(setting))
+
+
+def test_in_draw_order_follows_zorder_and_axes_order():
+    from cnnedu.widgets.padding import in_draw_order
+
+    demo = padding_explorer()
+    panels = demo.artists
+    chosen = [panels["formula"], panels["coverage"]["title"], panels["positions_2d"]["centres"],
+              panels["positions_2d"]["lines"]]
+    assert in_draw_order(demo.figure, chosen) == [panels["positions_2d"]["lines"], panels["positions_2d"]["centres"],
+                                                  panels["coverage"]["title"], panels["formula"]]
+
+
+def test_glyph_cache_canvas_draws_any_text_like_agg():
+    """Rotated text, mathtext, several sizes, the same string at other sub-pixel
+    positions, and a second draw from the caches: all pixel-identical."""
+    from matplotlib.figure import Figure
+
+    from cnnedu.widgets.padding import FastTextBlitCanvas
+
+    figure = Figure(figsize=(3, 2), dpi=80)
+    ax = figure.subplots()
+    texts = [
+        ax.text(0.1, 0.8, "same 12", fontsize=12),
+        ax.text(0.137, 0.6, "same 12", fontsize=12),
+        ax.text(0.5, 0.5, "turned", rotation=30),
+        ax.text(0.1, 0.2, r"$\sum_i x_i^2$", fontsize=14),
+        ax.text(0.6, 0.1, "bold", fontweight="bold", fontsize=9),
+    ]
+    canvas = FastTextBlitCanvas(figure, texts)
+    for label in ("first", "second"):
+        texts[0].set_text(f"same 12 {label}")
+        np.testing.assert_array_equal(_pixels(canvas.png()), _full_redraw_pixels(figure), err_msg=label)

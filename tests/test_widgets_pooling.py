@@ -65,3 +65,33 @@ def test_every_control_sweeps_its_whole_range_and_draws_the_math():
                     maps = shift_maps(demo.artists["photo"], values["shift"], values["size"], values["kind"])
                     np.testing.assert_array_equal(demo.artists["images"][1][1].get_array(), maps["pooled_shifted"])
         demo.set(**defaults)
+
+
+def _pixels(png):
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)))
+
+
+def _full_redraw_pixels(figure):
+    """The figure drawn from scratch by a plain Agg canvas (no blitting, no caches)."""
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    canvas = figure.canvas
+    buffer = io.BytesIO()
+    FigureCanvasAgg(figure).print_png(buffer, pil_kwargs={"compress_level": 1})
+    figure.set_canvas(canvas)
+    return _pixels(buffer.getvalue())
+
+
+def test_shift_demo_fast_redraw_has_the_pixels_of_a_full_redraw():
+    demo = shift_demo()
+    np.testing.assert_array_equal(_pixels(demo.png()), _full_redraw_pixels(demo.figure))
+    for setting in [dict(shift=0), dict(shift=4, size=4, kind="average"), dict(shift=3, size=3), dict(shift=2, size=2,
+                    kind="max"), dict(shift=1)]:
+        demo.set(**setting)
+        np.testing.assert_array_equal(_pixels(demo.png()), _full_redraw_pixels(demo.figure), err_msg=str(setting))

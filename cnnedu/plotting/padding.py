@@ -145,6 +145,8 @@ def _set_limits(ax, length):
 def _bare(ax):
     ax.set_xticks([])
     ax.set_yticks([])
+    ax.xaxis.set_visible(False)  # no ticks: no axis objects to draw on each redraw either
+    ax.yaxis.set_visible(False)
 
 
 def plot_positions_2d(geometry, ax=None):
@@ -238,6 +240,7 @@ def plot_positions_1d(geometry, ax=None):
     ax.set_xlabel("padded index (shaded = padding)")
     ax.xaxis.set_major_locator(MaxNLocator(5, integer=True))
     ax.set_yticks([])
+    ax.yaxis.set_visible(False)
     _update_positions_1d(artists, geometry)
     return artists
 

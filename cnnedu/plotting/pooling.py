@@ -342,7 +342,9 @@ def shift_figure(photo=None, figsize=(11, 5.8)):
         crop_axes[0].imshow(maps["crop"], cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
         crop_axes[1].imshow(maps["crop_shifted"], cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
     ]
-    crop_titles = [_title(ax) for ax in crop_axes]
+    # 12 pt titles: at 13 pt 'pooled map changed 114%' is wider than its panel
+    # and touches the edge colour bar's '1.5'
+    crop_titles = [_title(ax, fontsize=12) for ax in crop_axes]
     limit = float(maps["features"].max())
     images, titles = [], []
     for row, (key, label) in enumerate((("features", "edge map"), ("pooled", "pooled map"))):
@@ -353,7 +355,7 @@ def shift_figure(photo=None, figsize=(11, 5.8)):
                                 interpolation="nearest"),
         ]
         images.append(row_images)
-        titles.append([_title(axes[row, column]) for column in range(3)])
+        titles.append([_title(axes[row, column], fontsize=12) for column in range(3)])
     response_bar = figure.colorbar(images[0][1], ax=axes[:, :2], shrink=0.6)
     difference_bar = figure.colorbar(images[0][2], ax=axes[:, 2], shrink=0.6)
     for bar, label in ((response_bar, "edge\nresponse"), (difference_bar, "moved -\noriginal")):

@@ -5,6 +5,7 @@ import ipywidgets as widgets
 
 from cnnedu.plotting.pooling import KINDS, MAPS, example_map, pooling_figure, shift_figure, update_pooling, update_shift
 from cnnedu.widgets._demo import Demo
+from cnnedu.widgets.padding import FastTextBlitCanvas, in_draw_order
 
 _STYLE = {"description_width": "initial"}
 
@@ -78,10 +79,24 @@ def shift_demo(shift=1, size=2, kind="max"):
         "size": widgets.IntSlider(value=size, min=2, max=4, description="pool size = stride", style=_STYLE),
         "kind": widgets.ToggleButtons(options=list(KINDS), value=kind, description="pooling", style=_STYLE),
     }
-    return Demo(
+    demo = Demo(
         figure,
         controls,
         draw,
         title="Move the picture by a pixel: the edge map changes a lot, the max-pooled map much less",
         artists=artists,
     )
+    # the layout is frozen now: the photo crop, the original edge map, the colour
+    # bars and the fixed titles are drawn once; later moves redraw only the rest
+    FastTextBlitCanvas(figure, _shift_dynamic(figure, artists))
+    return demo
+
+
+def _shift_dynamic(figure, artists):
+    """What the shift demo's controls change: the moved crop, the five maps
+    that depend on the shift or the pooling (with their frames, drawn over
+    them) and four titles."""
+    images = [artists["crops"][1], *artists["images"][0][1:], *artists["images"][1]]
+    titles = [artists["crop_titles"][1], artists["titles"][0][2], artists["titles"][1][0], artists["titles"][1][2]]
+    spines = [spine for image in images for spine in image.axes.spines.values()]
+    return in_draw_order(figure, images + spines + titles)
