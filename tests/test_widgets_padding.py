@@ -149,3 +149,15 @@ def test_glyph_cache_canvas_draws_any_text_like_agg():
     for label in ("first", "second"):
         texts[0].set_text(f"same 12 {label}")
         np.testing.assert_array_equal(_pixels(canvas.png()), _full_redraw_pixels(figure), err_msg=label)
+
+
+def test_savefig_still_works_and_gives_the_same_picture(tmp_path):
+    from PIL import Image
+
+    demo = padding_explorer()
+    demo.set(n=10, stride=4, padding=0)
+    demo.figure.savefig(tmp_path / "padding.png", dpi=80)
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "padding.png")), _full_redraw_pixels(demo.figure))
+    demo.figure.savefig(tmp_path / "padding_big.png", dpi=120, bbox_inches="tight")  # another size, tight box
+    demo.set(n=9)  # and the fast redraw afterwards is still the full picture
+    np.testing.assert_array_equal(_pixels(demo.png()), _full_redraw_pixels(demo.figure))

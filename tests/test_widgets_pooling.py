@@ -95,3 +95,12 @@ def test_shift_demo_fast_redraw_has_the_pixels_of_a_full_redraw():
                     kind="max"), dict(shift=1)]:
         demo.set(**setting)
         np.testing.assert_array_equal(_pixels(demo.png()), _full_redraw_pixels(demo.figure), err_msg=str(setting))
+
+
+def test_shift_demo_savefig_still_works(tmp_path):
+    from PIL import Image
+
+    demo = shift_demo()
+    demo.set(shift=3)
+    demo.figure.savefig(tmp_path / "shift.png", dpi=80)
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "shift.png")), _full_redraw_pixels(demo.figure))

@@ -7,7 +7,7 @@ from operator import attrgetter
 import ipywidgets as widgets
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.backends.backend_agg import RendererAgg, get_hinting_flag
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
 from matplotlib.ft2font import RenderMode
 
 from cnnedu.plotting.padding import MODES, padding_figure, update_padding
@@ -65,10 +65,8 @@ class _GlyphCachingRenderer(RendererAgg):
                 if len(self._bitmaps) > 20000:
                     self._bitmaps.clear()
                 font.set_size(size, self.dpi)
-                font._set_transform(
-                    (0x10000 * np.array([[cos, -sin], [sin, cos]]) @ [[extend, extend * slant], [0, 1]]).round().astype(int),
-                    [column & 63, row & 63],
-                )
+                matrix = 0x10000 * np.array([[cos, -sin], [sin, cos]]) @ [[extend, extend * slant], [0, 1]]
+                font._set_transform(matrix.round().astype(int), [column & 63, row & 63])
                 bitmap = font._render_glyph(glyph_index, load_flags, mode)
                 buffer = np.array(bitmap.buffer, copy=True)
                 if mode == RenderMode.MONO:
@@ -93,6 +91,11 @@ class FastTextBlitCanvas(BlitCanvas):
     >>> len(FastTextBlitCanvas(figure, [title]).png()) > 0
     True
     """
+
+    def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None, **kwargs):
+        if self.is_saving():  # Figure.savefig expects a full draw (it fails on a blit)
+            return FigureCanvasAgg.print_png(self, filename_or_obj, metadata=metadata, pil_kwargs=pil_kwargs)
+        return super().print_png(filename_or_obj, metadata=metadata, pil_kwargs=pil_kwargs, **kwargs)
 
     def get_renderer(self):
         w, h = self.get_width_height(physical=True)
