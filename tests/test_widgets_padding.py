@@ -146,6 +146,7 @@ def test_glyph_cache_canvas_draws_any_text_like_agg():
         ax.text(0.6, 0.1, "bold", fontweight="bold", fontsize=9),
     ]
     canvas = FastTextBlitCanvas(figure, texts)
+    assert type(canvas.get_renderer()).__name__ == "_GlyphCachingRenderer"  # the cache is what is tested here
     for label in ("first", "second"):
         texts[0].set_text(f"same 12 {label}")
         np.testing.assert_array_equal(_pixels(canvas.png()), _full_redraw_pixels(figure), err_msg=label)

@@ -1,5 +1,11 @@
 """Lesson 03 demo: input size, kernel size, stride, padding, dilation and
-padding mode; every kernel position, the output size and the coverage."""
+padding mode; every kernel position, the output size and the coverage.
+
+The module also holds what makes this demo and the shift demo (lesson 04)
+redraw fast with exactly the pixels of a full redraw: :func:`in_draw_order`
+(the dynamic list a :class:`~cnnedu.widgets._blit.BlitCanvas` needs) and
+:class:`FastTextBlitCanvas` (a BlitCanvas whose renderer reuses glyph bitmaps).
+"""
 
 import math
 from operator import attrgetter
@@ -8,7 +14,7 @@ import ipywidgets as widgets
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg, get_hinting_flag
-from matplotlib.ft2font import RenderMode
+from matplotlib.ft2font import FT2Font, RenderMode
 
 from cnnedu.plotting.padding import MODES, padding_figure, update_padding
 from cnnedu.widgets._blit import BlitCanvas
@@ -78,6 +84,13 @@ class _GlyphCachingRenderer(RendererAgg):
             )
 
 
+# The cache follows RendererAgg's per-glyph text drawing (matplotlib 3.11); with a
+# matplotlib that draws text another way, the plain renderer is used.
+_CAN_CACHE_GLYPHS = hasattr(RendererAgg, "_draw_text_glyphs_and_boxes") and all(
+    hasattr(FT2Font, name) for name in ("_layout", "_render_glyph", "_set_transform")
+)
+
+
 class FastTextBlitCanvas(BlitCanvas):
     """A :class:`~cnnedu.widgets._blit.BlitCanvas` whose renderer reuses
     text layouts and glyph bitmaps (see :class:`_GlyphCachingRenderer`):
@@ -101,7 +114,8 @@ class FastTextBlitCanvas(BlitCanvas):
         w, h = self.get_width_height(physical=True)
         key = w, h, self.figure.dpi
         if self._lastKey != key:
-            self.renderer = _GlyphCachingRenderer(w, h, self.figure.dpi)
+            renderer_class = _GlyphCachingRenderer if _CAN_CACHE_GLYPHS else RendererAgg
+            self.renderer = renderer_class(w, h, self.figure.dpi)
             self._lastKey = key
         return self.renderer
 
