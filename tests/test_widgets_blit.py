@@ -53,3 +53,21 @@ def test_layout_key_renders_the_background_again():
     image.set_extent((-0.5, 1.5, 5.5, -0.5))  # the axes box changes shape (equal aspect)
     shape["value"] = (6, 2)
     np.testing.assert_array_equal(_pixels(canvas.png()), _pixels(_full_png(figure)))
+
+
+def test_savefig_twice_on_blitted_demos_gives_full_pictures(tmp_path):
+    """Figure.savefig needs a full draw; a blitting canvas must not break it, nor be broken by it."""
+    import numpy as np
+    from matplotlib.image import imread
+
+    from cnnedu.widgets import DEMOS
+
+    for name in ("rgb_layer_demo", "receptive_field_explorer"):
+        demo = DEMOS[name]()
+        first, second = tmp_path / f"{name}_1.png", tmp_path / f"{name}_2.png"
+        demo.figure.savefig(first)
+        demo.figure.savefig(second)
+        np.testing.assert_array_equal(imread(first), imread(second))
+        before = demo.png()
+        demo.refresh()
+        assert demo.png() == before  # the fast redraw is unchanged by the saves

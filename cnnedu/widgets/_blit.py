@@ -61,7 +61,9 @@ class BlitCanvas(FigureCanvasAgg):
         for artist in self.dynamic:
             artist.draw(renderer)
 
-    def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None, **_ignored):
+    def print_png(self, filename_or_obj, *, metadata=None, pil_kwargs=None, **kwargs):
+        if self.is_saving():  # Figure.savefig expects a full draw (and may use another dpi)
+            return FigureCanvasAgg.print_png(self, filename_or_obj, metadata=metadata, pil_kwargs=pil_kwargs)
         # FigureCanvasAgg.print_png always redraws everything; draw the fast way instead.
         self.draw()
         matplotlib.image.imsave(
