@@ -207,8 +207,10 @@ def move_a_control(page, demo, image, timeout_ms=FIGURE_CHANGE_TIMEOUT_MS, max_t
 
     Sliders first (focus the noUi handle, press an arrow key), then dropdowns
     (select another option), toggle buttons, checkboxes. Returns a description
-    of the move that changed the figure and the seconds until the new figure
-    arrived; raises AssertionError listing what was tried when nothing changed.
+    of the move that changed the figure, the seconds until the new figure
+    arrived, and ``undo`` (a function that moves a slider or dropdown back and
+    returns whether a new figure arrived; None for other controls). Raises
+    AssertionError listing what was tried when nothing changed.
     """
     tried = []
     candidates = []
@@ -238,6 +240,14 @@ def move_a_control(page, demo, image, timeout_ms=FIGURE_CHANGE_TIMEOUT_MS, max_t
             for key in keys:
                 handle.press(key)
             action = f"{name} {'/'.join(keys)} to {control.locator('.widget-readout').first.inner_text().strip()}"
+            back = {"ArrowRight": "ArrowLeft", "ArrowLeft": "ArrowRight"}
+
+            def undo(handle=handle, keys=keys, back=back):
+                src = image.get_attribute("src")
+                handle.focus()
+                for key in keys:
+                    handle.press(back[key])
+                return _wait_src_change(page, image, src, timeout_ms)
         elif kind == "dropdown":
             select = control.locator("select")
             options = select.locator("option").all_inner_texts()
@@ -249,6 +259,11 @@ def move_a_control(page, demo, image, timeout_ms=FIGURE_CHANGE_TIMEOUT_MS, max_t
             new = values[(values.index(current) + 1) % len(values)] if current in values else values[0]
             select.select_option(new)
             action = f"{name} -> {options[values.index(new)].strip()}"
+
+            def undo(select=select, current=current):
+                src = image.get_attribute("src")
+                select.select_option(current)
+                return _wait_src_change(page, image, src, timeout_ms)
         elif kind == "toggle buttons":
             buttons = [button for button in control.locator("button").all() if "mod-active" not in (button.get_attribute("class") or "")]
             if not buttons:
@@ -256,12 +271,14 @@ def move_a_control(page, demo, image, timeout_ms=FIGURE_CHANGE_TIMEOUT_MS, max_t
                 continue
             buttons[0].click()
             action = f"{name} -> {buttons[0].inner_text().strip()}"
+            undo = None
         else:
             target = control.locator("input") if kind == "checkbox" else control
             target.first.click()
             action = f"{name} clicked"
+            undo = None
         if _wait_src_change(page, image, old_src, timeout_ms):
-            return action, time.perf_counter() - start
+            return action, time.perf_counter() - start, undo
         message = demo_message(demo)
         tried.append(f"{action}" + (f" (message: {message})" if message else " (figure unchanged)"))
     raise AssertionError("no control changed the figure; tried: " + "; ".join(tried))

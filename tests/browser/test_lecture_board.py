@@ -169,7 +169,7 @@ def test_board_in_voila_every_demo_responds(voila, browser, timing, screenshots)
             )
             demo.screenshot(path=screenshots("board", f"{index + 1:02d}_{name}-before.png"))
             before = image.screenshot()
-            action, seconds = move_a_control(page, demo, image)
+            action, seconds, undo = move_a_control(page, demo, image)
             after = image.screenshot()
             demo.screenshot(path=screenshots("board", f"{index + 1:02d}_{name}-after.png"))
             assert changed_fraction(before, after) > 0, f"board demo {name}: a new figure arrived but no pixel changed"

@@ -79,7 +79,7 @@ def test_lesson_runs_and_every_demo_responds(notebook, lab, page, timing, screen
     if too_tall:
         timing["taller than the screen"] = "; ".join(too_tall)
     viewport = tall_viewport(page)
-    moves = []
+    moves, first_frame = [], []
     for index in range(found):
         image = images.nth(index)
         demo = image.locator("xpath=..")
@@ -88,13 +88,22 @@ def test_lesson_runs_and_every_demo_responds(notebook, lab, page, timing, screen
         assert not message, f"{notebook.name}, demo {index + 1}: the default view cannot be drawn: {message}"
         demo.screenshot(path=screenshots("lessons", stem, f"demo{index + 1}-before.png"))
         before = image.screenshot()
-        action, seconds = move_a_control(page, demo, image)
+        action, seconds, undo = move_a_control(page, demo, image)
         after = image.screenshot()
         demo.screenshot(path=screenshots("lessons", stem, f"demo{index + 1}-after.png"))
         fraction = changed_fraction(before, after)
         assert fraction > 0, f"{notebook.name}, demo {index + 1}: a new figure arrived after {action} but no pixel changed"
         moves.append(f"{action} -> {seconds:.2f} s, {fraction:.1%} of pixels")
+        # Moving the control back should give back the first figure exactly. Recorded, not
+        # asserted: a difference means the first picture a student sees is not the one the
+        # demo draws for the same setting later (e.g. drawn before its layout was final).
+        if undo is not None and undo():
+            back = changed_fraction(before, image.screenshot())
+            if back > 0:
+                first_frame.append(f"demo {index + 1}: {back:.1%} of pixels differ")
     timing["demos"] = f"{found}: " + "; ".join(moves) if moves else "0"
+    if first_frame:
+        timing["first figure differs from the same setting redrawn"] = "; ".join(first_frame)
     page.set_viewport_size(viewport)
     full_screenshot(page, NOTEBOOK_SCROLLER, screenshots("lessons", stem, "notebook.png"))
     memory = lab.kernel_memory_mb()
