@@ -70,10 +70,12 @@ class Demo(widgets.VBox):
         super().__init__(children)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")
-        self.refresh()
+        self.refresh()  # draws the default values; the layout engine places the axes
         if freeze_layout and figure.get_layout_engine() is not None:
-            figure.canvas.draw()
+            figure.canvas.draw()  # a second pass, so that constrained layout settles
             figure.set_layout_engine("none")
+            if self.error is None:
+                self.image.value = self.png()  # the first picture, in the layout every redraw keeps
 
     def values(self):
         """Current value of every control, by keyword name."""
