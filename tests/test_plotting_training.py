@@ -110,7 +110,7 @@ def test_digit_explorer_shows_the_layer_output_and_probabilities(rng):
     assert [bar.get_height() for bar in artists["bars"]] == pytest.approx(100 * probabilities)
     assert artists["bars_title"].get_text() == "prediction: 4 (55%)"
     assert artists["maps_title"].get_text() == "conv 1: 16 maps of 8x8"
-    assert artists["digit_title"].get_text() == "held-out digit, label 4"
+    assert artists["digit_title"].get_text() == "test digit, label 4"
     # a wrong prediction is drawn in red, a smaller layer changes the tile
     tp.update_digit_explorer(artists, image, 3, "max pool", np.abs(output[:, :4, :4]), probabilities)
     assert matplotlib.colors.to_hex(artists["bars"][4].get_facecolor()) == matplotlib.colors.to_hex("C3")

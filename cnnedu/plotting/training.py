@@ -281,6 +281,7 @@ def digit_explorer_figure():
 
     with matplotlib.rc_context(PROJECTOR_RC):
         figure = Figure(figsize=(10, 3.1), layout="constrained")
+        figure.get_layout_engine().set(wspace=0.08)  # room between the colour bar's label and the bar chart
         axes = figure.subplots(1, 3, gridspec_kw={"width_ratios": [1, 2.2, 1.6]})
     digit_ax, maps_ax, bars_ax = axes
     digit = digit_ax.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0, vmax=1, interpolation="nearest")
@@ -325,7 +326,7 @@ def update_digit_explorer(artists, image, label, layer_name, layer_output, proba
     'prediction: 3 (100%)'
     """
     artists["digit"].set_data(np.asarray(image, dtype=float))
-    artists["digit_title"].set_text(f"held-out digit, label {label}")
+    artists["digit_title"].set_text(f"test digit, label {label}")
     output = np.asarray(layer_output, dtype=float)
     tiled = mosaic(output, columns)
     maps = artists["maps"]

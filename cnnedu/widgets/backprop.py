@@ -40,7 +40,8 @@ def backprop_explorer(seed=0):
                                  layout=widgets.Layout(width="220px"))
 
     controls = {
-        "mode": widgets.ToggleButtons(options=list(MODES), value=MODES[0], description="pick", style=_STYLE),
+        "mode": widgets.ToggleButtons(options=list(MODES), value=MODES[0], description="pick",
+                                      style={**_STYLE, "button_width": "auto"}),
         "row": slider("row", 3, 5),
         "column": slider("column", 3, 5),
         "stride": widgets.Dropdown(options=[1, 2], value=1, description="stride", layout=widgets.Layout(width="150px")),

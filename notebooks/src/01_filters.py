@@ -336,4 +336,4 @@ ex.check_flat_sharpen(answer)
 for name in ["patch_response", "largest_response", "horizontal_edge_kernel", "flat_sharpen"]:
     solution = getattr(ex, f"solution_{name}")()
     assert getattr(ex, f"check_{name}")(solution).correct, name
-    print(f"{name}: {np.asarray(solution).tolist()}")
+    print(f"{name}: the worked solution passes its check")  # the answers themselves stay in the note above

@@ -345,4 +345,4 @@ ex.check_agreeing_kernels(answer)
 for name in ["flip", "correlation", "system_output", "agreeing_kernels"]:
     solution = getattr(ex, f"solution_{name}")()
     assert getattr(ex, f"check_{name}")(solution).correct, name
-    print(f"{name}: {np.asarray(solution).tolist()}")
+    print(f"{name}: the worked solution passes its check")  # the answers themselves stay in the note above

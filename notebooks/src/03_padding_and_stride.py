@@ -351,4 +351,4 @@ ex.check_full_mode(answer)
 for name in ["padded_size", "strided_size", "dilated_same_padding", "never_visited", "full_mode"]:
     solution = getattr(ex, f"solution_{name}")()
     assert getattr(ex, f"check_{name}")(solution).correct, name
-    print(f"{name}: {solution}")
+    print(f"{name}: the worked solution passes its check")  # the answers themselves stay in the note above

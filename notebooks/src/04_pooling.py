@@ -360,4 +360,4 @@ ex.check_global_pool(answer)
 for name in ["max_pool", "avg_pool", "pooled_size", "max_pool_gradient", "global_pool"]:
     solution = getattr(ex, f"solution_{name}")()
     assert getattr(ex, f"check_{name}")(solution).correct, name
-    print(f"{name}:\n{np.round(solution, 2)}")
+    print(f"{name}: the worked solution passes its check")  # the answers themselves stay in the note above

@@ -440,4 +440,4 @@ ex.check_layers_needed(answer)
 for name in ["stack_size", "effective_stride", "dilated_size", "region", "layers_needed"]:
     solution = getattr(ex, f"solution_{name}")()
     assert getattr(ex, f"check_{name}")(solution).correct, name
-    print(f"{name}: {solution}")
+    print(f"{name}: the worked solution passes its check")  # the answers themselves stay in the note above

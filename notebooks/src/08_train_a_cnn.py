@@ -348,4 +348,4 @@ ex.check_updates_per_epoch(answer)
 for name in ["parameter_count", "unpadded_flatten_size", "stroke_layer", "updates_per_epoch"]:
     solution = getattr(ex, f"solution_{name}")()
     assert getattr(ex, f"check_{name}")(solution).correct, name
-    print(f"{name}: {solution}")
+    print(f"{name}: the worked solution passes its check")  # the answers themselves stay in the note above
