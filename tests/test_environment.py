@@ -26,6 +26,9 @@ def _conda_pins():
         match = re.match(r"^  - ([A-Za-z0-9_.-]+)=([^=\s]+)\s*$", line)
         if match and not in_pip_section:
             pins[match.group(1).lower()] = match.group(2)
+        pip_match = re.match(r"^\s+- ([A-Za-z0-9_.-]+)==([^=\s]+)\s*$", line)
+        if pip_match and in_pip_section:
+            pins[pip_match.group(1).lower()] = pip_match.group(2)
     pins.pop("python", None)
     return pins
 
