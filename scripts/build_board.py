@@ -6,11 +6,13 @@ The demos are the entries of ``cnnedu.widgets.DEMOS``. Each is placed under the
 first lesson whose code calls it (``notebooks/NN_*.ipynb``, in order); demos no
 lesson uses yet go under "More demos". The board has one code cell per demo
 (``show("kernel_scanner")``), a setup cell with the large-font style, and
-markdown headings; Voila shows no code. Outputs are not stored: nbval only
-runs the board, and Voila runs it for every visitor.
+markdown headings; Voila shows no code and runs the board for every visitor.
+With ``--execute`` the outputs are stored too, so that a static render (no
+widget frontend) shows each demo's default figure, and nbval compares them.
 
-    python scripts/build_board.py           # (re)write the board and the table if they changed
-    python scripts/build_board.py --check   # exit 1 if either is stale
+    python scripts/build_board.py             # (re)write the board and the table if they changed
+    python scripts/build_board.py --execute   # also run the board and store its outputs
+    python scripts/build_board.py --check     # exit 1 if either is stale
 """
 
 import argparse
@@ -142,6 +144,16 @@ def build(demo_names, lessons):
             )
     if not demo_names:
         notebook.cells.append(nbformat.v4.new_markdown_cell("*No demo is registered in `cnnedu.widgets.DEMOS` yet.*"))
+    for index, cell in enumerate(notebook.cells):
+        cell.id = f"board-{index:03d}"  # stable ids: a rebuild without changes changes nothing
+    return notebook
+
+
+def execute(notebook, timeout=300):
+    """Run the board in a fresh kernel and keep its outputs."""
+    from nbclient import NotebookClient
+
+    NotebookClient(notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
     return notebook
 
 
@@ -175,6 +187,7 @@ def sources(notebook):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--check", action="store_true", help="exit 1 if the board or the docs table is stale")
+    parser.add_argument("--execute", action="store_true", help="run the board and store its outputs")
     args = parser.parse_args(argv)
     from cnnedu.widgets import DEMOS
 
@@ -185,6 +198,11 @@ def main(argv=None):
     course = COURSE.read_text()
     new_course = with_demo_table(course, demo_table(DEMOS, lessons))
     stale = [path.relative_to(ROOT).as_posix() for path, fresh in ((BOARD, board_fresh), (COURSE, new_course == course)) if not fresh]
+    if args.execute and not args.check:
+        nbformat.write(execute(notebook), BOARD)
+        print(f"executed and wrote {BOARD.relative_to(ROOT)}")
+        board_fresh = True
+        stale = [path for path in stale if path != BOARD.relative_to(ROOT).as_posix()]
     if not stale:
         print(f"{BOARD.relative_to(ROOT)} and the demo table of {COURSE.relative_to(ROOT)} are up to date ({len(DEMOS)} demos)")
         return 0
