@@ -1,26 +1,12 @@
 """Tests of cnnedu.widgets._blit: redrawing only the dynamic artists gives the
 same pixels as a full redraw, and a changed layout key renders the background again."""
 
-import io
 
 import numpy as np
-from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
-from PIL import Image
 
 from cnnedu.widgets._blit import BlitCanvas
-
-
-def _pixels(png):
-    return np.asarray(Image.open(io.BytesIO(png)))
-
-
-def _full_png(figure):
-    canvas = figure.canvas
-    buffer = io.BytesIO()
-    FigureCanvasAgg(figure).print_png(buffer, pil_kwargs={"compress_level": 1})
-    figure.set_canvas(canvas)
-    return buffer.getvalue()
+from pixels import full_redraw_pixels, pixels
 
 
 def _figure():
@@ -41,7 +27,7 @@ def test_blit_draw_equals_full_draw_after_updates():
     for step in range(3):
         image.set_data(generator.random((4, 6)))
         label.set_text(f"step {step}")
-        np.testing.assert_array_equal(_pixels(canvas.png()), _pixels(_full_png(figure)))
+        np.testing.assert_array_equal(pixels(canvas.png()), full_redraw_pixels(figure))
 
 
 def test_layout_key_renders_the_background_again():
@@ -52,7 +38,7 @@ def test_layout_key_renders_the_background_again():
     image.set_data(np.ones((6, 2)))
     image.set_extent((-0.5, 1.5, 5.5, -0.5))  # the axes box changes shape (equal aspect)
     shape["value"] = (6, 2)
-    np.testing.assert_array_equal(_pixels(canvas.png()), _pixels(_full_png(figure)))
+    np.testing.assert_array_equal(pixels(canvas.png()), full_redraw_pixels(figure))
 
 
 def test_savefig_twice_on_blitted_demos_gives_full_pictures(tmp_path):

@@ -9,6 +9,7 @@ from cnnedu import coverage
 from cnnedu.plotting.padding import MODES
 from cnnedu.widgets import DEMOS, sweep_values
 from cnnedu.widgets.padding import padding_explorer
+from pixels import full_redraw_pixels, pixels
 
 
 def test_registered():
@@ -80,30 +81,9 @@ def test_each_control_sweeps_its_whole_range_and_draws_the_math():
         assert demo.error is None
 
 
-def _pixels(png):
-    import io
-
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)))
-
-
-def _full_redraw_pixels(figure):
-    """The figure drawn from scratch by a plain Agg canvas (no blitting, no caches)."""
-    import io
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    canvas = figure.canvas
-    buffer = io.BytesIO()
-    FigureCanvasAgg(figure).print_png(buffer, pil_kwargs={"compress_level": 1})
-    figure.set_canvas(canvas)
-    return _pixels(buffer.getvalue())
-
-
 def test_fast_redraw_has_the_pixels_of_a_full_redraw():
     demo = padding_explorer()
-    np.testing.assert_array_equal(_pixels(demo.png()), _full_redraw_pixels(demo.figure))
+    np.testing.assert_array_equal(pixels(demo.png()), full_redraw_pixels(demo.figure))
     settings = [
         dict(n=10, kernel_size=3, stride=4, padding=0),  # crosses, larger grid, other colour-bar ticks
         dict(n=16, kernel_size=7, stride=1, padding=4, dilation=3),
@@ -115,7 +95,7 @@ def test_fast_redraw_has_the_pixels_of_a_full_redraw():
     ]
     for setting in settings:
         demo.set(**setting)
-        np.testing.assert_array_equal(_pixels(demo.png()), _full_redraw_pixels(demo.figure), err_msg=str(setting))
+        np.testing.assert_array_equal(pixels(demo.png()), full_redraw_pixels(demo.figure), err_msg=str(setting))
 
 
 def test_in_draw_order_follows_zorder_and_axes_order():
@@ -149,7 +129,7 @@ def test_glyph_cache_canvas_draws_any_text_like_agg():
     assert type(canvas.get_renderer()).__name__ == "_GlyphCachingRenderer"  # the cache is what is tested here
     for label in ("first", "second"):
         texts[0].set_text(f"same 12 {label}")
-        np.testing.assert_array_equal(_pixels(canvas.png()), _full_redraw_pixels(figure), err_msg=label)
+        np.testing.assert_array_equal(pixels(canvas.png()), full_redraw_pixels(figure), err_msg=label)
 
 
 def test_savefig_still_works_and_gives_the_same_picture(tmp_path):
@@ -158,7 +138,7 @@ def test_savefig_still_works_and_gives_the_same_picture(tmp_path):
     demo = padding_explorer()
     demo.set(n=10, stride=4, padding=0)
     demo.figure.savefig(tmp_path / "padding.png", dpi=80)
-    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "padding.png")), _full_redraw_pixels(demo.figure))
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "padding.png")), full_redraw_pixels(demo.figure))
     demo.figure.savefig(tmp_path / "padding_big.png", dpi=120, bbox_inches="tight")  # another size, tight box
     demo.set(n=9)  # and the fast redraw afterwards is still the full picture
-    np.testing.assert_array_equal(_pixels(demo.png()), _full_redraw_pixels(demo.figure))
+    np.testing.assert_array_equal(pixels(demo.png()), full_redraw_pixels(demo.figure))

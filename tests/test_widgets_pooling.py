@@ -8,6 +8,7 @@ import cnnedu as ce
 from cnnedu.plotting.pooling import example_map
 from cnnedu.widgets import DEMOS, sweep_values
 from cnnedu.widgets.pooling import pooling_explorer, shift_demo
+from pixels import full_redraw_pixels, pixels
 
 
 def test_registered():
@@ -67,34 +68,13 @@ def test_every_control_sweeps_its_whole_range_and_draws_the_math():
         demo.set(**defaults)
 
 
-def _pixels(png):
-    import io
-
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)))
-
-
-def _full_redraw_pixels(figure):
-    """The figure drawn from scratch by a plain Agg canvas (no blitting, no caches)."""
-    import io
-
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    canvas = figure.canvas
-    buffer = io.BytesIO()
-    FigureCanvasAgg(figure).print_png(buffer, pil_kwargs={"compress_level": 1})
-    figure.set_canvas(canvas)
-    return _pixels(buffer.getvalue())
-
-
 def test_shift_demo_fast_redraw_has_the_pixels_of_a_full_redraw():
     demo = shift_demo()
-    np.testing.assert_array_equal(_pixels(demo.png()), _full_redraw_pixels(demo.figure))
+    np.testing.assert_array_equal(pixels(demo.png()), full_redraw_pixels(demo.figure))
     for setting in [dict(shift=0), dict(shift=4, size=4, kind="average"), dict(shift=3, size=3), dict(shift=2, size=2,
                     kind="max"), dict(shift=1)]:
         demo.set(**setting)
-        np.testing.assert_array_equal(_pixels(demo.png()), _full_redraw_pixels(demo.figure), err_msg=str(setting))
+        np.testing.assert_array_equal(pixels(demo.png()), full_redraw_pixels(demo.figure), err_msg=str(setting))
 
 
 def test_shift_demo_savefig_still_works(tmp_path):
@@ -103,4 +83,4 @@ def test_shift_demo_savefig_still_works(tmp_path):
     demo = shift_demo()
     demo.set(shift=3)
     demo.figure.savefig(tmp_path / "shift.png", dpi=80)
-    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "shift.png")), _full_redraw_pixels(demo.figure))
+    np.testing.assert_array_equal(np.asarray(Image.open(tmp_path / "shift.png")), full_redraw_pixels(demo.figure))
