@@ -14,8 +14,8 @@ Shapes (as in PyTorch, and as in the lessons):
 Like PyTorch's ``conv2d`` this is a cross-correlation (no flip).
 
 ``conv2d_forward``/``conv2d_backward`` are the fast pair (im2col: gather
-every window of an image into the columns of one matrix, then one matrix
-product per image; see the notes above ``_matmul_each_sample``);
+every window into the columns of one matrix, then one matrix product; see
+the notes above ``_CHUNK_BYTES``);
 ``conv2d_forward_loop``/``conv2d_backward_loop`` spell out the sums and are
 tested equal to them.
 """
@@ -86,27 +86,30 @@ def conv2d_forward(x, weights, bias=None, stride=1, padding=0):
              [20.5, 24.5]]]])
     """
     x, weights, bias, stride, padding = _check_conv(x, weights, bias, stride, padding)
-    n = x.shape[0]
+    n, in_channels, height, width = x.shape
     out_channels, _, kh, kw = weights.shape
-    out_h, out_w = _output_shape(x.shape[2], x.shape[3], kh, kw, stride, padding)
+    out_h, out_w = _output_shape(height, width, kh, kw, stride, padding)
     dtype = np.result_type(x, weights)
     weights_matrix = weights.reshape(out_channels, -1).astype(dtype, copy=False)  # (C_out, C_in*kh*kw)
+    if bias is not None:
+        bias = bias.astype(dtype, copy=False)
+    x_padded = _pad_for_columns(x, padding, stride, dtype)  # (N, C_in, H_pad (+1), W_pad)
+    geometry = (kh, kw, stride, out_h, out_w)
+    y = np.empty((n, out_channels, out_h, out_w), dtype=dtype)
 
-    columns, grid_w = _im2col(x, kh, kw, stride, padding, out_h, out_w, dtype)  # (N, C_in*kh*kw, H_out*grid_w)
-    y_grid = np.empty((n, out_channels, out_h * grid_w), dtype=dtype)
-    _matmul_each_sample(weights_matrix, columns, y_grid)  # one product per image
-    y_grid = y_grid.reshape(n, out_channels, out_h, grid_w)
-    if grid_w == out_w:
-        y = y_grid
-        if bias is not None:
-            y += bias.astype(dtype, copy=False)[:, np.newaxis, np.newaxis]
-    else:  # drop the columns computed past the right edge, adding the bias on the way
-        y = np.empty((n, out_channels, out_h, out_w), dtype=dtype)
+    def forward_chunk(samples):  # several images at a time (see the notes above _CHUNK_BYTES)
+        columns, grid_w = _im2col(x_padded[samples], *geometry)  # (C_in*kh*kw, c * H_out * grid_w)
+        product = weights_matrix @ columns  # (C_out, c * H_out * grid_w): the layer, as one matrix product
+        product = product.reshape(out_channels, -1, out_h, grid_w)[..., :out_w]  # (C_out, c, H_out, W_out)
+        y_chunk = y[samples].transpose(1, 0, 2, 3)  # a view of y in the same order
         if bias is None:
-            np.copyto(y, y_grid[..., :out_w])
+            np.copyto(y_chunk, product)
         else:
-            np.add(y_grid[..., :out_w], bias.astype(dtype, copy=False)[:, np.newaxis, np.newaxis], out=y)
-    cache = (x.shape, weights, bias is not None, stride, padding, columns, grid_w)
+            np.add(product, bias[:, np.newaxis, np.newaxis, np.newaxis], out=y_chunk)
+
+    for samples in _batch_chunks(n, _columns_bytes(x_padded, kh, kw, out_h, dtype)):
+        forward_chunk(samples)
+    cache = (x.shape, x_padded, weights, bias is not None, stride, padding)
     return y, cache
 
 
@@ -140,7 +143,7 @@ def conv2d_backward(grad_output, cache):
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    x_shape, weights, has_bias, stride, padding, columns, grid_w = cache
+    x_shape, x_padded, weights, has_bias, stride, padding = cache
     n, in_channels, height, width = x_shape
     out_channels, _, kh, kw = weights.shape
     out_h, out_w = _output_shape(height, width, kh, kw, stride, padding)
@@ -150,31 +153,36 @@ def conv2d_backward(grad_output, cache):
         raise ValueError(
             f"grad_output must have the shape of the forward output {expected}; got {grad_output.shape}"
         )
-    dtype = columns.dtype
+    dtype = x_padded.dtype
     grad_output = grad_output.astype(dtype, copy=False)
-    if grid_w == out_w:
-        grad_grid = np.ascontiguousarray(grad_output)
-    else:  # the extra columns of the forward grid get zero gradient
-        grad_grid = np.empty((n, out_channels, out_h, grid_w), dtype=dtype)
-        grad_grid[..., out_w:] = 0
-        grad_grid[..., :out_w] = grad_output
-    grad_rows = grad_grid.reshape(n, out_channels, out_h * grid_w)  # (N, C_out, positions)
+    weights_matrix = weights.reshape(out_channels, -1).astype(dtype, copy=False)  # (C_out, C_in*kh*kw)
+    geometry = (kh, kw, stride, out_h, out_w)
+    grad_x = np.empty(x_shape, dtype=dtype)
 
-    grad_weights = _weights_gradient(grad_rows, columns).reshape(weights.shape)  # (C_out, C_in, kh, kw)
+    def backward_chunk(samples):
+        columns, grid_w = _im2col(x_padded[samples], *geometry)  # recomputed: cheaper than keeping them
+        grad_rows = _grad_rows(grad_output[samples], grid_w)  # (C_out, c * H_out * grid_w)
+        grad_weights_part = grad_rows @ columns.T  # (C_out, C_in*kh*kw), summed over the chunk's positions
+        grad_columns = weights_matrix.T @ grad_rows  # (C_in*kh*kw, c * H_out * grid_w)
+        grad_padded = _col2im(grad_columns, x_padded[samples].shape, *geometry)  # (c, C_in, H_pad (+1), W_pad)
+        grad_x[samples] = grad_padded[:, :, padding : padding + height, padding : padding + width]  # crop
+        return grad_weights_part
+
+    grad_weights = 0
+    for samples in _batch_chunks(n, _columns_bytes(x_padded, kh, kw, out_h, dtype)):
+        grad_weights = grad_weights + backward_chunk(samples)  # summed over the chunks of the batch
+    grad_weights = grad_weights.reshape(weights.shape)  # (C_out, C_in, kh, kw)
     grad_bias = grad_output.sum(axis=(0, 2, 3)) if has_bias else None  # (C_out,)
-
-    weights_matrix = weights.reshape(out_channels, -1).astype(dtype, copy=False)
-    grad_columns = np.empty(columns.shape, dtype=dtype)  # (N, C_in*kh*kw, positions)
-    _matmul_each_sample(weights_matrix.T, grad_rows, grad_columns)
-    grad_x = _col2im(grad_columns, x_shape, kh, kw, stride, padding, out_h, out_w, grid_w)
     return grad_x, grad_weights, grad_bias
 
 
 # --- the machinery of the fast pair -------------------------------------------
 #
 # im2col: the window under output position (r, c) becomes one column of a
-# matrix with C_in*kh*kw rows, so the whole layer is one matrix product per
-# image: y[n] = weights_matrix @ columns[n].
+# matrix with C_in*kh*kw rows, so the whole layer is one matrix product:
+# y = weights_matrix @ columns. The columns of several images sit side by
+# side in one matrix (rows (ci, i, j), columns (image, r, c)), so a chunk of
+# the batch is one large product instead of many small ones.
 #
 # With stride 1 the columns are built on a "grid" as wide as the padded input:
 # in the flattened padded image, the window cell (i, j) of position (r, c)
@@ -183,110 +191,110 @@ def conv2d_backward(grad_output, cache):
 # much faster than copying many short window rows. The grid has W_pad instead
 # of W_out columns per output row; the extra kw - 1 columns straddle the right
 # edge and are dropped from y (and get zero gradient in the backward pass).
+# The padded input gets one spare row of zeros so the last slice stays inside.
 #
 # Speed notes (measured on a 2-core machine, see benchmarks/bench_conv.py):
-# * OpenBLAS runs a product on several threads once M*N*K exceeds about 2**18
-#   multiply-adds; for these thin products thread start-up costs more than it
-#   saves, and on a busy machine it can stall for milliseconds. So every
-#   product is cut into pieces below that size (_matmul_each_sample).
+# * One large product per chunk, not one small product per image: OpenBLAS
+#   runs large products on all cores, and small ones waste time on packing.
+# * The column matrix is kh*kw times larger than the input. Built for a whole
+#   batch of large images it no longer fits in the processor's cache, and the
+#   products wait for memory. So the batch is cut into chunks of about
+#   _CHUNK_BYTES of columns; each chunk is built, multiplied and dropped, and
+#   the backward pass builds it again instead of keeping it.
 # * glibc returns large freed blocks to the operating system at once, so every
 #   fresh temporary of a few MB costs page faults; see _keep_freed_memory.
 
-_MAX_PRODUCT = 1 << 18  # multiply-adds per matrix product: OpenBLAS stays on one thread
+_CHUNK_BYTES = 1 << 23  # columns per chunk: about 8 MB
 
 
-def _position_step(rows, inner, positions):
-    """Largest number of positions per product that keeps it below _MAX_PRODUCT."""
-    return max(1, min(positions, _MAX_PRODUCT // max(1, rows * inner)))
+def _columns_bytes(x_padded, kh, kw, out_h, dtype):
+    """Bytes of one image's column matrix (wide-grid width: at most W_pad)."""
+    in_channels, padded_w = x_padded.shape[1], x_padded.shape[3]
+    return in_channels * kh * kw * out_h * padded_w * np.dtype(dtype).itemsize
 
 
-def _matmul_each_sample(matrix, stack, out):
-    """``out[n] = matrix @ stack[n]`` for every n, in single-threaded pieces.
+def _batch_chunks(n, bytes_per_image):
+    """Slices of the batch with about _CHUNK_BYTES of columns each (at least one image).
 
-    matrix: (M, K); stack: (N, K, P); out: (N, M, P).
+    They depend only on the shapes, never on the number of cores, so results
+    are identical everywhere.
     """
-    rows, inner = matrix.shape
-    positions = stack.shape[2]
-    step = _position_step(rows, inner, positions)
-    if step >= positions:
-        return np.matmul(matrix, stack, out=out)
-    for start in range(0, positions, step):
-        np.matmul(matrix, stack[:, :, start : start + step], out=out[:, :, start : start + step])
-    return out
+    step = max(1, _CHUNK_BYTES // max(1, bytes_per_image))
+    return [slice(start, min(n, start + step)) for start in range(0, n, step)]
 
 
-def _weights_gradient(grad_rows, columns):
-    """``sum_n grad_rows[n] @ columns[n].T``: (N, C_out, P), (N, K, P) -> (C_out, K)."""
-    out_channels, positions = grad_rows.shape[1:]
-    inner = columns.shape[1]
-    step = _position_step(out_channels, inner, positions)
-    total = None
-    for start in range(0, positions, step):
-        part = np.matmul(grad_rows[:, :, start : start + step], columns[:, :, start : start + step].transpose(0, 2, 1))
-        part = part.sum(axis=0)  # (C_out, K), summed over the batch
-        total = part if total is None else total + part
-    return total
-
-
-def _im2col(x, kh, kw, stride, padding, out_h, out_w, dtype):
-    """Columns (N, C_in*kh*kw, H_out*grid_w) and the grid width.
-
-    Row ``(ci, i, j)``, column ``r * grid_w + c`` holds ``x_pad[n, ci, r*s + i, c*s + j]``.
-    """
+def _pad_for_columns(x, padding, stride, dtype):
+    """The zero-padded input, (N, C_in, H + 2p, W + 2p), with one more row of
+    zeros at the bottom for stride 1 (see the notes above)."""
     n, in_channels, height, width = x.shape
-    padded_h, padded_w = height + 2 * padding, width + 2 * padding
+    spare_row = 1 if stride == 1 else 0
+    x_padded = np.zeros((n, in_channels, height + 2 * padding + spare_row, width + 2 * padding), dtype=dtype)
+    x_padded[:, :, padding : padding + height, padding : padding + width] = x
+    return x_padded
+
+
+def _im2col(x_padded, kh, kw, stride, out_h, out_w):
+    """Columns of a chunk of c padded images, and the grid width.
+
+    Returns a matrix (C_in*kh*kw, c * H_out * grid_w): row ``(ci, i, j)``,
+    column ``(image, r, col)`` holds ``x_pad[image, ci, r*s + i, col*s + j]``.
+    """
+    c, in_channels, rows, padded_w = x_padded.shape
     if stride == 1:
         grid_w = padded_w
         positions = out_h * grid_w
-        # one spare row so that the last window's slice stays inside the buffer
-        flat = np.zeros((n, in_channels, (padded_h + 1) * padded_w), dtype=dtype)
-        image = flat[:, :, : padded_h * padded_w].reshape(n, in_channels, padded_h, padded_w)
-        image[:, :, padding : padding + height, padding : padding + width] = x
-        columns = np.empty((n, in_channels, kh, kw, positions), dtype=dtype)
+        flat = x_padded.reshape(c, in_channels, rows * padded_w)
+        columns = np.empty((in_channels, kh, kw, c, positions), dtype=x_padded.dtype)
         for i in range(kh):
             for j in range(kw):
                 start = i * padded_w + j
-                columns[:, :, i, j] = flat[:, :, start : start + positions]
+                columns[:, i, j] = flat[:, :, start : start + positions].transpose(1, 0, 2)  # (C_in, c, positions)
     else:
         grid_w = out_w
-        x_padded = pad2d(x, padding) if padding else x  # (N, C_in, H + 2p, W + 2p)
-        columns = np.empty((n, in_channels, kh, kw, out_h, out_w), dtype=dtype)
+        columns = np.empty((in_channels, kh, kw, c, out_h, out_w), dtype=x_padded.dtype)
         row_extent = stride * (out_h - 1) + 1
         column_extent = stride * (out_w - 1) + 1
         for i in range(kh):
             for j in range(kw):
-                columns[:, :, i, j] = x_padded[:, :, i : i + row_extent : stride, j : j + column_extent : stride]
-    return columns.reshape(n, in_channels * kh * kw, out_h * grid_w), grid_w
+                window_cells = x_padded[:, :, i : i + row_extent : stride, j : j + column_extent : stride]
+                columns[:, i, j] = window_cells.transpose(1, 0, 2, 3)  # (C_in, c, H_out, W_out)
+    return columns.reshape(in_channels * kh * kw, -1), grid_w
 
 
-def _col2im(grad_columns, x_shape, kh, kw, stride, padding, out_h, out_w, grid_w):
-    """Send each column's gradient back to the input cells of its window (the
-    reverse of _im2col: overlapping windows add up), then crop the padding."""
-    n, in_channels, height, width = x_shape
-    padded_h, padded_w = height + 2 * padding, width + 2 * padding
-    dtype = grad_columns.dtype
+def _grad_rows(grad_output, grid_w):
+    """dJ/dy of a chunk, (c, C_out, H_out, W_out), laid out like the forward
+    product: (C_out, c * H_out * grid_w), zero in the grid's extra columns."""
+    c, out_channels, out_h, out_w = grad_output.shape
+    grad_grid = np.empty((out_channels, c, out_h, grid_w), dtype=grad_output.dtype)
+    grad_grid[..., out_w:] = 0
+    grad_grid[..., :out_w] = grad_output.transpose(1, 0, 2, 3)
+    return grad_grid.reshape(out_channels, -1)
+
+
+def _col2im(grad_columns, padded_shape, kh, kw, stride, out_h, out_w):
+    """The reverse of _im2col: send each column's gradient back to the cells
+    of its window (overlapping windows add up). Returns (c, C_in, H_pad (+1), W_pad)."""
+    c, in_channels, rows, padded_w = padded_shape
+    grad_padded = np.zeros(padded_shape, dtype=grad_columns.dtype)
     if stride == 1:
-        positions = out_h * grid_w
-        grad_columns = grad_columns.reshape(n, in_channels, kh, kw, positions)
-        grad_flat = np.zeros((n, in_channels, (padded_h + 1) * padded_w), dtype=dtype)
+        positions = out_h * padded_w
+        grad_columns = grad_columns.reshape(in_channels, kh, kw, c, positions)
+        grad_flat = grad_padded.reshape(c, in_channels, rows * padded_w)
         for i in range(kh):
             for j in range(kw):
                 start = i * padded_w + j
-                grad_flat[:, :, start : start + positions] += grad_columns[:, :, i, j]
-        grad_padded = grad_flat[:, :, : padded_h * padded_w].reshape(n, in_channels, padded_h, padded_w)
+                grad_flat[:, :, start : start + positions] += grad_columns[:, i, j].transpose(1, 0, 2)
     else:
-        grad_columns = grad_columns.reshape(n, in_channels, kh, kw, out_h, out_w)
-        grad_padded = np.zeros((n, in_channels, padded_h, padded_w), dtype=dtype)
+        grad_columns = grad_columns.reshape(in_channels, kh, kw, c, out_h, out_w)
         row_extent = stride * (out_h - 1) + 1
         column_extent = stride * (out_w - 1) + 1
         for i in range(kh):
             for j in range(kw):
-                # every window position (r, c) sends its share back to x_pad[r*s + i, c*s + j]
+                # every window position (r, col) sends its share back to x_pad[r*s + i, col*s + j]
                 grad_padded[:, :, i : i + row_extent : stride, j : j + column_extent : stride] += grad_columns[
-                    :, :, i, j
-                ]
-    grad_x = grad_padded[:, :, padding : padding + height, padding : padding + width]  # crop the padding
-    return np.ascontiguousarray(grad_x)
+                    :, i, j
+                ].transpose(1, 0, 2, 3)
+    return grad_padded
 
 
 def _keep_freed_memory():

@@ -1,5 +1,5 @@
 """Internals of the fast convolution and pooling paths: the wide-grid and
-strided im2col, products cut into single-threaded pieces, float32 end to end,
+strided im2col, a batch cut into chunks, float32 end to end,
 caches that stay valid across later calls, the 2x2 pooling fast path and ReLU."""
 
 import numpy as np
@@ -39,18 +39,30 @@ def test_fast_paths_equal_the_loop(rng, dtype, tolerance, shape, kernel, stride,
         np.testing.assert_allclose(ours, theirs, rtol=tolerance, atol=tolerance)
 
 
-def test_products_cut_into_pieces_give_the_same_result(rng, monkeypatch):
-    x = rng.standard_normal((3, 4, 10, 12))
-    weights = rng.standard_normal((5, 4, 3, 3))
-    bias = rng.standard_normal(5)
-    whole, _ = _both(x, weights, bias, 1, 1)
-    monkeypatch.setattr(conv, "_MAX_PRODUCT", 5 * 36 * 7)  # 7 positions per product
-    pieces, loop = _both(x, weights, bias, 1, 1)
-    for a, b, c in zip(whole, pieces, loop):
-        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
-        np.testing.assert_allclose(b, c, rtol=1e-10, atol=1e-10)
-    assert conv._position_step(5, 36, 120) == 7
-    assert conv._position_step(10**6, 10**6, 50) == 1  # never zero positions
+@pytest.mark.parametrize("stride", [1, 2])
+def test_a_batch_cut_into_chunks_gives_the_same_result(rng, monkeypatch, stride):
+    """Chunks of one image, of two images (the last one shorter) and the
+    whole batch at once: the same outputs and gradients, all equal to the loop."""
+    x = rng.standard_normal((5, 4, 10, 12))
+    weights = rng.standard_normal((6, 4, 3, 3))
+    bias = rng.standard_normal(6)
+    whole, loop = _both(x, weights, bias, stride, 1)
+    image_bytes = conv._columns_bytes(conv._pad_for_columns(x[:1], 1, stride, x.dtype), 3, 3, 10, x.dtype)
+    for images_per_chunk in (1, 2):
+        monkeypatch.setattr(conv, "_CHUNK_BYTES", images_per_chunk * image_bytes)
+        assert len(conv._batch_chunks(5, image_bytes)) == -(-5 // images_per_chunk)
+        chunked, _ = _both(x, weights, bias, stride, 1)
+        for a, b, c in zip(whole, chunked, loop):
+            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+            np.testing.assert_allclose(b, c, rtol=1e-10, atol=1e-10)
+
+
+def test_batch_chunks_cover_the_batch_once():
+    for n, image_bytes in [(1, 10), (7, 1), (64, 3 << 20), (64, conv._CHUNK_BYTES // 5), (5, 10**12)]:
+        chunks = conv._batch_chunks(n, image_bytes)
+        covered = np.concatenate([np.arange(n)[chunk] for chunk in chunks])
+        np.testing.assert_array_equal(covered, np.arange(n))
+        assert all(chunk.stop > chunk.start for chunk in chunks)  # never an empty chunk
 
 
 def test_a_cache_stays_valid_after_other_calls(rng):
