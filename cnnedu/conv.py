@@ -163,8 +163,11 @@ def conv2d_backward(grad_output, cache):
         columns, grid_w = _im2col(x_padded[samples], *geometry)  # recomputed: cheaper than keeping them
         grad_rows = _grad_rows(grad_output[samples], grid_w)  # (C_out, c * H_out * grid_w)
         grad_weights_part = grad_rows @ columns.T  # (C_out, C_in*kh*kw), summed over the chunk's positions
-        grad_columns = weights_matrix.T @ grad_rows  # (C_in*kh*kw, c * H_out * grid_w)
-        grad_padded = _col2im(grad_columns, x_padded[samples].shape, *geometry)  # (c, C_in, H_pad (+1), W_pad)
+        if stride == 1:
+            grad_padded = _input_gradient_stride_1(grad_output[samples], weights_matrix, padding, kh, kw)
+        else:
+            grad_columns = weights_matrix.T @ grad_rows  # (C_in*kh*kw, c * H_out * W_out)
+            grad_padded = _col2im(grad_columns, x_padded[samples].shape, *geometry)  # (c, C_in, H_pad, W_pad)
         grad_x[samples] = grad_padded[:, :, padding : padding + height, padding : padding + width]  # crop
         return grad_weights_part
 
@@ -271,29 +274,50 @@ def _grad_rows(grad_output, grid_w):
     return grad_grid.reshape(out_channels, -1)
 
 
+def _input_gradient_stride_1(grad_output, weights_matrix, padding, kh, kw):
+    """dJ/dx_pad of a chunk for stride 1: (c, C_in, H_pad, W_pad).
+
+    Each output position hands ``weights[:, :, i, j] * dJ/dy`` back to the
+    input cell (i, j) of its window: a matrix product gives every such share,
+    and kh*kw shifted additions put them in place (col2im). The additions are
+    fast when each is one long contiguous run, so here dJ/dy is laid out on
+    whole padded images, one after another: position (image, r, col) sits at
+    image * H_pad * W_pad + r * W_pad + col, and its window cell (i, j) at that
+    index + i * W_pad + j, for every image alike. Positions outside the
+    output get zero gradient, so what they hand back is zero.
+    """
+    c, out_channels, out_h, out_w = grad_output.shape
+    in_channels = weights_matrix.shape[1] // (kh * kw)
+    padded_h, padded_w = out_h + kh - 1, out_w + kw - 1
+    image = padded_h * padded_w
+    grad_images = np.zeros((out_channels, c, padded_h, padded_w), dtype=grad_output.dtype)
+    grad_images[:, :, :out_h, :out_w] = grad_output.transpose(1, 0, 2, 3)  # (C_out, c, H_pad, W_pad)
+    shares = weights_matrix.T @ grad_images.reshape(out_channels, c * image)  # (C_in*kh*kw, c * H_pad * W_pad)
+    shares = shares.reshape(in_channels, kh, kw, c * image)
+    # the last window cells reach past the last image by up to (kh - 1) * W_pad + kw - 1 (zeros only)
+    grad_flat = np.zeros((in_channels, c * image + (kh - 1) * padded_w + kw - 1), dtype=grad_output.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            start = i * padded_w + j
+            grad_flat[:, start : start + c * image] += shares[:, i, j]
+    grad_padded = grad_flat[:, : c * image].reshape(in_channels, c, padded_h, padded_w)
+    return grad_padded.transpose(1, 0, 2, 3)  # (c, C_in, H_pad, W_pad)
+
+
 def _col2im(grad_columns, padded_shape, kh, kw, stride, out_h, out_w):
-    """The reverse of _im2col: send each column's gradient back to the cells
-    of its window (overlapping windows add up). Returns (c, C_in, H_pad (+1), W_pad)."""
-    c, in_channels, rows, padded_w = padded_shape
+    """The reverse of _im2col for stride > 1: send each column's gradient back
+    to the cells of its window (overlapping windows add up). Returns (c, C_in, H_pad, W_pad)."""
+    c, in_channels, padded_h, padded_w = padded_shape
     grad_padded = np.zeros(padded_shape, dtype=grad_columns.dtype)
-    if stride == 1:
-        positions = out_h * padded_w
-        grad_columns = grad_columns.reshape(in_channels, kh, kw, c, positions)
-        grad_flat = grad_padded.reshape(c, in_channels, rows * padded_w)
-        for i in range(kh):
-            for j in range(kw):
-                start = i * padded_w + j
-                grad_flat[:, :, start : start + positions] += grad_columns[:, i, j].transpose(1, 0, 2)
-    else:
-        grad_columns = grad_columns.reshape(in_channels, kh, kw, c, out_h, out_w)
-        row_extent = stride * (out_h - 1) + 1
-        column_extent = stride * (out_w - 1) + 1
-        for i in range(kh):
-            for j in range(kw):
-                # every window position (r, col) sends its share back to x_pad[r*s + i, col*s + j]
-                grad_padded[:, :, i : i + row_extent : stride, j : j + column_extent : stride] += grad_columns[
-                    :, i, j
-                ].transpose(1, 0, 2, 3)
+    grad_columns = grad_columns.reshape(in_channels, kh, kw, c, out_h, out_w)
+    row_extent = stride * (out_h - 1) + 1
+    column_extent = stride * (out_w - 1) + 1
+    for i in range(kh):
+        for j in range(kw):
+            # every window position (r, col) sends its share back to x_pad[r*s + i, col*s + j]
+            grad_padded[:, :, i : i + row_extent : stride, j : j + column_extent : stride] += grad_columns[
+                :, i, j
+            ].transpose(1, 0, 2, 3)
     return grad_padded
 
 
