@@ -100,12 +100,10 @@ def conv2d_forward(x, weights, bias=None, stride=1, padding=0):
     def forward_chunk(samples):  # several images at a time (see the notes above _CHUNK_BYTES)
         columns, grid_w = _im2col(x_padded[samples], *geometry)  # (C_in*kh*kw, c * H_out * grid_w)
         product = weights_matrix @ columns  # (C_out, c * H_out * grid_w): the layer, as one matrix product
+        if bias is not None:
+            product += bias[:, np.newaxis]  # long contiguous rows: faster here than after the copy
         product = product.reshape(out_channels, -1, out_h, grid_w)[..., :out_w]  # (C_out, c, H_out, W_out)
-        y_chunk = y[samples].transpose(1, 0, 2, 3)  # a view of y in the same order
-        if bias is None:
-            np.copyto(y_chunk, product)
-        else:
-            np.add(product, bias[:, np.newaxis, np.newaxis, np.newaxis], out=y_chunk)
+        np.copyto(y[samples].transpose(1, 0, 2, 3), product)  # into y, image first
 
     for samples in _batch_chunks(n, _columns_bytes(x_padded, kh, kw, out_h, dtype)):
         forward_chunk(samples)
@@ -161,13 +159,15 @@ def conv2d_backward(grad_output, cache):
 
     def backward_chunk(samples):
         columns, grid_w = _im2col(x_padded[samples], *geometry)  # recomputed: cheaper than keeping them
-        grad_rows = _grad_rows(grad_output[samples], grid_w)  # (C_out, c * H_out * grid_w)
-        grad_weights_part = grad_rows @ columns.T  # (C_out, C_in*kh*kw), summed over the chunk's positions
         if stride == 1:
-            grad_padded = _input_gradient_stride_1(grad_output[samples], weights_matrix, padding, kh, kw)
+            grad_images = _on_padded_images(grad_output[samples], kh, kw)  # (C_out, c, H_pad, W_pad)
+            grad_rows = grad_images[:, :, :out_h].reshape(out_channels, -1)  # (C_out, c * H_out * W_pad): the grid
+            grad_padded = _input_gradient_stride_1(grad_images, weights_matrix, kh, kw)  # (c, C_in, H_pad, W_pad)
         else:
+            grad_rows = grad_output[samples].transpose(1, 0, 2, 3).reshape(out_channels, -1)  # (C_out, c*H_out*W_out)
             grad_columns = weights_matrix.T @ grad_rows  # (C_in*kh*kw, c * H_out * W_out)
             grad_padded = _col2im(grad_columns, x_padded[samples].shape, *geometry)  # (c, C_in, H_pad, W_pad)
+        grad_weights_part = grad_rows @ columns.T  # (C_out, C_in*kh*kw), summed over the chunk's positions
         grad_x[samples] = grad_padded[:, :, padding : padding + height, padding : padding + width]  # crop
         return grad_weights_part
 
@@ -207,7 +207,7 @@ def conv2d_backward(grad_output, cache):
 # * glibc returns large freed blocks to the operating system at once, so every
 #   fresh temporary of a few MB costs page faults; see _keep_freed_memory.
 
-_CHUNK_BYTES = 1 << 23  # columns per chunk: about 8 MB
+_CHUNK_BYTES = 1 << 22  # columns per chunk: about 4 MB
 
 
 def _columns_bytes(x_padded, kh, kw, out_h, dtype):
@@ -264,38 +264,36 @@ def _im2col(x_padded, kh, kw, stride, out_h, out_w):
     return columns.reshape(in_channels * kh * kw, -1), grid_w
 
 
-def _grad_rows(grad_output, grid_w):
-    """dJ/dy of a chunk, (c, C_out, H_out, W_out), laid out like the forward
-    product: (C_out, c * H_out * grid_w), zero in the grid's extra columns."""
+def _on_padded_images(grad_output, kh, kw):
+    """dJ/dy of a chunk, (c, C_out, H_out, W_out), placed in the top left
+    corner of zero images the size of the padded input, channel first:
+    (C_out, c, H_pad, W_pad), with H_pad = H_out + kh - 1 (stride 1)."""
     c, out_channels, out_h, out_w = grad_output.shape
-    grad_grid = np.empty((out_channels, c, out_h, grid_w), dtype=grad_output.dtype)
-    grad_grid[..., out_w:] = 0
-    grad_grid[..., :out_w] = grad_output.transpose(1, 0, 2, 3)
-    return grad_grid.reshape(out_channels, -1)
+    grad_images = np.zeros((out_channels, c, out_h + kh - 1, out_w + kw - 1), dtype=grad_output.dtype)
+    grad_images[:, :, :out_h, :out_w] = grad_output.transpose(1, 0, 2, 3)
+    return grad_images
 
 
-def _input_gradient_stride_1(grad_output, weights_matrix, padding, kh, kw):
+def _input_gradient_stride_1(grad_images, weights_matrix, kh, kw):
     """dJ/dx_pad of a chunk for stride 1: (c, C_in, H_pad, W_pad).
 
     Each output position hands ``weights[:, :, i, j] * dJ/dy`` back to the
     input cell (i, j) of its window: a matrix product gives every such share,
     and kh*kw shifted additions put them in place (col2im). The additions are
-    fast when each is one long contiguous run, so here dJ/dy is laid out on
-    whole padded images, one after another: position (image, r, col) sits at
+    fast when each is one long contiguous run (numpy adds short strided rows
+    about 4x slower), so dJ/dy comes laid out on whole padded images, one
+    after another (:func:`_on_padded_images`): position (image, r, col) sits at
     image * H_pad * W_pad + r * W_pad + col, and its window cell (i, j) at that
     index + i * W_pad + j, for every image alike. Positions outside the
-    output get zero gradient, so what they hand back is zero.
+    output have zero gradient, so what they hand back is zero.
     """
-    c, out_channels, out_h, out_w = grad_output.shape
+    out_channels, c, padded_h, padded_w = grad_images.shape
     in_channels = weights_matrix.shape[1] // (kh * kw)
-    padded_h, padded_w = out_h + kh - 1, out_w + kw - 1
     image = padded_h * padded_w
-    grad_images = np.zeros((out_channels, c, padded_h, padded_w), dtype=grad_output.dtype)
-    grad_images[:, :, :out_h, :out_w] = grad_output.transpose(1, 0, 2, 3)  # (C_out, c, H_pad, W_pad)
     shares = weights_matrix.T @ grad_images.reshape(out_channels, c * image)  # (C_in*kh*kw, c * H_pad * W_pad)
     shares = shares.reshape(in_channels, kh, kw, c * image)
     # the last window cells reach past the last image by up to (kh - 1) * W_pad + kw - 1 (zeros only)
-    grad_flat = np.zeros((in_channels, c * image + (kh - 1) * padded_w + kw - 1), dtype=grad_output.dtype)
+    grad_flat = np.zeros((in_channels, c * image + (kh - 1) * padded_w + kw - 1), dtype=grad_images.dtype)
     for i in range(kh):
         for j in range(kw):
             start = i * padded_w + j
