@@ -111,7 +111,7 @@ def conv2d_forward(x, weights, bias=None, stride=1, padding=0):
     return y, cache
 
 
-def conv2d_backward(grad_output, cache):
+def conv2d_backward(grad_output, cache, input_gradient=True):
     """Backward pass of :func:`conv2d_forward`.
 
     * ``dJ/dweights``: each kernel's gradient is the valid cross-correlation of
@@ -124,10 +124,13 @@ def conv2d_backward(grad_output, cache):
     ----------
     grad_output : array_like, shape (N, C_out, H_out, W_out)
     cache : tuple from :func:`conv2d_forward`
+    input_gradient : bool
+        False skips ``dJ/dx`` (returned as None): a network's first layer
+        needs only the gradients of its weights.
 
     Returns
     -------
-    grad_x : ndarray, shape (N, C_in, H, W)
+    grad_x : ndarray, shape (N, C_in, H, W), or None
     grad_weights : ndarray, shape (C_out, C_in, kh, kw)
     grad_bias : ndarray, shape (C_out,) or None when the forward had no bias
 
@@ -155,19 +158,23 @@ def conv2d_backward(grad_output, cache):
     grad_output = grad_output.astype(dtype, copy=False)
     weights_matrix = weights.reshape(out_channels, -1).astype(dtype, copy=False)  # (C_out, C_in*kh*kw)
     geometry = (kh, kw, stride, out_h, out_w)
-    grad_x = np.empty(x_shape, dtype=dtype)
+    grad_x = np.empty(x_shape, dtype=dtype) if input_gradient else None
 
     def backward_chunk(samples):
         columns, grid_w = _im2col(x_padded[samples], *geometry)  # recomputed: cheaper than keeping them
         if stride == 1:
             grad_images = _on_padded_images(grad_output[samples], kh, kw)  # (C_out, c, H_pad, W_pad)
             grad_rows = grad_images[:, :, :out_h].reshape(out_channels, -1)  # (C_out, c * H_out * W_pad): the grid
-            grad_padded = _input_gradient_stride_1(grad_images, weights_matrix, kh, kw)  # (c, C_in, H_pad, W_pad)
         else:
             grad_rows = grad_output[samples].transpose(1, 0, 2, 3).reshape(out_channels, -1)  # (C_out, c*H_out*W_out)
+        grad_weights_part = grad_rows @ columns.T  # (C_out, C_in*kh*kw), summed over the chunk's positions
+        if not input_gradient:
+            return grad_weights_part
+        if stride == 1:
+            grad_padded = _input_gradient_stride_1(grad_images, weights_matrix, kh, kw)  # (c, C_in, H_pad, W_pad)
+        else:
             grad_columns = weights_matrix.T @ grad_rows  # (C_in*kh*kw, c * H_out * W_out)
             grad_padded = _col2im(grad_columns, x_padded[samples].shape, *geometry)  # (c, C_in, H_pad, W_pad)
-        grad_weights_part = grad_rows @ columns.T  # (C_out, C_in*kh*kw), summed over the chunk's positions
         grad_x[samples] = grad_padded[:, :, padding : padding + height, padding : padding + width]  # crop
         return grad_weights_part
 

@@ -7,7 +7,10 @@ learn here transfers:
 * ``layer.backward(grad_output)`` returns the gradient with respect to the
   input and, for layers with parameters, stores ``weights_gradient`` and
   ``bias_gradient`` (the gradient of the last backward call, summed over the
-  batch).
+  batch). Layers with parameters also take ``input_gradient=False``: then
+  only the parameter gradients are computed and ``None`` is returned, which
+  is what training needs from the first layer (PyTorch skips that work too:
+  the input of a network does not require a gradient).
 
 ``Sequential`` chains layers; ``SGD`` updates the parameters.
 """
@@ -111,8 +114,10 @@ class Conv2d(Layer):
         y, self._cache = conv2d_forward(x, self.weights, self.bias, self.stride, self.padding)
         return y
 
-    def backward(self, grad_output):
-        grad_x, self.weights_gradient, self.bias_gradient = conv2d_backward(grad_output, self._cache_or_raise())
+    def backward(self, grad_output, input_gradient=True):
+        grad_x, self.weights_gradient, self.bias_gradient = conv2d_backward(
+            grad_output, self._cache_or_raise(), input_gradient=input_gradient
+        )
         return grad_x
 
     def __repr__(self):
@@ -281,7 +286,7 @@ class Linear(Layer):
         self._cache = x
         return x @ self.weights.T + self.bias
 
-    def backward(self, grad_output):
+    def backward(self, grad_output, input_gradient=True):
         x = self._cache_or_raise()
         grad_output = as_array("grad_output", grad_output, ndim=2)
         if grad_output.shape != (x.shape[0], self.out_features):
@@ -290,7 +295,7 @@ class Linear(Layer):
             )
         self.weights_gradient = grad_output.T @ x  # summed over the batch
         self.bias_gradient = grad_output.sum(axis=0)
-        return grad_output @ self.weights
+        return grad_output @ self.weights if input_gradient else None
 
     def __repr__(self):
         return f"Linear({self.in_features}, {self.out_features})"
@@ -363,8 +368,21 @@ class Sequential(Layer):
             x = layer(x)
         return x
 
-    def backward(self, grad_output):
-        for layer in reversed(self.layers):
+    def backward(self, grad_output, input_gradient=True):
+        """Run every layer's backward, last layer first; return dJ/dx.
+
+        With ``input_gradient=False`` (training) nothing is computed that
+        only dJ/dx needs: the first layer with parameters computes its
+        parameter gradients alone, the layers before it are skipped, and
+        ``None`` is returned.
+        """
+        first = next((k for k, layer in enumerate(self.layers) if layer.parameter_count() > 0), len(self.layers))
+        for position in reversed(range(len(self.layers))):
+            layer = self.layers[position]
+            if not input_gradient and position <= first:
+                if position == first:  # below it there is nothing left to learn
+                    layer.backward(grad_output, input_gradient=False)
+                return None
             grad_output = layer.backward(grad_output)
         return grad_output
 

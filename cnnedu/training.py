@@ -16,7 +16,7 @@ The loop is the one every framework runs (PyTorch names):
         for batch in minibatches(len(x), batch_size, rng):
             logits = model(x[batch])                  # forward
             loss = loss_function(logits, labels[batch])
-            model.backward(loss_function.backward())   # backward: store gradients
+            model.backward(loss_function.backward(), input_gradient=False)  # backward: store gradients
             optimizer.step()                           # update the parameters
 """
 
@@ -340,7 +340,7 @@ def train(
             logits = model(inputs[batch])  # forward: (batch, classes)
             losses.append(loss_function(logits, labels[batch]) * len(batch))
             correct += int(np.sum(logits.argmax(axis=1) == labels[batch]))
-            model.backward(loss_function.backward())  # gradients of every layer
+            model.backward(loss_function.backward(), input_gradient=False)  # gradients of every parameter
             optimizer.step()  # parameters -= learning rate * gradient (with momentum)
         history.loss.append(float(np.sum(losses) / len(x)))
         history.train_accuracy.append(correct / len(x))

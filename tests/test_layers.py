@@ -184,3 +184,70 @@ def test_gradient_of_wrong_shape_is_rejected_by_every_layer():
         layer(x)
         with pytest.raises(ValueError, match=r"grad_output must"):
             layer.backward(bad)
+
+
+def _parameter_gradients(model):
+    gradients = []
+    for layer in model:
+        if isinstance(layer, ce.Sequential):
+            gradients += _parameter_gradients(layer)
+        gradients += [getattr(layer, name + "_gradient").copy() for name in layer.parameter_names]
+    return gradients
+
+
+@pytest.mark.parametrize("stride", [1, 2])
+def test_conv2d_backward_without_the_input_gradient(rng, stride):
+    x = rng.standard_normal((3, 2, 7, 6))
+    weights = rng.standard_normal((4, 2, 3, 3))
+    y, cache = ce.conv2d_forward(x, weights, np.zeros(4), stride, 1)
+    grad_output = rng.standard_normal(y.shape)
+    full = ce.conv2d_backward(grad_output, cache)
+    grad_x, grad_weights, grad_bias = ce.conv2d_backward(grad_output, cache, input_gradient=False)
+    assert grad_x is None and full[0] is not None
+    np.testing.assert_array_equal(grad_weights, full[1])
+    np.testing.assert_array_equal(grad_bias, full[2])
+
+
+def _network(rng, leading_relu=False, nested=False):
+    body = [ce.Conv2d(1, 3, 3, padding=1, rng=rng), ce.ReLU(), ce.MaxPool2d(2), ce.Flatten(), ce.Linear(12, 5, rng=rng)]
+    if leading_relu:
+        body = [ce.ReLU()] + body
+    if nested:
+        body = [ce.Sequential(*body[:2]), *body[2:]]
+    return ce.Sequential(*body)
+
+
+@pytest.mark.parametrize("leading_relu, nested", [(False, False), (True, False), (False, True)])
+def test_sequential_backward_without_the_input_gradient(rng, leading_relu, nested):
+    """Training asks for parameter gradients only: they must be exactly those of
+    the full backward pass; the input gradient is not computed at all."""
+    model = _network(np.random.default_rng(1), leading_relu, nested)
+    x = rng.standard_normal((4, 1, 4, 4))
+    grad_scores = rng.standard_normal((4, 5))
+    model(x)
+    grad_x = model.backward(grad_scores)
+    assert grad_x.shape == x.shape
+    expected = _parameter_gradients(model)
+    model(x)
+    assert model.backward(grad_scores, input_gradient=False) is None
+    got = _parameter_gradients(model)
+    assert len(got) == len(expected) == 4
+    for a, b in zip(got, expected):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_first_layer_skips_its_input_gradient(rng, monkeypatch):
+    model = _network(np.random.default_rng(1))
+    calls = []
+    original = ce.conv2d_backward
+
+    def spy(grad_output, cache, input_gradient=True):
+        calls.append(input_gradient)
+        return original(grad_output, cache, input_gradient)
+
+    monkeypatch.setattr(ce.layers, "conv2d_backward", spy)
+    model(rng.standard_normal((2, 1, 4, 4)))
+    model.backward(np.ones((2, 5)), input_gradient=False)
+    assert calls == [False]
+    model.backward(np.ones((2, 5)))
+    assert calls == [False, True]
