@@ -38,14 +38,14 @@ def torch_network(torch, model):
     net = nn.Sequential(
         nn.Conv2d(1, 16, 3, padding=1),
         nn.ReLU(),
+        nn.MaxPool2d(2),
         nn.Conv2d(16, 32, 3, padding=1),
         nn.ReLU(),
-        nn.MaxPool2d(2),
         nn.Flatten(),
         nn.Linear(512, 10),
     )
     with torch.no_grad():
-        for theirs, ours in zip((net[0], net[2], net[6]), (model[0], model[2], model[6])):
+        for theirs, ours in zip((net[0], net[3], net[6]), (model[0], model[3], model[6])):
             theirs.weight.copy_(torch.from_numpy(ours.weights))
             theirs.bias.copy_(torch.from_numpy(ours.bias))
     return net

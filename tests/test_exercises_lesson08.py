@@ -21,7 +21,7 @@ def test_solution_passes_and_blank_is_not_attempted(name):
 
 def test_solutions_agree_with_the_package():
     assert ex.solution_parameter_count() == training.digits_network().parameter_count() == 9930
-    assert ex.solution_unpadded_flatten_size() == 128
+    assert ex.solution_unpadded_flatten_size() == 32
     x_train, _, _, _ = training.digits_dataset()
     assert ex.TRAINING_IMAGES == len(x_train)
     assert ex.solution_updates_per_epoch() == len(training.minibatches(len(x_train), ex.BATCH_SIZE))
@@ -46,9 +46,10 @@ def test_parameter_count_hints(answer, hint):
     "answer, hint",
     [
         (512, "that is the padded network"),
-        (288, "removes 2 rows"),
-        (64, "32 output channels"),
-        (4, "count every channel"),
+        (128, "removes 2 rows"),
+        (288, "comes after the pooling"),
+        (16, "32 output channels"),
+        (1, "count every channel"),
     ],
 )
 def test_unpadded_flatten_size_hints(answer, hint):

@@ -36,12 +36,12 @@ def test_network_shapes_and_parameter_count():
     assert model.parameter_count() == 16 * 9 + 16 + 32 * 16 * 9 + 32 + 512 * 10 + 10 == 9930
     outputs = training.layer_outputs(model, np.zeros((3, 1, 8, 8), np.float32))
     assert [out.shape for _, out in outputs] == [
-        (3, 16, 8, 8), (3, 16, 8, 8), (3, 32, 8, 8), (3, 32, 8, 8), (3, 32, 4, 4), (3, 512), (3, 10)
+        (3, 16, 8, 8), (3, 16, 8, 8), (3, 16, 4, 4), (3, 32, 4, 4), (3, 32, 4, 4), (3, 512), (3, 10)
     ]
     assert all(out.dtype == np.float32 for _, out in outputs)
     # the same seed gives the same weights
-    np.testing.assert_array_equal(training.digits_network(rng=0)[2].weights, model[2].weights)
-    assert not np.array_equal(training.digits_network(rng=1)[2].weights, model[2].weights)
+    np.testing.assert_array_equal(training.digits_network(rng=0)[3].weights, model[3].weights)
+    assert not np.array_equal(training.digits_network(rng=1)[3].weights, model[3].weights)
 
 
 def test_layer_outputs_equal_the_whole_forward(rng):
@@ -132,7 +132,7 @@ def test_train_is_deterministic_and_learns(data):
                                  labels_test=y_test[:100], seed=5, progress=False)
         runs.append((model, history))
     (first, h1), (second, h2) = runs
-    np.testing.assert_array_equal(first[2].weights, second[2].weights)
+    np.testing.assert_array_equal(first[3].weights, second[3].weights)
     assert h1.loss == h2.loss
     assert len(h1.loss) == len(h1.train_accuracy) == len(h1.test_accuracy) == len(h1.learning_rate) == 3
     assert h1.loss[-1] < h1.loss[0]

@@ -57,7 +57,7 @@ def check_parameter_count(answer):
 
 
 def _unpadded_network():
-    return Sequential(Conv2d(1, 16, 3, rng=0), ReLU(), Conv2d(16, 32, 3, rng=0), ReLU(), MaxPool2d(2), Flatten())
+    return Sequential(Conv2d(1, 16, 3, rng=0), ReLU(), MaxPool2d(2), Conv2d(16, 32, 3, rng=0), ReLU(), Flatten())
 
 
 def solution_unpadded_flatten_size():
@@ -66,7 +66,7 @@ def solution_unpadded_flatten_size():
     Examples
     --------
     >>> solution_unpadded_flatten_size()
-    128
+    32
     """
     return int(_unpadded_network()(np.zeros((1, 1, 8, 8))).shape[1])
 
@@ -85,13 +85,15 @@ def check_unpadded_flatten_size(answer):
         solution_unpadded_flatten_size(),
         wrong_answers=[
             (512, "that is the padded network. Without padding every 3x3 convolution shrinks the map by 2: "
-                  "8 -> 6 -> 4, then pooling."),
-            (32 * 3 * 3, "a 3x3 kernel without padding removes 2 rows and 2 columns (one on each side), not 1: "
-                         "8 -> 6 -> 4, then the 2x2 pooling gives 2x2."),
-            (16 * 2 * 2, "the last convolution has 32 output channels, not 16."),
-            (2 * 2, "count every channel: the flattened vector has channels x rows x columns entries."),
+                  "8 -> 6, pooled to 3, then the second convolution."),
+            (32 * 2 * 2, "a 3x3 kernel without padding removes 2 rows and 2 columns (one on each side), not 1: "
+                         "8 -> 6, pooled to 3, and 3 -> 1."),
+            (32 * 3 * 3, "the second convolution comes after the pooling and shrinks the 3x3 maps too: 3 -> 1."),
+            (16, "the last convolution has 32 output channels, not 16."),
+            (1, "count every channel: the flattened vector has channels x rows x columns entries."),
         ],
-        success="8 -> 6 -> 4 (two 3x3 convolutions without padding), pooled to 2x2, times 32 channels = 128.",
+        success="8 -> 6 (3x3 convolution without padding), pooled to 3, -> 1 (second convolution): "
+                "one 1x1 map per channel, 32 numbers.",
     )
 
 

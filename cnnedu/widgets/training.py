@@ -7,7 +7,7 @@ from cnnedu.training import digits_dataset, digits_network, layer_outputs, proba
 from cnnedu.widgets._demo import Demo
 
 _STYLE = {"description_width": "initial"}
-LAYER_NAMES = ("conv 1", "ReLU 1", "conv 2", "ReLU 2", "max pool")
+LAYER_NAMES = ("conv 1", "ReLU 1", "max pool", "conv 2", "ReLU 2")
 
 
 def quick_model(epochs=4, seed=0):

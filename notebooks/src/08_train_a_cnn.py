@@ -44,9 +44,10 @@ assert (len(x_train), len(x_test)) == (1437, 360)
 # %% [markdown]
 # ## The network
 #
-# A small network in the spirit of LeNet (LeCun et al., 1998): convolutions that detect local
-# patterns, a pooling layer that makes the answer care less about the exact position, and a fully
-# connected layer that turns the pooled feature maps into ten scores, one per digit.
+# A small network in the spirit of LeNet (LeCun et al., 1998): a convolution that detects local
+# patterns, a pooling layer that halves the maps and makes the answer care less about the exact
+# position, a second convolution that combines those patterns into larger ones, and a fully
+# connected layer that turns the last feature maps into ten scores, one per digit.
 # Every layer is one of cnnedu's own, the ones from lessons 04 to 06.
 #
 # | layer | output for one digit | parameters |
@@ -54,22 +55,25 @@ assert (len(x_train), len(x_test)) == (1437, 360)
 # | input | 1 x 8 x 8 | |
 # | conv 1 -> 16, 3x3, padding 1 | 16 x 8 x 8 | 16 x (1 x 3 x 3) + 16 = 160 |
 # | ReLU | 16 x 8 x 8 | |
-# | conv 16 -> 32, 3x3, padding 1 | 32 x 8 x 8 | 32 x (16 x 3 x 3) + 32 = 4640 |
-# | ReLU | 32 x 8 x 8 | |
-# | max pool 2x2, stride 2 | 32 x 4 x 4 | |
+# | max pool 2x2, stride 2 | 16 x 4 x 4 | |
+# | conv 16 -> 32, 3x3, padding 1 | 32 x 4 x 4 | 32 x (16 x 3 x 3) + 32 = 4640 |
+# | ReLU | 32 x 4 x 4 | |
 # | flatten | 512 | |
 # | linear 512 -> 10 | 10 | 512 x 10 + 10 = 5130 |
 #
 # Padding 1 keeps a 3x3 convolution's output as large as its input (lesson 03:
-# (8 + 2 - 3) / 1 + 1 = 8). The whole network learns 160 + 4640 + 5130 = **9930** numbers. Check the
-# table against the real thing:
+# (8 + 2 - 3) / 1 + 1 = 8). Pooling first makes the second convolution work on 4x4 maps, a quarter
+# of the arithmetic it would do on 8x8 ones, and each of its units now sees an 8 x 8 patch of the
+# input: its receptive field (lesson 07) is 3 + 1 + 2 x 2 = 8 pixels wide. The whole network learns 160 + 4640 + 5130 = **9930** numbers. Check the table
+# against the real thing:
 
 # %%
 model = training.digits_network(rng=0)
 print(model)
 shapes = [output.shape[1:] for _, output in training.layer_outputs(model, x_train[:1])]
 print("output shapes:", shapes)
-assert shapes == [(16, 8, 8), (16, 8, 8), (32, 8, 8), (32, 8, 8), (32, 4, 4), (512,), (10,)]
+assert shapes == [(16, 8, 8), (16, 8, 8), (16, 4, 4), (32, 4, 4), (32, 4, 4), (512,), (10,)]
+assert ce.receptive_field(model.layers[:4]).size == 8  # one unit of conv 2 sees 8 x 8 input pixels
 assert model.parameter_count() == 160 + 4640 + 5130 == 9930
 
 # %% [markdown]
@@ -123,8 +127,8 @@ assert losses[-1] < 0.5 * losses[0]
 #   the training set; it has to learn what a 3 looks like wherever it sits.
 #
 # The progress bar (tqdm, the usual tool) shows the loss and held-out accuracy after each epoch.
-# 15 epochs, 345 updates, take a few seconds: the convolutions run as one matrix product per image
-# (im2col), which `benchmarks/bench_conv.py` compares with PyTorch.
+# 15 epochs, 345 updates, take a few seconds: each convolution runs as one matrix product for a
+# whole batch (im2col), which `benchmarks/bench_conv.py` compares with PyTorch.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -182,13 +186,14 @@ plt.show()
 #
 # Below, one held-out digit of each of three classes, and what every layer makes of it. The first
 # convolution's maps still look like the digit, each one stressing edges of one direction (blue is
-# negative). ReLU keeps only the positive part. The second convolution combines the 16 maps into 32
-# new ones that respond to larger pieces (a stroke end, a curve); after max pooling, 4x4 maps that say
-# roughly *where* each piece is. Only the first 16 of the 32 maps of the later layers are shown.
+# negative). ReLU keeps only the positive part, and max pooling keeps the strongest response of
+# each 2x2 block: coarser 4x4 maps that still say roughly *where* each edge is. The second
+# convolution combines the 16 pooled maps into 32 new ones that respond to larger pieces (a stroke
+# end, a curve). Only the first 16 of the 32 maps of the last two layers are shown.
 
 # %%
 examples = [int(np.flatnonzero(y_test == digit)[0]) for digit in (0, 4, 7)]
-stages = [(0, "conv 1", True), (1, "ReLU 1", False), (2, "conv 2", True), (3, "ReLU 2", False), (4, "max pool", False)]
+stages = [(0, "conv 1", True), (1, "ReLU 1", False), (2, "max pool", False), (3, "conv 2", True), (4, "ReLU 2", False)]
 fig, axes = plt.subplots(len(examples), 1 + len(stages), figsize=(14, 5.2), layout="constrained",
                          gridspec_kw={"width_ratios": [1] + [2] * len(stages)})
 for row, index in enumerate(examples):
@@ -212,7 +217,7 @@ plt.show()
 # right, red: wrong). Things to try:
 # * Compare "conv 1" and "ReLU 1" for the same digit: what does ReLU throw away?
 # * Look for a digit where the network hesitates (two tall bars). Does it look ambiguous to you too?
-# * Flip through digits at the "max pool" layer: do the same maps light up for the same digit class?
+# * Flip through digits at the "ReLU 2" layer: do the same maps light up for the same digit class?
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -265,14 +270,14 @@ plt.show()
 # %% [markdown]
 # ## Fast and correct
 #
-# The convolutions ran as im2col plus one matrix product per image. The slow loop version
+# The convolutions ran as im2col plus one matrix product per batch. The slow loop version
 # (`ce.conv2d_forward_loop`) spells out the sum of lesson 05 one output at a time; both give the
 # same numbers, here on a batch of digits through the trained second layer:
 
 # %%
-hidden = training.layer_outputs(model, x_test[:8])[1][1]  # after conv 1 and ReLU: (8, 16, 8, 8)
-fast, _ = ce.conv2d_forward(hidden, model[2].weights, model[2].bias, stride=1, padding=1)
-loop, _ = ce.conv2d_forward_loop(hidden, model[2].weights, model[2].bias, stride=1, padding=1)
+hidden = training.layer_outputs(model, x_test[:8])[2][1]  # after conv 1, ReLU and pooling: (8, 16, 4, 4)
+fast, _ = ce.conv2d_forward(hidden, model[3].weights, model[3].bias, stride=1, padding=1)
+loop, _ = ce.conv2d_forward_loop(hidden, model[3].weights, model[3].bias, stride=1, padding=1)
 print("fast == loop (float32 rounding):", np.allclose(fast, loop, rtol=1e-4, atol=1e-4))
 assert np.allclose(fast, loop, rtol=1e-4, atol=1e-4)
 
@@ -280,7 +285,8 @@ assert np.allclose(fast, loop, rtol=1e-4, atol=1e-4)
 # ## Summary
 #
 # * A CNN is the layers of the earlier lessons in a row: convolutions and ReLU find local patterns,
-#   pooling summarises where they are, a linear layer turns that into one score per class.
+#   pooling summarises where they are (and makes the next layer cheaper), a linear layer turns that
+#   into one score per class.
 # * Softmax turns scores into probabilities; the cross-entropy loss is -log p(true class), log 10 =
 #   2.30 for a clueless network.
 # * Training = forward, loss, backward, SGD step, over shuffled mini-batches, epoch after epoch.
@@ -306,7 +312,8 @@ ex.check_parameter_count(answer)
 
 # %% [markdown]
 # **Exercise 2.** Suppose both convolutions had `padding=0` (everything else the same). How many
-# numbers would reach the linear layer after flattening?
+# numbers would reach the linear layer after flattening? (The linear layer would then need that
+# many inputs instead of 512.)
 
 # %%
 answer = ...
@@ -334,8 +341,8 @@ ex.check_updates_per_epoch(answer)
 #
 # 1. conv 1: 16 x 1 x 3 x 3 + 16 = 160; conv 2: 32 x 16 x 3 x 3 + 32 = 4640; linear: 512 x 10 + 10 =
 #    5130; total **9930**.
-# 2. Without padding each 3x3 convolution removes 2 rows and 2 columns: 8 -> 6 -> 4; pooling 4 -> 2;
-#    32 x 2 x 2 = **128**.
+# 2. Without padding a 3x3 convolution removes 2 rows and 2 columns: 8 -> 6; pooling 6 -> 3; the
+#    second convolution 3 -> 1. One number per channel: 32 x 1 x 1 = **32**.
 # 3. **1**: the first layer's kernels multiply pixels, so they are pictures of the pattern they
 #    detect. A second-layer kernel weighs the 16 maps of the first layer, so its 3x3 slices are not
 #    in pixel space.
