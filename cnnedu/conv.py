@@ -104,10 +104,13 @@ def conv2d_forward(x, weights, bias=None, stride=1, padding=0):
             product += bias[:, np.newaxis]  # long contiguous rows: faster here than after the copy
         product = product.reshape(out_channels, -1, out_h, grid_w)[..., :out_w]  # (C_out, c, H_out, W_out)
         np.copyto(y[samples].transpose(1, 0, 2, 3), product)  # into y, image first
+        return columns
 
-    for samples in _batch_chunks(n, _columns_bytes(x_padded, kh, kw, out_h, dtype)):
-        forward_chunk(samples)
-    cache = (x.shape, x_padded, weights, bias is not None, stride, padding)
+    chunks = _batch_chunks(n, _columns_bytes(x_padded, kh, kw, out_h, dtype))
+    for samples in chunks:
+        columns = forward_chunk(samples)
+    kept_columns = columns if len(chunks) == 1 else None  # else the backward pass rebuilds them chunk by chunk
+    cache = (x.shape, x_padded, weights, bias is not None, stride, padding, kept_columns)
     return y, cache
 
 
@@ -144,7 +147,7 @@ def conv2d_backward(grad_output, cache, input_gradient=True):
            [2., 4., 2.],
            [1., 2., 1.]])
     """
-    x_shape, x_padded, weights, has_bias, stride, padding = cache
+    x_shape, x_padded, weights, has_bias, stride, padding, kept_columns = cache
     n, in_channels, height, width = x_shape
     out_channels, _, kh, kw = weights.shape
     out_h, out_w = _output_shape(height, width, kh, kw, stride, padding)
@@ -161,7 +164,10 @@ def conv2d_backward(grad_output, cache, input_gradient=True):
     grad_x = np.empty(x_shape, dtype=dtype) if input_gradient else None
 
     def backward_chunk(samples):
-        columns, grid_w = _im2col(x_padded[samples], *geometry)  # recomputed: cheaper than keeping them
+        if kept_columns is None:
+            columns, _ = _im2col(x_padded[samples], *geometry)  # (C_in*kh*kw, c * H_out * grid_w)
+        else:
+            columns = kept_columns  # the whole batch was one chunk
         if stride == 1:
             grad_images = _on_padded_images(grad_output[samples], kh, kw)  # (C_out, c, H_pad, W_pad)
             grad_rows = grad_images[:, :, :out_h].reshape(out_channels, -1)  # (C_out, c * H_out * W_pad): the grid
@@ -210,7 +216,8 @@ def conv2d_backward(grad_output, cache, input_gradient=True):
 #   batch of large images it no longer fits in the processor's cache, and the
 #   products wait for memory. So the batch is cut into chunks of about
 #   _CHUNK_BYTES of columns; each chunk is built, multiplied and dropped, and
-#   the backward pass builds it again instead of keeping it.
+#   the backward pass builds it again. A batch that fits in one chunk keeps
+#   its columns for the backward pass instead.
 # * glibc returns large freed blocks to the operating system at once, so every
 #   fresh temporary of a few MB costs page faults; see _keep_freed_memory.
 
