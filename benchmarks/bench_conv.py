@@ -17,6 +17,12 @@ For each case it prints, measured in this one run:
 The slider case (one 512x512 image, 3x3 kernel) is what a demo computes on
 every slider move: forward only.
 
+Run it two or three times. On the shared 2-core virtual machines where it was
+written, some whole runs were 1.5-2x slower for cnnedu than others (PyTorch
+much less affected); such a run shows the slider case near 0.9 ms instead of
+0.4 ms. Separate runs of the same code in fresh processes agree within a few
+percent otherwise.
+
 OpenBLAS worker threads keep spinning for about 0.1 s after numpy's last
 matrix product and slow PyTorch down on a 2-core machine, so the script
 sleeps 0.2 s before each timed block. The 50x target against the loops

@@ -221,6 +221,11 @@ def conv2d_backward(grad_output, cache, input_gradient=True):
 #   its columns for the backward pass instead.
 # * glibc returns large freed blocks to the operating system at once, so every
 #   fresh temporary of a few MB costs page faults; see _keep_freed_memory.
+# * What is left is about half matrix products and half moving data (im2col,
+#   col2im, the image-first <-> channel-first copies). Tried and dropped: our
+#   own worker threads, one chunk each (OpenBLAS's threads, spinning after a
+#   product, then fight them for the cores: slower), and one product per
+#   image for the weight gradient (no faster than one per chunk).
 
 _CHUNK_BYTES = 1 << 22  # columns per chunk: about 4 MB
 
