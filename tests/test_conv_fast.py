@@ -2,8 +2,12 @@
 strided im2col, a batch cut into chunks, float32 end to end,
 caches that stay valid across later calls, the 2x2 pooling fast path and ReLU."""
 
+from unittest import mock
+
 import numpy as np
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 import cnnedu as ce
 from cnnedu import conv, pooling
@@ -157,3 +161,35 @@ def test_relu_has_no_negative_zeros_and_keeps_dtype():
     grad = relu.backward(np.array([-1.0, -1.0, -1.0, -1.0], dtype=np.float32))
     assert grad.dtype == np.float32 and not np.signbit(grad[:3]).any()
     np.testing.assert_array_equal(grad, [0, 0, 0, -1])
+
+
+@given(
+    n=st.integers(1, 5), c_in=st.integers(1, 3), c_out=st.integers(1, 3), h=st.integers(1, 9), w=st.integers(1, 9),
+    kh=st.integers(1, 4), kw=st.integers(1, 4), stride=st.integers(1, 3), padding=st.integers(0, 2),
+    images_per_chunk=st.integers(1, 3), input_gradient=st.booleans(), seed=st.integers(0, 2**16),
+)
+def test_random_shapes_in_chunks_equal_the_loop(
+    n, c_in, c_out, h, w, kh, kw, stride, padding, images_per_chunk, input_gradient, seed
+):
+    """Any shape, non-square kernels included, cut into chunks of 1-3 images:
+    outputs and gradients equal the loop version."""
+    assume(kh <= h + 2 * padding and kw <= w + 2 * padding)
+    generator = np.random.default_rng(seed)
+    x = generator.standard_normal((n, c_in, h, w))
+    weights = generator.standard_normal((c_out, c_in, kh, kw))
+    bias = generator.standard_normal(c_out)
+    out_h = (h + 2 * padding - kh) // stride + 1
+    image_bytes = conv._columns_bytes(conv._pad_for_columns(x[:1], padding, stride, x.dtype), kh, kw, out_h, x.dtype)
+    with mock.patch.object(conv, "_CHUNK_BYTES", images_per_chunk * image_bytes):
+        y, cache = ce.conv2d_forward(x, weights, bias, stride, padding)
+        grad_output = generator.standard_normal(y.shape)
+        grads = ce.conv2d_backward(grad_output, cache, input_gradient=input_gradient)
+    y_loop, loop_cache = ce.conv2d_forward_loop(x, weights, bias, stride, padding)
+    grads_loop = ce.conv2d_backward_loop(grad_output, loop_cache)
+    np.testing.assert_allclose(y, y_loop, atol=1e-10)
+    if input_gradient:
+        np.testing.assert_allclose(grads[0], grads_loop[0], atol=1e-10)
+    else:
+        assert grads[0] is None
+    for fast, loop in zip(grads[1:], grads_loop[1:]):
+        np.testing.assert_allclose(fast, loop, atol=1e-10)
