@@ -36,6 +36,8 @@ present: install
 
 bench: install
 	$(BIN)/python benchmarks/bench_conv.py
+	$(BIN)/python benchmarks/bench_train.py
+	$(BIN)/python benchmarks/bench_widgets.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
