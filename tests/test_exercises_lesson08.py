@@ -47,7 +47,9 @@ def test_parameter_count_hints(answer, hint):
     [
         (512, "that is the padded network"),
         (128, "removes 2 rows"),
+        (128, "between the two convolutions"),
         (288, "comes after the pooling"),
+        (144, "second convolution still follows"),
         (16, "32 output channels"),
         (1, "count every channel"),
     ],

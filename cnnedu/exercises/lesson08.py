@@ -48,8 +48,8 @@ def check_parameter_count(answer):
             (144 + 4608 + 5120, "close: you counted the weights but forgot the biases (one per output channel or unit)."),
             (160 + 320 + 5130, "the second convolution has one 3x3 kernel per input channel for each of its 32 "
                                "outputs: 32 x 16 x 3 x 3 weights, not 32 x 3 x 3."),
-            (160 + 4640 + 20490, "the linear layer comes after the 2x2 max pooling: it sees 32 x 4 x 4 = 512 "
-                                 "numbers, not 32 x 8 x 8."),
+            (160 + 4640 + 20490, "the maps are pooled to 4x4 before the second convolution, which keeps them "
+                                 "4x4 (padding 1): the linear layer sees 32 x 4 x 4 = 512 numbers, not 32 x 8 x 8."),
             (160 + 4640, "do not forget the last, fully connected layer: 512 x 10 weights and 10 biases."),
         ],
         success="160 + 4640 + 5130 = 9930 numbers are learned.",
@@ -86,9 +86,12 @@ def check_unpadded_flatten_size(answer):
         wrong_answers=[
             (512, "that is the padded network. Without padding every 3x3 convolution shrinks the map by 2: "
                   "8 -> 6, pooled to 3, then the second convolution."),
-            (32 * 2 * 2, "a 3x3 kernel without padding removes 2 rows and 2 columns (one on each side), not 1: "
+            (32 * 2 * 2, "check two things: a 3x3 kernel without padding removes 2 rows and 2 columns (one on "
+                         "each side), not 1; and the pooling sits between the two convolutions, not at the end: "
                          "8 -> 6, pooled to 3, and 3 -> 1."),
             (32 * 3 * 3, "the second convolution comes after the pooling and shrinks the 3x3 maps too: 3 -> 1."),
+            (16 * 3 * 3, "that is what the pooling hands on (16 maps of 3x3); the second convolution still "
+                         "follows: 32 channels, and 3 -> 1."),
             (16, "the last convolution has 32 output channels, not 16."),
             (1, "count every channel: the flattened vector has channels x rows x columns entries."),
         ],

@@ -45,9 +45,9 @@ assert (len(x_train), len(x_test)) == (1437, 360)
 # ## The network
 #
 # A small network in the spirit of LeNet (LeCun et al., 1998): a convolution that detects local
-# patterns, a pooling layer that halves the maps and makes the answer care less about the exact
-# position, a second convolution that combines those patterns into larger ones, and a fully
-# connected layer that turns the last feature maps into ten scores, one per digit.
+# patterns, a pooling layer that halves the height and width of the maps and makes the answer care
+# less about the exact position, a second convolution that combines those patterns into larger
+# ones, and a fully connected layer that turns the last feature maps into ten scores, one per digit.
 # Every layer is one of cnnedu's own, the ones from lessons 04 to 06.
 #
 # | layer | output for one digit | parameters |
@@ -63,9 +63,11 @@ assert (len(x_train), len(x_test)) == (1437, 360)
 #
 # Padding 1 keeps a 3x3 convolution's output as large as its input (lesson 03:
 # (8 + 2 - 3) / 1 + 1 = 8). Pooling first makes the second convolution work on 4x4 maps, a quarter
-# of the arithmetic it would do on 8x8 ones, and each of its units now sees an 8 x 8 patch of the
-# input: its receptive field (lesson 07) is 3 + 1 + 2 x 2 = 8 pixels wide. The whole network learns 160 + 4640 + 5130 = **9930** numbers. Check the table
-# against the real thing:
+# of the arithmetic it would do on 8x8 ones, and widens what each of its units sees. This is
+# example 2 of lesson 07: a receptive field of 1 + 2 x 1 + 1 x 1 + 2 x (1 x 2) = 8 pixels, so one
+# unit of the second convolution looks at an 8 x 8 patch of the input (near the border, part of
+# that patch is padding). The whole network learns 160 + 4640 + 5130 = **9930** numbers. Check the
+# table against the real thing:
 
 # %%
 model = training.digits_network(rng=0)
@@ -249,7 +251,8 @@ plt.show()
 # A first-layer kernel is just a 3x3 filter, so we can slide it over any image, as in lesson 01.
 # Here are four of the learned kernels (the ones with the largest weights) applied to Grace
 # Hopper's portrait: each picks out edges of its own direction, even though it only ever saw
-# 8 x 8 digits.
+# 8 x 8 digits. Flat areas get a colour too: as with the first kernel of lesson 01, the weights of
+# these kernels do not add up to zero, so they also respond to plain brightness.
 
 # %%
 photo = ce.load_image("grace_hopper", grayscale=True, size=128)
