@@ -65,9 +65,10 @@ assert (len(x_train), len(x_test)) == (1437, 360)
 # (8 + 2 - 3) / 1 + 1 = 8). Pooling first makes the second convolution work on 4x4 maps, a quarter
 # of the arithmetic it would do on 8x8 ones, and widens what each of its units sees. This is
 # example 2 of lesson 07: a receptive field of 1 + 2 x 1 + 1 x 1 + 2 x (1 x 2) = 8 pixels, so one
-# unit of the second convolution looks at an 8 x 8 patch of the input (near the border, part of
-# that patch is padding). The whole network learns 160 + 4640 + 5130 = **9930** numbers. Check the
-# table against the real thing:
+# unit of the second convolution looks at an 8 x 8 patch of the padded input (rows -3 to 4 for the
+# first unit, -1 to 6 for the next: each patch sticks out past the 8 x 8 digit into the zero
+# padding). The whole network learns 160 + 4640 + 5130 = **9930** numbers. Check the table against
+# the real thing:
 
 # %%
 model = training.digits_network(rng=0)
@@ -75,7 +76,8 @@ print(model)
 shapes = [output.shape[1:] for _, output in training.layer_outputs(model, x_train[:1])]
 print("output shapes:", shapes)
 assert shapes == [(16, 8, 8), (16, 8, 8), (16, 4, 4), (32, 4, 4), (32, 4, 4), (512,), (10,)]
-assert ce.receptive_field(model.layers[:4]).size == 8  # one unit of conv 2 sees 8 x 8 input pixels
+field = ce.receptive_field(model.layers[:4])  # from the input to conv 2
+assert field.size == 8 and field.region(0) == (-3, 4) and field.region(1) == (-1, 6)
 assert model.parameter_count() == 160 + 4640 + 5130 == 9930
 
 # %% [markdown]
