@@ -186,6 +186,14 @@ def test_gradient_of_wrong_shape_is_rejected_by_every_layer():
             layer.backward(bad)
 
 
+def _layers_with_parameters(model):
+    for layer in model:
+        if isinstance(layer, ce.Sequential):
+            yield from _layers_with_parameters(layer)
+        elif layer.parameter_names:
+            yield layer
+
+
 def _parameter_gradients(model):
     gradients = []
     for layer in model:
@@ -228,6 +236,9 @@ def test_sequential_backward_without_the_input_gradient(rng, leading_relu, neste
     grad_x = model.backward(grad_scores)
     assert grad_x.shape == x.shape
     expected = _parameter_gradients(model)
+    for layer in _layers_with_parameters(model):  # stale gradients must not pass for new ones
+        layer.weights_gradient = np.full_like(layer.weights_gradient, np.nan)
+        layer.bias_gradient = np.full_like(layer.bias_gradient, np.nan)
     model(x)
     assert model.backward(grad_scores, input_gradient=False) is None
     got = _parameter_gradients(model)
@@ -251,3 +262,19 @@ def test_the_first_layer_skips_its_input_gradient(rng, monkeypatch):
     assert calls == [False]
     model.backward(np.ones((2, 5)))
     assert calls == [False, True]
+
+
+def test_a_linear_first_layer_skips_its_input_gradient(rng):
+    model = ce.Sequential(ce.Linear(6, 4, rng=0), ce.ReLU(), ce.Linear(4, 3, rng=1))
+    x = rng.standard_normal((5, 6))
+    grad_scores = rng.standard_normal((5, 3))
+    model(x)
+    assert model.backward(grad_scores).shape == x.shape
+    expected = _parameter_gradients(model)
+    first = model[0]
+    first.weights_gradient = np.full_like(first.weights_gradient, np.nan)
+    model(x)
+    assert model.backward(grad_scores, input_gradient=False) is None
+    for a, b in zip(_parameter_gradients(model), expected):
+        np.testing.assert_array_equal(a, b)
+    assert first.backward(rng.standard_normal((5, 4)), input_gradient=False) is None
