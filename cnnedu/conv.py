@@ -95,10 +95,11 @@ def conv2d_forward(x, weights, bias=None, stride=1, padding=0):
         bias = bias.astype(dtype, copy=False)
     x_padded = _pad_for_columns(x, padding, stride, dtype)  # (N, C_in, H_pad (+1), W_pad)
     geometry = (kh, kw, stride, out_h, out_w)
+    grid_w = _grid_width(x_padded.shape[3], stride, out_w)
     y = np.empty((n, out_channels, out_h, out_w), dtype=dtype)
 
     def forward_chunk(samples):  # several images at a time (see the notes above _CHUNK_BYTES)
-        columns, grid_w = _im2col(x_padded[samples], *geometry)  # (C_in*kh*kw, c * H_out * grid_w)
+        columns = _im2col(x_padded[samples], *geometry)  # (C_in*kh*kw, c * H_out * grid_w)
         product = weights_matrix @ columns  # (C_out, c * H_out * grid_w): the layer, as one matrix product
         if bias is not None:
             product += bias[:, np.newaxis]  # long contiguous rows: faster here than after the copy
@@ -161,14 +162,14 @@ def conv2d_backward(grad_output, cache, input_gradient=True):
     grad_output = grad_output.astype(dtype, copy=False)
     weights_matrix = weights.reshape(out_channels, -1).astype(dtype, copy=False)  # (C_out, C_in*kh*kw)
     geometry = (kh, kw, stride, out_h, out_w)
+    grid_w = _grid_width(x_padded.shape[3], stride, out_w)
     grad_x = np.empty(x_shape, dtype=dtype) if input_gradient else None
 
     def backward_chunk(samples):
         if kept_columns is None:
-            columns, _ = _im2col(x_padded[samples], *geometry)  # (C_in*kh*kw, c * H_out * grid_w)
+            columns = _im2col(x_padded[samples], *geometry)  # (C_in*kh*kw, c * H_out * grid_w)
         else:
             columns = kept_columns  # the whole batch was one chunk
-        grid_w = x_padded.shape[3] if stride == 1 else out_w  # as in _im2col
         if stride == 1:
             grad_images = _on_padded_images(grad_output[samples], kh, kw)  # (C_out, c, H_pad, W_pad)
             grad_rows = grad_images[:, :, :out_h].reshape(out_channels, -1)  # (C_out, c * H_out * W_pad): the grid
@@ -246,6 +247,12 @@ def _batch_chunks(n, bytes_per_image):
     return [slice(start, min(n, start + step)) for start in range(0, n, step)]
 
 
+def _grid_width(padded_w, stride, out_w):
+    """Columns per output row in the column matrix: the padded width for
+    stride 1 (the wide grid, see the notes above), else W_out."""
+    return padded_w if stride == 1 else out_w
+
+
 def _pad_for_columns(x, padding, stride, dtype):
     """The zero-padded input, (N, C_in, H + 2p, W + 2p), with one more row of
     zeros at the bottom for stride 1 (see the notes above)."""
@@ -257,14 +264,14 @@ def _pad_for_columns(x, padding, stride, dtype):
 
 
 def _im2col(x_padded, kh, kw, stride, out_h, out_w):
-    """Columns of a chunk of c padded images, and the grid width.
+    """Columns of a chunk of c padded images.
 
     Returns a matrix (C_in*kh*kw, c * H_out * grid_w): row ``(ci, i, j)``,
     column ``(image, r, col)`` holds ``x_pad[image, ci, r*s + i, col*s + j]``.
     """
     c, in_channels, rows, padded_w = x_padded.shape
+    grid_w = _grid_width(padded_w, stride, out_w)
     if stride == 1:
-        grid_w = padded_w
         positions = out_h * grid_w
         flat = x_padded.reshape(c, in_channels, rows * padded_w)
         columns = np.empty((in_channels, kh, kw, c, positions), dtype=x_padded.dtype)
@@ -273,7 +280,6 @@ def _im2col(x_padded, kh, kw, stride, out_h, out_w):
                 start = i * padded_w + j
                 columns[:, i, j] = flat[:, :, start : start + positions].transpose(1, 0, 2)  # (C_in, c, positions)
     else:
-        grid_w = out_w
         columns = np.empty((in_channels, kh, kw, c, out_h, out_w), dtype=x_padded.dtype)
         row_extent = stride * (out_h - 1) + 1
         column_extent = stride * (out_w - 1) + 1
@@ -281,7 +287,7 @@ def _im2col(x_padded, kh, kw, stride, out_h, out_w):
             for j in range(kw):
                 window_cells = x_padded[:, :, i : i + row_extent : stride, j : j + column_extent : stride]
                 columns[:, i, j] = window_cells.transpose(1, 0, 2, 3)  # (C_in, c, H_out, W_out)
-    return columns.reshape(in_channels * kh * kw, -1), grid_w
+    return columns.reshape(in_channels * kh * kw, -1)
 
 
 def _on_padded_images(grad_output, kh, kw):
