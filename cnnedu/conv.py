@@ -443,8 +443,9 @@ def conv2d_backward_loop(grad_output, cache):
             f"{(n, out_channels, out_h, out_w)}; got {grad_output.shape}"
         )
     x_padded = pad2d(x, padding)
-    grad_padded = np.zeros_like(x_padded)
-    grad_weights = np.zeros_like(weights)
+    dtype = np.result_type(x, weights)  # every gradient in the forward output's dtype, as in the fast pair
+    grad_padded = np.zeros(x_padded.shape, dtype=dtype)
+    grad_weights = np.zeros(weights.shape, dtype=dtype)
     for sample in range(n):
         for o in range(out_channels):
             for r in range(out_h):
@@ -455,5 +456,5 @@ def conv2d_backward_loop(grad_output, cache):
                     grad_weights[o] += g * x_padded[sample, :, rows, columns]  # summed, never overwritten
                     grad_padded[sample, :, rows, columns] += g * weights[o]
     grad_x = grad_padded[:, :, padding : padding + height, padding : padding + width]
-    grad_bias = grad_output.sum(axis=(0, 2, 3)) if has_bias else None
+    grad_bias = grad_output.sum(axis=(0, 2, 3)).astype(dtype) if has_bias else None
     return grad_x, grad_weights, grad_bias

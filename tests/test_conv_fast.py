@@ -240,3 +240,24 @@ def test_float32_bias_gradient_is_as_accurate_as_a_careful_sum(rng, stride):
     exact = grad_output.astype(np.float64).sum(axis=(0, 2, 3))
     assert grad_bias.dtype == np.float32
     np.testing.assert_allclose(grad_bias, exact, rtol=3e-7)
+
+
+@pytest.mark.parametrize(
+    "x_dtype, weights_dtype, grad_dtype",
+    [(np.float32, np.float64, np.float32), (np.float64, np.float32, np.float32), (np.float32, np.float32, np.float64)],
+)
+def test_mixed_dtypes_give_the_same_dtypes_in_both_pairs(rng, x_dtype, weights_dtype, grad_dtype):
+    """Every output and gradient has the dtype of the forward output,
+    np.result_type(x, weights), in the fast pair and in the loop pair alike."""
+    x = rng.standard_normal((2, 2, 5, 6)).astype(x_dtype)
+    weights = rng.standard_normal((3, 2, 3, 3)).astype(weights_dtype)
+    bias = rng.standard_normal(3).astype(weights_dtype)
+    expected = np.result_type(x_dtype, weights_dtype)
+    y, cache = ce.conv2d_forward(x, weights, bias, 1, 1)
+    y_loop, loop_cache = ce.conv2d_forward_loop(x, weights, bias, 1, 1)
+    grad_output = rng.standard_normal(y.shape).astype(grad_dtype)
+    fast = (y, *ce.conv2d_backward(grad_output, cache))
+    loop = (y_loop, *ce.conv2d_backward_loop(grad_output, loop_cache))
+    for name, ours, theirs in zip(["y", "grad_x", "grad_weights", "grad_bias"], fast, loop):
+        assert ours.dtype == theirs.dtype == expected, name
+        np.testing.assert_allclose(ours, theirs, rtol=2e-4, atol=2e-4)
