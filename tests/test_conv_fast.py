@@ -228,10 +228,9 @@ def test_a_kernel_as_large_as_the_image_needs_little_memory(rng):
 @pytest.mark.parametrize("stride", [1, 2])
 def test_float32_bias_gradient_is_as_accurate_as_a_careful_sum(rng, stride):
     """The bias gradient sums dJ/dy over a batch of large maps (here 16 x 64 x 64
-    values per channel). In float32 a naive running sum drifts; numpy's pairwise
-    sum along a contiguous row does not. Compared with the float64 sum, the
-    relative error must stay near float32's resolution: on such data a running
-    sum (np.cumsum) is off by about 4.5e-6, the pairwise sum by under 1e-7."""
+    values per channel). In float32 a running sum drifts: on such data np.cumsum
+    is off by about 4.5e-6 relative to the float64 sum, numpy's own .sum and
+    BLAS's matrix-vector product by about 2e-7."""
     x = rng.standard_normal((16, 2, 64, 64)).astype(np.float32)
     weights = rng.standard_normal((3, 2, 3, 3)).astype(np.float32)
     y, cache = ce.conv2d_forward(x, weights, np.zeros(3, np.float32), stride, 1)
@@ -239,7 +238,7 @@ def test_float32_bias_gradient_is_as_accurate_as_a_careful_sum(rng, stride):
     _, _, grad_bias = ce.conv2d_backward(grad_output, cache)
     exact = grad_output.astype(np.float64).sum(axis=(0, 2, 3))
     assert grad_bias.dtype == np.float32
-    np.testing.assert_allclose(grad_bias, exact, rtol=3e-7)
+    np.testing.assert_allclose(grad_bias, exact, rtol=1e-6)
 
 
 @pytest.mark.parametrize(
