@@ -175,7 +175,9 @@ def conv2d_backward(grad_output, cache, input_gradient=True):
             grad_rows = grad_images[:, :, :out_h].reshape(out_channels, -1)  # (C_out, c * H_out * W_pad): the grid
         else:
             grad_rows = grad_output[samples].transpose(1, 0, 2, 3).reshape(out_channels, -1)  # (C_out, c*H_out*W_out)
-        grad_weights_part = grad_rows @ columns.T  # (C_out, C_in*kh*kw), summed over the chunk's positions
+        # (C_out, C_in*kh*kw), summed over the chunk's positions; computed as its transpose, C_in*kh*kw rows
+        # by C_out columns, because OpenBLAS splits the rows between its threads and C_out is often too few
+        grad_weights_part = (columns @ grad_rows.T).T
         if not input_gradient:
             return grad_weights_part
         if stride == 1 and kh - 1 <= out_h:  # whole padded images have at most twice the rows of the grid
