@@ -191,7 +191,7 @@ def conv2d_backward(grad_output, cache, input_gradient=True):
     grad_weights = 0
     for samples in _batch_chunks(n, _columns_bytes(x_padded, kh, kw, out_h, dtype)):
         grad_weights = grad_weights + backward_chunk(samples)  # summed over the chunks of the batch
-    grad_weights = grad_weights.reshape(weights.shape)  # (C_out, C_in, kh, kw)
+    grad_weights = np.ascontiguousarray(grad_weights).reshape(weights.shape)  # (C_out, C_in, kh, kw)
     grad_bias = None
     if has_bias:  # each map summed by a matrix-vector product (3x faster than .sum here, as accurate)
         map_sums = grad_output.reshape(n, out_channels, -1) @ np.ones(out_h * out_w, dtype=dtype)  # (N, C_out)
