@@ -227,11 +227,19 @@ def conv2d_backward(grad_output, cache, input_gradient=True):
 #   its columns for the backward pass instead.
 # * glibc returns large freed blocks to the operating system at once, so every
 #   fresh temporary of a few MB costs page faults; see _keep_freed_memory.
-# * What is left is about half matrix products and half moving data (im2col,
-#   col2im, the image-first <-> channel-first copies). Tried and dropped: our
-#   own worker threads, one chunk each (OpenBLAS's threads, spinning after a
-#   product, then fight them for the cores: slower), and one product per
-#   image for the weight gradient (no faster than one per chunk).
+# * What is left is about 60% matrix products and 40% moving data (im2col,
+#   col2im, the image-first <-> channel-first copies). The products are near
+#   what OpenBLAS can do: the 5x5 benchmark case needs 257 million
+#   multiply-adds, and numpy's OpenBLAS reaches about 125 billion per second
+#   on a large square product on the 2-core benchmark machine, so no
+#   rearrangement of this design gets that case under 2 ms; thin products
+#   like the weight gradient's (C_out x C_in*kh*kw) run at half that rate.
+# * Tried and dropped (each slower, measured): our own worker threads, one
+#   chunk each, with OpenBLAS threaded or limited to one thread; splitting
+#   the weight-gradient product between two threads; keeping every chunk's
+#   columns for the backward pass; one product per kernel row for dJ/dx;
+#   adding the bias while copying into y; one product per image for the
+#   weight gradient (no faster than one per chunk).
 
 _CHUNK_BYTES = 1 << 22  # columns per chunk: about 4 MB
 
