@@ -113,3 +113,20 @@ def test_never_visited_accepts_any_order(answer):
 def test_full_mode_hints(answer, hint):
     feedback = ex.check_full_mode(answer)
     assert feedback.status == "wrong" and hint in feedback.message
+
+
+@pytest.mark.parametrize("check, size", [(ex.check_padded_size, 28), (ex.check_strided_size, 13)])
+@pytest.mark.parametrize("as_pair", [tuple, list, np.array])
+def test_sizes_accept_the_shape_as_a_pair(check, size, as_pair):
+    assert check(as_pair([size, size])).correct
+
+
+@pytest.mark.parametrize("check, answer, hint", [
+    (ex.check_padded_size, (27, 27), "off by one"),
+    (ex.check_strided_size, (14, 14), "uses floor"),
+    (ex.check_strided_size, (13, 14), "give one number"),
+    (ex.check_padded_size, ("a", "b"), "expected a number"),
+])
+def test_size_pairs_get_hints(check, answer, hint):
+    feedback = check(answer)
+    assert feedback.status == "wrong" and hint in feedback.message

@@ -83,8 +83,11 @@ def test_pooled_size_hints(answer, hint):
 
 
 def test_max_pool_gradient_hints():
-    every, split, last = ex._tie_variants()
+    every, split, last, unweighted = ex._tie_variants()
     assert "every tied maximum" in ex.check_max_pool_gradient(every).message
+    marked = [[0, 1, 1, 0], [0, 0, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]]  # right cells, 1 instead of dJ/dY
+    assert "its own incoming gradient" in ex.check_max_pool_gradient(marked).message
+    np.testing.assert_array_equal(unweighted, marked)
     assert "splitting the gradient" in ex.check_max_pool_gradient(split).message
     assert "last tied maximum" in ex.check_max_pool_gradient(last).message
     average = np.kron(ex.TIES_GRADIENT, np.ones((2, 2))) / 4
@@ -102,9 +105,21 @@ def test_max_pool_gradient_hints():
         ([8, 27], "wrong", "those are the sums"),
         ([35 / 18], "wrong", "one mean over both maps"),
         ([0.8, 3.0], "wrong", "1 of 2 entries differ"),
-        ([0.9, 3], "wrong", "rounded too much"),
+        ([0.9, 3], "wrong", "rounded to two decimals is 0.89"),
+        ([0.88, 3], "wrong", "cuts them off instead of rounding"),  # truncated, not rounded
     ],
 )
 def test_global_pool_checks(answer, status, hint):
     feedback = ex.check_global_pool(answer)
     assert feedback.status == status and hint in feedback.message
+
+
+@pytest.mark.parametrize("answer", [(6, 6), [6, 6], np.array([6, 6]), 6.0, np.int64(6)])
+def test_pooled_size_accepts_the_shape_as_a_pair(answer):
+    assert ex.check_pooled_size(answer).correct
+
+
+@pytest.mark.parametrize("answer, hint", [((7, 7), "off by one"), ((6, 7), "give one number")])
+def test_pooled_size_pairs_get_hints(answer, hint):
+    feedback = ex.check_pooled_size(answer)
+    assert feedback.status == "wrong" and hint in feedback.message

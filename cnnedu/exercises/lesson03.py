@@ -16,6 +16,21 @@ from cnnedu.exercises.feedback import Feedback, check_array, check_number, not_a
 from cnnedu.padding import output_size
 
 
+def _one_size(answer):
+    """A square output's size given as a pair, e.g. ``(28, 28)`` or
+    ``[28, 28]``, becomes the number 28; anything else is left as it is.
+    Returns (answer, hint): a hint when the pair is not square."""
+    if isinstance(answer, (list, tuple, np.ndarray)):
+        try:
+            rows, columns = (float(value) for value in answer)
+        except (TypeError, ValueError):  # not two numbers: checked as it is
+            return answer, None
+        if rows != columns:
+            return answer, "the image and the kernel are square, so rows = columns: give one number."
+        return rows, None
+    return answer, None
+
+
 # Exercise 1: a 28x28 image, a 5x5 kernel, stride 1, padding 2 on each side
 def solution_padded_size():
     """Output size for n=28, f=5, s=1, p=2.
@@ -37,7 +52,12 @@ def check_padded_size(answer):
     Not yet: you padded only one side: p is added on each side, so the input grows by 2p = 4.
     >>> check_padded_size(...)
     Not attempted yet: replace ... with your answer and run the cell again.
+    >>> check_padded_size((28, 28))
+    Correct: 28: padding 2 on each side gives the 5x5 kernel room to keep the size.
     """
+    answer, hint = _one_size(answer)
+    if hint:
+        return Feedback("wrong", hint)
     return check_number(
         answer,
         solution_padded_size(),
@@ -70,7 +90,12 @@ def check_strided_size(answer):
     --------
     >>> check_strided_size(14)
     Not yet: off by one: the formula uses floor. (28 - 3) / 2 = 12.5 rounds down to 12, then + 1. (It is not simply n / s.)
+    >>> check_strided_size([13, 13])
+    Correct: 13: floor(25 / 2) + 1. The last column (index 27) is never read.
     """
+    answer, hint = _one_size(answer)
+    if hint:
+        return Feedback("wrong", hint)
     return check_number(
         answer,
         solution_strided_size(),

@@ -113,7 +113,18 @@ def check_pooled_size(answer):
     --------
     >>> check_pooled_size(7)
     Not yet: off by one: the formula uses floor. floor((14 - 3) / 2) + 1 = 6; a window that would stick out of the map is dropped.
+    >>> check_pooled_size((6, 6))
+    Correct: 6: floor((14 - 3) / 2) + 1. The last row (index 13) is never pooled.
     """
+    if isinstance(answer, (list, tuple, np.ndarray)):  # the shape, (rows, columns)?
+        try:
+            rows, columns = (float(value) for value in answer)
+        except (TypeError, ValueError):  # not two numbers: checked as it is
+            rows, columns = None, None
+        if rows is not None and rows != columns:
+            return Feedback("wrong", "the map and the window are square, so rows = columns: give one number.")
+        if rows is not None:
+            answer = rows
     return check_number(
         answer,
         solution_pooled_size(),
@@ -155,8 +166,9 @@ def solution_max_pool_gradient():
 
 
 def _tie_variants():
-    """Gradients a learner gets by handling ties the wrong way."""
-    every, split, last = (np.zeros_like(TIES) for _ in range(3))
+    """Gradients a learner gets by handling ties the wrong way, and the
+    right cells marked with 1 instead of the incoming gradient."""
+    every, split, last, unweighted = (np.zeros_like(TIES) for _ in range(4))
     for r in range(2):
         for c in range(2):
             window = TIES[2 * r : 2 * r + 2, 2 * c : 2 * c + 2]
@@ -165,7 +177,9 @@ def _tie_variants():
             split[2 * r : 2 * r + 2, 2 * c : 2 * c + 2] = mask * TIES_GRADIENT[r, c] / mask.sum()
             i, j = np.argwhere(mask)[-1]
             last[2 * r + i, 2 * c + j] = TIES_GRADIENT[r, c]
-    return every, split, last
+            i, j = np.argwhere(mask)[0]
+            unweighted[2 * r + i, 2 * c + j] = 1.0  # the right cell, but 1 instead of the incoming gradient
+    return every, split, last, unweighted
 
 
 def check_max_pool_gradient(answer):
@@ -177,7 +191,7 @@ def check_max_pool_gradient(answer):
     >>> check_max_pool_gradient(_tie_variants()[0])
     Not yet: every tied maximum got the window's gradient, so it is counted several times. Only one cell per window receives it: the first maximum in reading order (as PyTorch does).
     """
-    every, split, last = _tie_variants()
+    every, split, last, unweighted = _tie_variants()
     _, average_cache = avg_pool2d_forward(TIES, 2, 2)
     return check_array(
         answer,
@@ -194,6 +208,11 @@ def check_max_pool_gradient(answer):
                 "cnnedu) gives all of it to the first maximum in reading order.",
             ),
             (last, "you picked the last tied maximum; the first one in reading order receives the gradient."),
+            (
+                unweighted,
+                "the right cells, but each window passes on its own incoming gradient (TIES_GRADIENT: 1, 2, 3, 4), "
+                "not 1.",
+            ),
             (
                 avg_pool2d_backward(TIES_GRADIENT, average_cache),
                 "that is the gradient of average pooling (a quarter to each cell); max pooling sends it to one cell.",
@@ -231,7 +250,7 @@ def check_global_pool(answer):
     >>> check_global_pool([0.89, 3])
     Correct: one number per feature map: the mean of its 9 cells.
     >>> check_global_pool([0.9, 3])
-    Not yet: close, but rounded too much: give at least two decimals (8 / 9 = 0.888...).
+    Not yet: close: 8 / 9 = 0.888... rounded to two decimals is 0.89 (0.9 keeps too few decimals, 0.88 cuts them off instead of rounding).
     """
     if not_attempted(answer):
         return Feedback("not attempted", "replace ... with your answer and run the cell again.")
@@ -243,7 +262,11 @@ def check_global_pool(answer):
     if values.shape == expected.shape and np.allclose(values, expected, atol=0.006):
         return Feedback("correct", "one number per feature map: the mean of its 9 cells.")
     if values.shape == expected.shape and np.allclose(values, expected, atol=0.051):
-        return Feedback("wrong", "close, but rounded too much: give at least two decimals (8 / 9 = 0.888...).")
+        return Feedback(
+            "wrong",
+            "close: 8 / 9 = 0.888... rounded to two decimals is 0.89 "
+            "(0.9 keeps too few decimals, 0.88 cuts them off instead of rounding).",
+        )
     return check_array(
         values,
         expected,

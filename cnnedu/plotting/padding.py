@@ -260,7 +260,7 @@ def _update_positions_1d(artists, geometry):
     artists["taps"].set_array(ys.astype(float))
     artists["taps"].set_clim(0, max(count - 1, 1))
     artists["taps"].set_sizes([float(np.clip(900.0 / max(length, count) ** 1.3, 4, 60))])
-    artists["title"].set_text(f"one axis: {count} positions, top first")
+    artists["title"].set_text(f"one axis: {count} position{'s' if count > 1 else ''}, top first")
     ax.set_xlim(-0.5, length - 0.5)
     ax.set_ylim(count - 0.5, -0.5)
     return artists

@@ -206,11 +206,12 @@ assert dilated.shape == (3, 3) == (ce.output_size(7, 3, dilation=2),) * 2
 # Under the panels, the formula with your numbers stands next to the shape `ce.correlate2d` returns.
 #
 # Things to try:
-# * n = 10, f = 3, s = 4: the crosses of the worked example; now raise n to 11: which cells come back?
+# * n = 10, f = 3, s = 4, p = 0: the crosses of the worked example; now raise n to 11: which cells come back?
 # * mode 'valid' vs 'same' vs 'full' with f = 5: how the coverage of the border changes.
 # * f = 4 with the two 'same' modes: the extra zero moves from the end to the start.
-# * dilation 3 with f = 3 and s = 1: the taps are 3 cells apart (the kernel spans 7), yet every cell is
-#   still read, by a different tap of a different position.
+# * n = 10, f = 3, s = 1, p = 0, dilation 3: the taps are 3 cells apart (the kernel spans 7), yet every
+#   cell is still read, by a different tap of a different position. With n = 7 only one position fits,
+#   and 40 of the 49 cells are skipped.
 # * n = 3, f = 7, mode 'valid': the kernel does not fit; the demo tells you instead of failing.
 
 # %%
@@ -292,15 +293,15 @@ assert border > 3 * inside and np.abs(replicated[:, 0]).mean() < border / 3
 # Replace each `...` with your answer and run the cell: the check says whether it is right, or gives
 # a hint. Worked solutions are in the note after the exercises (`ex.solution_padded_size()` and so on).
 #
-# **1.** A 28x28 image, a 5x5 kernel, stride 1, padding 2 on each side. What is the output size
-# (rows)?
+# **1.** A 28x28 image, a 5x5 kernel, stride 1, padding 2 on each side. What is the output size?
+# (The output is square: one number, its rows, is enough.)
 
 # %%
 answer = ...
 ex.check_padded_size(answer)
 
 # %% [markdown]
-# **2.** A 28x28 image, a 3x3 kernel, stride 2, no padding. What is the output size?
+# **2.** A 28x28 image, a 3x3 kernel, stride 2, no padding. What is the output size (rows)?
 
 # %%
 answer = ...
