@@ -77,6 +77,16 @@ def test_shift_demo_fast_redraw_has_the_pixels_of_a_full_redraw():
         np.testing.assert_array_equal(pixels(demo.png()), full_redraw_pixels(demo.figure), err_msg=str(setting))
 
 
+def test_pooling_explorer_fast_redraw_has_the_pixels_of_a_full_redraw():
+    demo = pooling_explorer()
+    np.testing.assert_array_equal(pixels(demo.png()), full_redraw_pixels(demo.figure))
+    for setting in [dict(size=3, stride=2), dict(size=2, stride=1, map_name="random 6x6"), dict(size=4, stride=4),
+                    dict(size=3, stride=2, kind="average"), dict(size=7), dict(size=1, stride=1, map_name="4x4 example"),
+                    dict(size=2, stride=2, kind="max")]:
+        demo.set(**setting)
+        np.testing.assert_array_equal(pixels(demo.png()), full_redraw_pixels(demo.figure), err_msg=str(setting))
+
+
 def test_shift_demo_savefig_still_works(tmp_path):
     from PIL import Image
 
