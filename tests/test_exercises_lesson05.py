@@ -46,6 +46,8 @@ def test_solution_values():
         ("pool_stride_one", 28, r"\+ 1"),
         ("padding_two", 15, "what padding 1 gives"),
         ("padding_two", 13, "without padding"),
+        ("padding_two", 16, r"without the \+ 1"),  # 15 + 4 - 3: the + 1 forgotten (not one-sided padding)
+        ("padding_two", 19, r"fits 19 - 3 \+ 1 positions"),
         ("dense_parameters", 20, "20 is the convolution layer"),
         ("dense_parameters", 1843200, "add one bias per output value"),
     ],

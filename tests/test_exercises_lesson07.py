@@ -38,8 +38,8 @@ def test_solutions_by_hand():
     assert ex.solution_effective_stride() == 4
     # spans 3, 5, 9: r = 1 + 2 + 4 + 8 = 15
     assert ex.solution_dilated_size() == 15
-    # r = 1 + 2 + 1 + 2*2 = 8, S = 2, P = 1 + 0 + 1*2 = 3: unit 3 sees 3*2 - 3 = 3 .. 3 + 7 = 10
-    assert ex.solution_region() == (3, 10)
+    # r = 1 + 4 + 1 + 2*2 = 10, S = 2, P = 2 + 0 + 1*2 = 4: unit 4 sees 4*2 - 4 = 4 .. 4 + 9 = 13
+    assert ex.solution_region() == (4, 13)
     assert ex.solution_layers_needed() == 15
     assert ce.receptive_field([(3, 1)] * 15).size == 31
 
@@ -58,10 +58,11 @@ def test_solutions_by_hand():
         (ex.check_dilated_size, 7, "d * (k - 1) + 1"),
         (ex.check_dilated_size, 19, "you used d * k"),
         (ex.check_dilated_size, 17, "adding the spans"),
-        (ex.check_region, (6, 13), "you left out the padding"),
-        (ex.check_region, [4, 11], "counts twice"),
-        (ex.check_region, (3, 11), "first + r - 1"),
-        (ex.check_region, (0, 7), "u * S - P"),
+        (ex.check_region, (8, 17), "you left out the padding"),
+        (ex.check_region, [5, 14], "counts twice"),
+        (ex.check_region, (4, 11), "times the stride 2 before it"),
+        (ex.check_region, (4, 14), "first + r - 1"),
+        (ex.check_region, (0, 9), "u * S - P"),
         (ex.check_region, 3, "give two numbers"),
         (ex.check_layers_needed, 10, "adds k - 1 = 2"),
         (ex.check_layers_needed, 14, "one short"),
@@ -78,3 +79,18 @@ def test_wrong_answers_differ_from_the_right_ones():
     assert ex.check_stack_size(18).status == "wrong"
     assert ex.check_region((2, 9)).status == "wrong"
     assert "entries differ" in ex.check_region((2, 9)).message
+
+
+def test_region_exercise_is_not_the_worked_example():
+    # the notebook prints the regions of units 0-3 of [(3, 1, 1), (2, 2, 0), (3, 1, 1)]: the exercise
+    # must not be answerable by copying one of those lines
+    worked = ce.receptive_field([(3, 1, 1), (2, 2, 0), (3, 1, 1)])
+    assert ex.solution_region() not in [worked.region(unit) for unit in range(8)]
+
+
+@pytest.mark.parametrize("answer", [(4, 13), [4, 13], (4.0, 13.0)])
+def test_region_accepts_any_pair_form(answer):
+    import numpy as np
+
+    assert ex.check_region(answer).correct
+    assert ex.check_region(np.array(answer)).correct

@@ -64,11 +64,31 @@ def test_stack_diagram_follows_describe():
     rows, error = lp.update_stack(artists, layers, (1, 32, 32))
     assert error is None
     assert [row.output_shape for row in rows] == [row.output_shape for row in describe(layers, (1, 32, 32))]
-    visible = [label.get_text() for label in artists["labels"] if label.get_visible()]
-    assert visible == ["1\u00d732\u00d732", "2\u00d730\u00d730", "2\u00d730\u00d730", "2\u00d715\u00d715",
-                       "4\u00d715\u00d715", "900", "10"]
+    visible = [label.get_text().split("\n") for label in artists["labels"] if label.get_visible()]
+    assert [lines[0] for lines in visible] == ["1\u00d732\u00d732", "2\u00d730\u00d730", "2\u00d730\u00d730",
+                                               "2\u00d715\u00d715", "4\u00d715\u00d715", "900", "10"]
+    # below the shape: parameters and receptive field, so a static render shows what the table shows
+    assert [lines[1] for lines in visible] == ["0", "20", "0", "0", "76", "0", "9,010"]
+    assert [lines[2] for lines in visible] == ["1\u00d71", "3\u00d73", "3\u00d73", "4\u00d74", "8\u00d78", "all", "all"]
+    assert artists["row_names"].get_text().split("\n") == ["output shape", "parameters", "receptive field"]
     assert sum(block.get_visible() for block in artists["blocks"]) == 7
     assert not artists["message"].get_visible()
+
+
+def test_crowded_stack_skips_relu_labels_and_keeps_the_row_names_clear():
+    layers = [("conv", 2, 3), ("relu",), ("maxpool", 2)] * 4 + [("flatten",), ("linear", 10)]
+    figure, artists = lp.stack_figure()
+    rows, error = lp.update_stack(artists, layers, (1, 64, 64))
+    assert error is None and len(rows) == 14
+    texts = [label.get_text() for label in artists["labels"][: len(rows) + 1]]
+    for row, text in zip(rows, texts[1:]):
+        assert (text == "") == (row.name == "ReLU")
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    row_names = artists["row_names"].get_window_extent(renderer)
+    first_label = artists["labels"][0].get_window_extent(renderer)
+    assert row_names.x1 <= first_label.x0  # the row names end left of the input's numbers
 
 
 def test_stack_stops_at_the_layer_that_cannot_fit():

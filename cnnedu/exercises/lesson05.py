@@ -146,7 +146,7 @@ def check_padding_two(answer):
         wrong_answers=[
             (15, "15 is what padding 1 gives; padding 2 adds two zeros on each side: (15 + 2*2 - 3) / 1 + 1."),
             (13, "that is without padding; padding 2 adds two zeros on each side: (15 + 2*2 - 3) / 1 + 1."),
-            (16, "padding p is added on both sides, so the input grows by 2p = 4: (15 + 4 - 3) / 1 + 1."),
+            (16, "almost: 16 is 15 + 4 - 3 without the + 1 (the first window counts too): (15 + 2*2 - 3) / 1 + 1."),
             (19, "the padded input is 19 wide, but a 3x3 kernel fits 19 - 3 + 1 positions."),
         ],
         success="17 = (15 + 4 - 3) / 1 + 1: too much padding makes the map grow.",

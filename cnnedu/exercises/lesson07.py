@@ -19,9 +19,10 @@ STACK = [(5, 1), (3, 2), (2, 2), (3, 1)]
 # Exercise 3: three 3x3 convolutions, stride 1, dilations 1, 2 and 4
 DILATED_STACK = [(3, 1, 0, 1), (3, 1, 0, 2), (3, 1, 0, 4)]
 
-# Exercise 4: conv 3x3 (stride 1, padding 1), max pool 2x2 (stride 2), conv 3x3 (stride 1, padding 1)
-PADDED_STACK = [(3, 1, 1), (2, 2, 0), (3, 1, 1)]
-REGION_UNIT = 3
+# Exercise 4: conv 5x5 (stride 1, padding 2), max pool 2x2 (stride 2), conv 3x3 (stride 1, padding 1).
+# Not the lesson's worked example (conv 3x3 padding 1 first), whose regions the notebook prints.
+PADDED_STACK = [(5, 1, 2), (2, 2, 0), (3, 1, 1)]
+REGION_UNIT = 4
 
 # Exercise 5: how many 3x3 stride-1 convolutions until the field is at least this wide?
 TARGET_SIZE = 30
@@ -156,20 +157,20 @@ def solution_region():
     Examples
     --------
     >>> solution_region()
-    (3, 10)
+    (4, 13)
     """
     return receptive_field(PADDED_STACK).region(REGION_UNIT)
 
 
 def check_region(answer):
-    """Exercise 4: which input cells (first, last) does unit 3 of the last
+    """Exercise 4: which input cells (first, last) does unit 4 of the last
     layer of ``PADDED_STACK`` see? Index 0 is the first real input cell.
 
     Examples
     --------
-    >>> check_region((3, 10))
-    Correct: r = 8, S = 2, P = 3: the field starts at 3 * 2 - 3 = 3 and ends at 3 + 8 - 1 = 10.
-    >>> check_region((6, 13))  # doctest: +ELLIPSIS
+    >>> check_region((4, 13))
+    Correct: r = 10, S = 2, P = 4: the field starts at 4 * 2 - 4 = 4 and ends at 4 + 10 - 1 = 13.
+    >>> check_region((8, 17))  # doctest: +ELLIPSIS
     Not yet: you left out the padding...
     """
     if not_attempted(answer):
@@ -181,19 +182,24 @@ def check_region(answer):
         solution_region(),
         wrong_answers=[
             (
-                (6, 13),
+                (8, 17),
                 "you left out the padding: every padding cell shifts the field left, and the padding of a "
-                "later layer counts times the earlier strides (P = 1 + 0 + 1 * 2 = 3).",
+                "later layer counts times the earlier strides (P = 2 + 0 + 1 * 2 = 4).",
+            ),
+            (
+                (5, 14),
+                "the padding of the last convolution counts twice, because it sits after a stride-2 layer: "
+                "P = 2 + 1 * 2 = 4, not 3.",
             ),
             (
                 (4, 11),
-                "the padding of the last convolution counts twice, because it sits after a stride-2 layer: "
-                "P = 1 + 1 * 2 = 3, not 2.",
+                "the first cell is right, but the field is wider: the last convolution's k - 1 = 2 counts "
+                "times the stride 2 before it, so r = 1 + 4 + 1 + 2 * 2 = 10.",
             ),
-            ((3, 11), "the first cell is right; the last is first + r - 1 (the field has r = 8 cells)."),
-            ((0, 7), "units of the last layer are S = 2 input cells apart: unit u starts at u * S - P."),
+            ((4, 14), "the first cell is right; the last is first + r - 1 (the field has r = 10 cells)."),
+            ((0, 9), "units of the last layer are S = 2 input cells apart: unit u starts at u * S - P."),
         ],
-        success="r = 8, S = 2, P = 3: the field starts at 3 * 2 - 3 = 3 and ends at 3 + 8 - 1 = 10.",
+        success="r = 10, S = 2, P = 4: the field starts at 4 * 2 - 4 = 4 and ends at 4 + 10 - 1 = 13.",
     )
 
 

@@ -213,17 +213,23 @@ def update_rgb_layer(artists, image, weights, bias=0.0, activation="ReLU"):
 MAX_STACK_LAYERS = 20
 
 
-def stack_figure(figsize=(11, 2.8), max_layers=MAX_STACK_LAYERS):
+STACK_ROWS = "output shape\nparameters\nreceptive field"  # what each block's label lists, line by line
+
+
+def stack_figure(figsize=(11, 3.3), max_layers=MAX_STACK_LAYERS):
     """Empty block diagram for :func:`update_stack`: one block per layer
     output, its height to scale with the map size; flat vectors in orange.
+    Below each block: its output shape, parameters and receptive field, so
+    the figure alone (a static render) says what the table says.
 
     Returns
     -------
     figure : matplotlib.figure.Figure
     artists : dict
-        ``blocks`` (list of Rectangle), ``labels`` (output shapes) and
-        ``names`` (layer names) as lists of Text, ``message`` (Text, red, for
-        a layer that cannot fit).
+        ``blocks`` (list of Rectangle), ``labels`` (three lines per block:
+        output shape, parameters, receptive field) and ``names`` (layer
+        names) as lists of Text, ``row_names`` (Text naming the three lines),
+        ``message`` (Text, red, for a layer that cannot fit).
 
     Examples
     --------
@@ -243,9 +249,10 @@ def stack_figure(figsize=(11, 2.8), max_layers=MAX_STACK_LAYERS):
         artists["names"].append(diagram.text(0, 0, "", ha="center", va="bottom", fontsize=8, visible=False,
                                              color="0.3"))
     diagram.set_xlim(-0.6, max_layers + 0.6)
-    diagram.set_ylim(-0.75, 1.45)
+    diagram.set_ylim(-1.2, 1.45)
     diagram.set_axis_off()
     artists["diagram"] = diagram
+    artists["row_names"] = diagram.text(-0.45, -0.28, STACK_ROWS, ha="right", va="top", fontsize=11, color="0.3")
     artists["message"] = diagram.text(0.5, 0.01, "", color="#b00020", fontsize=12, fontweight="bold",
                                       va="bottom", ha="center", transform=diagram.transAxes,
                                       bbox={"facecolor": "white", "edgecolor": "#b00020"}, visible=False)
@@ -327,8 +334,14 @@ def update_stack(artists, layers, input_shape):
     rows, error = describe_partial(layers, input_shape)
     shapes = [tuple(input_shape)] + [row.output_shape for row in rows]
     names = ["input"] + [row.name for row in rows]
+    counts = [0] + [row.parameter_count for row in rows]
+    fields = ["1\u00d71"] + [
+        "all" if row.receptive_field is None else f"{row.receptive_field.size}\u00d7{row.receptive_field.size}"
+        for row in rows
+    ]
     largest = max(shape[-1] if len(shape) == 3 else 1 for shape in shapes)
     count = len(shapes)
+    crowded = count > 10
     for position, (block, label, name) in enumerate(zip(artists["blocks"], artists["labels"], artists["names"])):
         visible = position < count
         block.set_visible(visible)
@@ -347,14 +360,22 @@ def update_stack(artists, layers, input_shape):
         width = 0.7 if len(shape) == 3 else 0.2
         block.set_bounds(x - width / 2, 0.5 - height / 2, width, height)
         label.set_position((x, -0.28))
-        label.set_text("\u00d7".join(str(v) for v in shape))
+        shape_text = "\u00d7".join(str(v) for v in shape)
         name.set_position((x, 1.02))
-        crowded = count > 10 and names[position] == "ReLU"  # ReLU keeps the shape: skip its name when crowded
-        name.set_text("" if crowded else _short(names[position]))
-    artists["diagram"].set_xlim(-0.6, max(count, 8) - 0.4)
+        # ReLU keeps the shape and the field and has no parameters: skip its name and numbers when crowded
+        skip = crowded and names[position] == "ReLU"
+        label.set_text("" if skip else f"{shape_text}\n{counts[position]:,}\n{fields[position]}")
+        name.set_text("" if skip else _short(names[position]))
+    right = max(count, 8) - 0.4
+    # room for the row names left of the input block, in inches whatever the number of blocks
+    inches = artists["diagram"].get_position().width * artists["diagram"].figure.get_figwidth()
+    share = (0.95 if crowded else 1.35) / inches
+    artists["diagram"].set_xlim((-0.45 - share * right) / (1 - share), right)
+    fontsize = 7 if crowded else 11
     for label, name in zip(artists["labels"], artists["names"]):
-        label.set_fontsize(8 if count > 10 else 11)
-        name.set_fontsize(8 if count > 10 else 11)
+        label.set_fontsize(fontsize)
+        name.set_fontsize(fontsize)
+    artists["row_names"].set_fontsize(fontsize)
     artists["message"].set_text("" if error is None else error)
     artists["message"].set_visible(error is not None)
     return rows, error

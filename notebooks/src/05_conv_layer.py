@@ -11,7 +11,6 @@ import cnnedu.widgets
 from cnnedu.architecture import conv_parameter_count, dense_parameter_count, describe, summary_table
 from cnnedu.exercises import lesson05 as ex
 from cnnedu.plotting import layer as lp
-from cnnedu.plotting.style import show_map
 
 rng = np.random.default_rng(0)
 
@@ -186,15 +185,20 @@ feature_maps = ce.ReLU()(layer(photo.transpose(2, 0, 1)[np.newaxis]))  # (1, 4, 
 print("photo", photo.shape, "-> feature maps", feature_maps.shape)
 assert feature_maps.shape == (1, 4, photo.shape[0] - 2, photo.shape[1] - 2)
 
+# After the ReLU nothing is negative: a sequential scale from 0 (black) to the largest value of
+# the four maps, shared by all of them, shows where each filter responds and how strongly.
+top = float(feature_maps.max())
 fig, axes = plt.subplots(1, 5, figsize=(15, 3), layout="constrained")
 axes[0].imshow(photo)
 axes[0].set_title("input (3 channels)")
 for channel, (name, ax) in enumerate(zip(lp.RGB_PRESETS, axes[1:])):
-    image = show_map(feature_maps[0, channel], ax=ax, diverging=True, limit=1.0, title=name)
+    image = ax.imshow(feature_maps[0, channel], cmap="magma", vmin=0, vmax=top, interpolation="nearest")
+    ax.set_title(name)
 for ax in axes:
     ax.set_axis_off()
-fig.colorbar(image, ax=axes, shrink=0.8, label="ReLU output (scale ±1)")
+fig.colorbar(image, ax=axes, shrink=0.8, label="ReLU output (same scale)")
 plt.show()
+assert feature_maps.min() == 0  # the ReLU leaves nothing negative, so the scale starts at 0
 
 # %% [markdown]
 # ## A small network, shape by shape and parameter by parameter
@@ -244,15 +248,18 @@ print("forward pass output:", activations.shape)
 # ## Demo: build your own stack
 #
 # The builder starts from the network above. Change the input size, the filters, kernel sizes,
-# strides, paddings and the pooling, and read the table below the diagram: every layer's output
-# shape, its parameters and the receptive field of its units. When a layer cannot fit (a kernel
-# larger than its padded input), the diagram stops there and the message names the layer.
+# strides, paddings and the pooling. Under each block of the diagram you read the layer's output
+# shape, its parameters and the receptive field of its units; the table below adds the total.
+# When a layer cannot fit (a kernel larger than its padded input), the diagram stops there and the
+# message names the layer.
 #
 # Things to try:
 # * Set the pool stride to 1: the pooled maps are 29x29 instead of 15x15, and the linear layer's
-#   parameter count explodes.
+#   parameters nearly quadruple (9,010 -> 33,650).
 # * Set conv2 padding to 2: 17x17. Padding 0: 13x13.
-# * Add extra pool + conv blocks until a layer no longer fits; then raise the input size.
+# * Add all three extra pool + conv blocks: the maps shrink to 1x1 while the receptive field grows
+#   to 78x78, wider than the 32x32 input. Then lower the input size to 16: the last pooling layer
+#   no longer fits.
 # * Compare the parameters of conv1 with 16 filters against those of the final linear layer.
 
 # %%

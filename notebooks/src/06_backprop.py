@@ -133,8 +133,10 @@ assert np.allclose(grad_X, ce.correlate2d(grad_Y, K[::-1, ::-1], mode="full"))  
 # Two independent checks. First, the layer's own backward pass (`cnnedu.conv2d_backward`, the code
 # inside `Conv2d.backward`). Second, **numerical gradients**: nudge one number by a tiny h each way
 # and see how the loss moves, (J(z + h) - J(z - h)) / 2h. `ce.gradient_check` does this for every
-# entry and returns the largest relative error; in float64 a correct gradient gives about 1e-8 or
-# less, a wrong one an error of 0.1 or more, often near 1.
+# entry and compares the whole numerical gradient n with the analytic one a in one number, the
+# relative error ||a - n|| / (||a|| + ||n||) (||.|| is the square root of the sum of squares). It
+# lies between 0 and 1: in float64 a correct gradient gives about 1e-8 or less, a wrong one 1e-2
+# or more (1 when the two point in opposite directions).
 #
 # To have a loss whose dJ/dY is the given grad_Y, we use J = sum(Y * grad_Y): it is linear in Y
 # with exactly that gradient.

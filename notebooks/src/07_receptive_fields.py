@@ -406,8 +406,8 @@ answer = ...
 ex.check_dilated_size(answer)
 
 # %% [markdown]
-# **Exercise 4.** A 3x3 convolution with padding 1, a 2x2 max pooling with stride 2, and a 3x3
-# convolution with padding 1 (both convolutions stride 1). Which input cells does unit 3 of the last
+# **Exercise 4.** A 5x5 convolution with padding 2, a 2x2 max pooling with stride 2, and a 3x3
+# convolution with padding 1 (both convolutions stride 1). Which input cells does unit 4 of the last
 # layer see? Answer `(first, last)`, counting the first real input cell as 0 (padding cells have
 # negative indices).
 
@@ -429,8 +429,8 @@ ex.check_layers_needed(answer)
 # 1. r = 1 + (5 - 1) * 1 + (3 - 1) * 1 + (2 - 1) * (1 * 2) + (3 - 1) * (1 * 2 * 2) = 1 + 4 + 2 + 2 + 8 = **17**.
 # 2. S = 1 * 2 * 2 * 1 = **4**.
 # 3. Spans 3, 5 and 9; r = 1 + 2 + 4 + 8 = **15**.
-# 4. r = 1 + 2 + 1 + 2 * 2 = 8, S = 2, P = 1 + 0 + 1 * 2 = 3; unit 3 starts at 3 * 2 - 3 = 3 and
-#    ends at 3 + 8 - 1 = 10: **(3, 10)**.
+# 4. r = 1 + 4 + 1 + 2 * 2 = 10, S = 2, P = 2 + 0 + 1 * 2 = 4; unit 4 starts at 4 * 2 - 4 = 4 and
+#    ends at 4 + 10 - 1 = 13: **(4, 13)**.
 # 5. r = 1 + 2L >= 30 gives L = **15** (r = 31; 14 layers give 29).
 #
 # </details>
