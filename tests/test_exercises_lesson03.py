@@ -35,7 +35,7 @@ def test_solutions_agree_with_the_formula_by_hand():
     assert ex.solution_strided_size() == (28 - 3) // 2 + 1 == 13
     assert ex.solution_dilated_same_padding() == 4
     assert ce.output_size(20, 5, padding=4, dilation=2) == 20
-    assert ex.solution_never_visited() == [3, 7, 8, 9]
+    assert ex.solution_never_visited() == [2, 6]
     np.testing.assert_array_equal(ex.solution_full_mode(), [-1, -2, -2, 2, 3])
 
 
@@ -81,13 +81,17 @@ def test_dilated_same_padding_hints(answer, hint):
 @pytest.mark.parametrize(
     "answer, hint",
     [
-        ([3, 7], "the floor drops it"),
-        ([7, 8, 9], "between the windows"),
-        ([3], "after the second window"),
-        ([3, 7, 8], "what about 9"),
-        (4, "how many"),
-        ([1, 2], "list where each window starts"),
-        ([[3, 7], [8, 9]], "flat list"),
+        ([3, 7, 8, 9], "the worked example, without padding"),
+        ([3, 7], "indices of the padded row"),
+        ([3, 7, 11], "11 is the padding zero"),
+        ([2, 6, 10], "there is no cell 10"),
+        ([2, 6, 9], "cells 7, 8 and 9"),
+        ([2], "between the second and third windows"),
+        ([6], "between the first and second windows"),
+        ([], "some cells are still never read"),
+        (2, "how many"),
+        ([1, 2], "write the padded row"),
+        ([[2, 6], [8, 9]], "flat list"),
     ],
 )
 def test_never_visited_hints(answer, hint):
@@ -95,9 +99,19 @@ def test_never_visited_hints(answer, hint):
     assert feedback.status == "wrong" and hint in feedback.message
 
 
-@pytest.mark.parametrize("answer", [[3, 7, 8, 9], (9, 8, 7, 3), np.array([3, 7, 8, 9]), {9, 8, 7, 3}])
+@pytest.mark.parametrize("answer", [[2, 6], (6, 2), np.array([2, 6]), {6, 2}, [2.0, 6.0, 6]])
 def test_never_visited_accepts_any_order(answer):
     assert ex.check_never_visited(answer).correct
+
+
+def test_never_visited_is_what_the_padded_convolution_reads():
+    # mark each input cell with its index, pad by 1, and list which cells some window of the kernel touches
+    row = np.arange(1.0, 11.0)[None, :]  # values 1..10 so a zero is padding
+    padded = ce.pad2d(row, 1)[1:2]  # (1, 12): [0, 1, ..., 10, 0]
+    starts = range(0, padded.shape[1] - 3 + 1, 4)
+    read = {int(padded[0, start + tap]) - 1 for start in starts for tap in range(3)} - {-1}
+    assert sorted(set(range(10)) - read) == ex.solution_never_visited() == [2, 6]
+    assert ce.output_size(10, 3, stride=4, padding=1) == len(starts) == 3
 
 
 @pytest.mark.parametrize(

@@ -152,30 +152,31 @@ def check_dilated_same_padding(answer):
     )
 
 
-# Exercise 4: cells that a strided kernel never reads
+# Exercise 4: cells that a strided kernel never reads, once the row is padded
 def solution_never_visited():
-    """Input indices never read along one axis for n=10, f=3, s=4, p=0.
+    """Input indices never read along one axis for n=10, f=3, s=4, p=1.
 
     Examples
     --------
     >>> solution_never_visited()
-    [3, 7, 8, 9]
+    [2, 6]
     """
-    return never_visited(10, 3, stride=4).tolist()
+    return never_visited(10, 3, stride=4, padding=1).tolist()
 
 
 def check_never_visited(answer):
     """Exercise 4: a 3-wide kernel with stride 4 on a row of 10 cells
-    (indices 0-9, no padding). Which indices are never read? Give a list.
+    (indices 0-9) with padding 1 on each side. Which cells of the row are
+    never read? Give a list.
 
     Examples
     --------
-    >>> check_never_visited([9, 8, 7, 3])
-    Correct: [3, 7, 8, 9]: windows at 0-2 and 4-6; a third window at 8-10 would not fit.
-    >>> check_never_visited({3, 7, 8, 9})
-    Correct: [3, 7, 8, 9]: windows at 0-2 and 4-6; a third window at 8-10 would not fit.
+    >>> check_never_visited([6, 2])
+    Correct: [2, 6]: windows at padded 0-2, 4-6 and 8-10 miss padded 3, 7 and 11; 11 is a padding zero, 3 and 7 are cells 2 and 6.
+    >>> check_never_visited({2, 6})
+    Correct: [2, 6]: windows at padded 0-2, 4-6 and 8-10 miss padded 3, 7 and 11; 11 is a padding zero, 3 and 7 are cells 2 and 6.
     >>> check_never_visited([3, 7])
-    Not yet: a window starting at 8 would need cells 8, 9 and 10, and there is no cell 10: the floor drops it, so 8 and 9 are never read either.
+    Not yet: those are indices of the padded row; cell i of the row sits at padded index i + 1 (padded 0 is a zero), so subtract 1.
     """
     if not_attempted(answer):
         return Feedback("not attempted", "replace ... with your answer and run the cell again.")
@@ -187,22 +188,38 @@ def check_never_visited(answer):
         return Feedback("wrong", f"give a list of indices such as [1, 5]; got {answer!r}")
     if values.ndim != 1:
         return Feedback("wrong", "give a flat list of indices such as [1, 5].")
-    if values.size == 1 and values[0] == 4:
-        return Feedback("wrong", "4 is how many; give the list of the indices themselves.")
+    if not isinstance(answer, (list, tuple, np.ndarray)) and values.size == 1 and values[0] == 2:  # a count
+        return Feedback("wrong", "2 is how many; give the list of the indices themselves.")
     given = sorted(set(values.tolist()))
     expected = solution_never_visited()
     if given == expected:
-        return Feedback("correct", "[3, 7, 8, 9]: windows at 0-2 and 4-6; a third window at 8-10 would not fit.")
+        return Feedback(
+            "correct",
+            "[2, 6]: windows at padded 0-2, 4-6 and 8-10 miss padded 3, 7 and 11; 11 is a padding zero, "
+            "3 and 7 are cells 2 and 6.",
+        )
+    padded = (
+        "those are indices of the padded row; cell i of the row sits at padded index i + 1 (padded 0 is a zero), "
+        "so subtract 1."
+    )
     hints = {
-        (3.0, 7.0): "a window starting at 8 would need cells 8, 9 and 10, and there is no cell 10: the floor drops "
-        "it, so 8 and 9 are never read either.",
-        (7.0, 8.0, 9.0): "look between the windows too: the first covers 0-2 and the next starts at 4.",
-        (3.0,): "look after the second window too: it covers 4-6, and a third window (8-10) would not fit.",
-        (3.0, 7.0, 8.0): "what about 9? A window starting at 8 would need a cell 10.",
+        (3.0, 7.0, 8.0, 9.0): "that is the worked example, without padding. With p = 1 the padded row has 12 cells: "
+        "where do the windows start now, and which cells do they read?",
+        (3.0, 7.0): padded,
+        (3.0, 7.0, 11.0): padded + " (11 is the padding zero after the row.)",
+        (2.0, 6.0, 10.0): "there is no cell 10: the row has cells 0-9; padded index 11 is a padding zero.",
+        (2.0, 6.0, 9.0): "the third window starts at padded 8 and reads padded 8, 9 and 10, which are cells 7, 8 and 9.",
+        (2.0,): "look between the second and third windows too: the second reads padded 4-6, the third starts at 8.",
+        (6.0,): "look between the first and second windows too: the first reads padded 0-2, the second starts at 4.",
+        (): "a 3-wide kernel that jumps 4 cells skips one cell in every 4: some cells are still never read.",
     }
     if tuple(given) in hints:
         return Feedback("wrong", hints[tuple(given)])
-    return Feedback("wrong", "list where each window starts (0, 4, ...) and which 3 cells it reads; the rest is never read.")
+    return Feedback(
+        "wrong",
+        "write the padded row (12 cells), mark where each window starts (0, 4, ...) and the 3 cells it reads, "
+        "then subtract 1 from the padded indices nobody reads (the padding zeros are not cells of the row).",
+    )
 
 
 # Exercise 5: full mode in 1-D

@@ -316,8 +316,9 @@ answer = ...
 ex.check_dilated_same_padding(answer)
 
 # %% [markdown]
-# **4.** A 3-wide kernel slides with stride 4 over a row of 10 cells (indices 0 to 9), no padding.
-# Which indices are never read? Give a list, e.g. `[1, 5]`.
+# **4.** The worked example on stride lost cells 3, 7, 8 and 9 of a row of 10 (kernel 3 wide,
+# stride 4, no padding). Now pad the row with one zero on each side, same kernel, same stride.
+# Which cells of the row (indices 0 to 9) are never read now? Give a list, e.g. `[1, 5]`.
 
 # %%
 answer = ...
@@ -340,8 +341,10 @@ ex.check_full_mode(answer)
 #    last covers 24-26, so column 27 is never read.
 # 3. The dilated kernel spans 2*(5 - 1) + 1 = 9 cells; 'same' needs 9 - 1 = 8 zeros in total, so
 #    **p = 4** on each side. Check: floor((n + 8 - 9) / 1) + 1 = n.
-# 4. Windows start at 0 and 4 (a third at 8 would need cell 10). They read 0-2 and 4-6, so
-#    **[3, 7, 8, 9]** are never read.
+# 4. The padded row has 12 cells (padded index i + 1 holds cell i) and floor((10 + 2 - 3) / 4) + 1 = 3
+#    windows fit, at padded 0-2, 4-6 and 8-10. Padded 3, 7 and 11 are never read; 11 is the padding
+#    zero, 3 and 7 hold cells 2 and 6: **[2, 6]**. Padding moved every window one cell to the left
+#    relative to the row: the end of the row is read now, but the gaps moved with the windows.
 # 5. Padded input [0, 0, 1, 2, 3, 0, 0]; windows [0,0,1] -> 0 + 0 - 1 = -1, [0,1,2] -> -2,
 #    [1,2,3] -> 1 - 3 = -2, [2,3,0] -> 2, [3,0,0] -> 3: **[-1, -2, -2, 2, 3]**.
 #
