@@ -112,7 +112,7 @@ def test_scanner_draws_the_window_products_and_the_output_so_far(image, name):
         assert artists["kernel_numbers"].get_texts() == [format_number(v) for v in kernel.ravel()]
         assert artists["window_numbers"].get_texts() == [format_number(v) for v in window.ravel()]
         assert result["sum"] == pytest.approx(expected[row, column])
-        assert artists["products_title"].get_text() == f"= products, sum = {format_number(expected[row, column])}"
+        assert artists["products_title"].get_text() == f"= products\nsum = {format_number(expected[row, column])}"
         assert artists["window_box"].get_xy() == (column - 0.5, row - 0.5)
         assert artists["output_box"].get_xy() == (column - 0.5, row - 0.5)
         limit = max(abs(v) for v in response_range(kernel, -1, 1))

@@ -46,6 +46,17 @@ def test_flip_explorer_refuses_unknown_kernels():
         flip_explorer(kernel="emboss")
 
 
+def test_stepper_opens_where_the_whole_response_has_come_out():
+    # a static render (no live kernel) shows only the first picture: it should already show 1, 2, 3
+    demo = impulse_response_stepper()
+    assert demo.controls["time"].value == demo.play.value == 2
+    assert [bar.get_height() for bar in demo.artists["bars"]][2:5] == [1.0, 2.0, 3.0]
+    assert demo.artists["title"].get_text().endswith("y[2] = 3 + 0 + 0 = 3")
+    assert impulse_response_stepper(time=0).artists["title"].get_text().startswith("t = 0:")
+    with pytest.raises(ValueError, match="time must be between 0 and 5"):
+        impulse_response_stepper(time=6)
+
+
 def test_stepper_default_plays_1_2_3():
     demo = impulse_response_stepper()
     assert demo.error is None

@@ -22,6 +22,7 @@ from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, new_figure, show_m
 
 UNFILLED_COLOR = "0.78"  # output cells the scan has not reached yet (white means zero)
 WINDOW_COLOR = "#ff9f1c"
+COLORBAR_LABEL_CHARACTERS = 6  # room for tick labels up to "-99.99" on the scanner's colour bar
 
 
 def format_number(value):
@@ -250,14 +251,16 @@ def plot_filter_bank(image, kernels, axes=None, image_title="input", percentile=
     return drawn
 
 
-def scanner_figure(image, figsize=(10, 6.3)):
+def scanner_figure(image, figsize=(12, 3.6)):
     """Build the kernel-scanner figure for one image; fill it with
     :func:`update_scanner`.
 
-    Layout: the image with the kernel's window (top left), the output map
-    filling in (top right), and below them the window's pixels, the kernel
-    and their element-wise products with the sum. Titles sit at a fixed
-    height (``y=1.0``), which spares matplotlib a search on every redraw.
+    Layout, one row read from left to right: the image with the kernel's
+    window, the window's pixels, the kernel, their element-wise products
+    with the sum, and the output map filling in. One wide, short row keeps
+    the whole demo (controls included) on a laptop screen when the notebook
+    scales the picture to its width. Titles sit at a fixed height
+    (``y=1.0``), which spares matplotlib a search on every redraw.
 
     Returns
     -------
@@ -276,19 +279,19 @@ def scanner_figure(image, figsize=(10, 6.3)):
     image = as_array("image", image, ndim=2)
     figure, _ = new_figure(1, 1, figsize=figsize)
     figure.clear()
-    figure.get_layout_engine().set(h_pad=0.12)  # room between the image and the small tables
-    grid = figure.add_gridspec(2, 6, height_ratios=[1.85, 1])
-    ax_image = figure.add_subplot(grid[0, :3])
-    ax_output = figure.add_subplot(grid[0, 3:])
-    ax_window = figure.add_subplot(grid[1, 0:2])
-    ax_kernel = figure.add_subplot(grid[1, 2:4])
-    ax_products = figure.add_subplot(grid[1, 4:6])
+    figure.get_layout_engine().set(w_pad=0.06)
+    grid = figure.add_gridspec(1, 5, width_ratios=[1, 0.56, 0.56, 0.56, 1.0])
+    ax_image = figure.add_subplot(grid[0, 0])
+    ax_window = figure.add_subplot(grid[0, 1])
+    ax_kernel = figure.add_subplot(grid[0, 2])
+    ax_products = figure.add_subplot(grid[0, 3])
+    ax_output = figure.add_subplot(grid[0, 4])
     low, high = float(image.min()), float(image.max())
     if high <= low:
         high = low + 1.0
     artists = {"axes": {"image": ax_image, "output": ax_output, "window": ax_window, "kernel": ax_kernel, "products": ax_products}}
     artists["image"] = ax_image.imshow(image, cmap=IMAGE_CMAP, vmin=low, vmax=high, interpolation="none")
-    ax_image.set_title("input image and the kernel's window", y=1.0)
+    ax_image.set_title("image and the kernel's window", y=1.0)
     artists["window_box"] = ax_image.add_patch(
         Rectangle((-0.5, -0.5), 3, 3, fill=False, edgecolor=WINDOW_COLOR, linewidth=3)
     )
@@ -297,14 +300,14 @@ def scanner_figure(image, figsize=(10, 6.3)):
     artists["output"] = ax_output.imshow(
         np.full(output_shape, np.nan), cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none"
     )
-    artists["colorbar"] = figure.colorbar(artists["output"], ax=ax_output, shrink=0.85, label="response (0 = white)")
-    artists["output_title"] = ax_output.set_title("output so far (grey: not yet computed)", y=1.0)
+    artists["colorbar"] = figure.colorbar(artists["output"], ax=ax_output, shrink=0.9, label="response (0 = white)")
+    artists["output_title"] = ax_output.set_title("output so far (grey: not yet)", y=1.0)
     artists["output_box"] = ax_output.add_patch(
         Rectangle((-0.5, -0.5), 1, 1, fill=False, edgecolor=WINDOW_COLOR, linewidth=3)
     )
     small = np.zeros((3, 3))
     artists["window"] = ax_window.imshow(small, cmap=IMAGE_CMAP, vmin=low, vmax=high, interpolation="none")
-    ax_window.set_title("window (pixels)", y=1.0)
+    ax_window.set_title("window\n(pixels)", y=1.0)
     for ax, pixels in ((ax_window, False), (ax_kernel, True), (ax_products, True)):
         for edge in (0.5, 1.5):
             ax.axhline(edge, color="0.5", linewidth=0.8)
@@ -315,10 +318,10 @@ def scanner_figure(image, figsize=(10, 6.3)):
     grid_positions = [(j, i) for i in range(3) for j in range(3)]  # (x, y) of each cell, row by row
     artists["window_numbers"] = CellNumbers(ax_window, grid_positions)
     artists["kernel"] = ax_kernel.imshow(small, cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none")
-    ax_kernel.set_title("\u00d7 kernel (weights)", y=1.0)
+    ax_kernel.set_title("\u00d7 kernel\n(weights)", y=1.0)
     artists["kernel_numbers"] = CellNumbers(ax_kernel, grid_positions)
     artists["products"] = ax_products.imshow(small, cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none")
-    artists["products_title"] = ax_products.set_title("= products, sum = -00.00", y=1.0)
+    artists["products_title"] = ax_products.set_title("= products\nsum = -00.00", y=1.0)
     artists["product_numbers"] = CellNumbers(ax_products, grid_positions)
     for ax in artists["axes"].values():
         _bare(ax)
@@ -363,7 +366,7 @@ def update_scanner(artists, image, kernel, row, column, output=None):
     >>> figure, artists = scanner_figure(image)
     >>> result = update_scanner(artists, image, get_kernel("Sobel x"), 1, 0)
     >>> result["sum"], artists["products_title"].get_text()
-    (8.0, '= products, sum = 8')
+    (8.0, '= products\\nsum = 8')
     """
     image = as_array("image", image, ndim=2)
     kernel = as_array("kernel", kernel, ndim=2)
@@ -394,12 +397,15 @@ def update_scanner(artists, image, kernel, row, column, output=None):
     artists["products"].set_data(products)
     artists["products"].set_clim(-products_limit, products_limit)
     _set_numbers(artists["product_numbers"], products, products_limit)
-    artists["products_title"].set_text(f"= products, sum = {format_number(total)}")
+    artists["products_title"].set_text(f"= products\nsum = {format_number(total)}")
     artists["output"].set_data(shown)
     if artists["output"].get_clim() != (-output_limit, output_limit):
         artists["output"].set_clim(-output_limit, output_limit)
         # fixed ticks: the colour bar's tick search would otherwise run on every redraw
         ticks = np.linspace(-output_limit, output_limit, 5)
-        artists["colorbar"].set_ticks(ticks, labels=[format_number(tick) for tick in ticks])
+        # every label padded to one width, so that the colour bar's title stays inside the frozen layout
+        # whatever the kernel ("-12" and "-0.50" alike; U+2007 is a space as wide as a digit)
+        labels = [format_number(tick).ljust(COLORBAR_LABEL_CHARACTERS, "\u2007") for tick in ticks]
+        artists["colorbar"].set_ticks(ticks, labels=labels)
     artists["output_box"].set_xy((column - 0.5, row - 0.5))
     return {"output": output, "shown": shown, "products": products, "sum": total}

@@ -106,7 +106,7 @@ def _resize(artists, pixels):
         ax.set_ylim(out_rows - 0.5, -0.5)
 
 
-def impulse_response_stepper():
+def impulse_response_stepper(time=2):
     """A causal system stepping through time: why convolution flips.
 
     A system with impulse response ``h`` answers the impulse ``[1, 0, 0]``
@@ -114,6 +114,13 @@ def impulse_response_stepper():
     sum of the products of the inputs with the response laid under them
     *reversed*: the newest input meets ``h[0]``. Untick "reverse" to slide
     the response as written (cross-correlation) and watch it play backwards.
+
+    Parameters
+    ----------
+    time : int
+        The time shown first. The default, 2, is the step where the impulse
+        meets the last tap of the response: the picture then shows the
+        whole answer 1, 2, 3 in order even without a live kernel.
 
     Returns
     -------
@@ -124,26 +131,28 @@ def impulse_response_stepper():
     Examples
     --------
     >>> demo = impulse_response_stepper()
-    >>> demo.set(time=2).artists["title"].get_text()
+    >>> demo.artists["title"].get_text()
     't = 2: reversed response (convolution);  y[2] = 3 + 0 + 0 = 3'
     """
     longest_signal = max(len(values) for values in SIGNALS.values())
     longest_response = max(len(values) for values in RESPONSES.values())
     figure, artists = stepper_figure(longest_signal, longest_response)
     last_time = longest_signal + longest_response - 2
+    if not 0 <= time <= last_time:
+        raise ValueError(f"time must be between 0 and {last_time}; got {time}")
 
     def draw(time, signal, impulse_response, reverse):
         update_stepper(artists, signal, impulse_response, time, flip=reverse)
 
     controls = {
-        "time": widgets.IntSlider(value=0, min=0, max=last_time, description="time t"),
+        "time": widgets.IntSlider(value=time, min=0, max=last_time, description="time t"),
         "signal": widgets.Dropdown(options=list(SIGNALS.items()), value=SIGNALS["impulse [1, 0, 0]"], description="input x"),
         "impulse_response": widgets.Dropdown(
             options=list(RESPONSES.items()), value=RESPONSES["h = [1, 2, 3]"], description="response"
         ),
         "reverse": widgets.Checkbox(value=True, description="reverse h (convolution)", indent=False),
     }
-    play = widgets.Play(value=0, min=0, max=last_time, step=1, interval=900, description="play")
+    play = widgets.Play(value=time, min=0, max=last_time, step=1, interval=900, description="play")
     widgets.jslink((play, "value"), (controls["time"], "value"))
     demo = Demo(
         figure,

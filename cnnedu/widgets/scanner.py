@@ -49,7 +49,7 @@ def kernel_scanner(image=None, kernel="45-degree edge"):
     >>> demo.values()["row"], demo.values()["column"]  # starts where the response is largest
     (3, 17)
     >>> demo.set(row=20, column=0).artists["products_title"].get_text()  # all black: -1 times each weight
-    '= products, sum = -6'
+    '= products\\nsum = -6'
     """
     image = default_scanner_image() if image is None else as_array("image", image, ndim=2)
     if image.shape[0] < 3 or image.shape[1] < 3:

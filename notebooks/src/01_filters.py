@@ -142,9 +142,9 @@ plt.show()
 # ## Try it: the kernel scanner
 #
 # Move the **row** and **column** sliders, or press **play** to scan every position in reading
-# order. Top left: the image and the window under the kernel. Bottom: the window's pixels, the
-# weights and their products; the title gives the sum. Top right: the response map filling in, one
-# sum per position, on a fixed colour scale.
+# order. Read the picture from left to right: the image with the window under the kernel; the
+# window's pixels times the weights give the products, and their sum is written above them; on the
+# right, the response map fills in, one sum per position, on a fixed colour scale.
 #
 # Things to try:
 # - Find where the 45-degree kernel gives its largest response, +12, and where it gives its most

@@ -96,8 +96,9 @@ assert backwards.tolist() == [3, 2, 1, 0, 0]
 # %% [markdown]
 # Step through it below. The table shows the input over time, the impulse response laid under it
 # (ending at the current time), their products, and the output so far; the bars show the output.
-# Press **play**, then untick **reverse h** and play again. Other inputs show that the outputs of
-# several taps simply add up.
+# It opens at t = 2, when the tap from t = 0 meets h[2] = 3 and the whole answer 1, 2, 3 has come
+# out. Drag **time t** back to 0 and press **play**; then untick **reverse h** and play again.
+# Other inputs show that the outputs of several taps simply add up.
 
 # %%
 # NBVAL_IGNORE_OUTPUT  (a live widget: its view cannot be compared as text)
