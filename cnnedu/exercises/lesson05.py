@@ -1,62 +1,68 @@
 """Exercises of lesson 05 (the convolutional layer).
 
 Each ``check_<name>(answer)`` returns a :class:`~cnnedu.exercises.feedback.Feedback`
-and never raises; ``solution_<name>()`` returns a right answer.
+and never raises; ``solution_<name>()`` returns a right answer. The layers of
+exercises 1, 2 and 5 differ from the lesson's worked examples, so the answers
+cannot be copied from the text above them.
 
->>> check_kernel_count(12)
-Correct: 3 input channels x 4 output channels = 12 kernels of 3x3.
+>>> check_kernel_count(128)
+Correct: 8 input channels x 16 output channels = 128 kernels of 5x5.
 """
 
 from cnnedu.architecture import conv_parameter_count, dense_parameter_count, describe
 from cnnedu.exercises.feedback import check_number
 
-# Exercise 1 and 2: a layer from 3 input channels (RGB) to 4 output channels, 3x3 kernels
-IN_CHANNELS, OUT_CHANNELS, KERNEL_SIZE = 3, 4, 3
+# Exercises 1 and 2: a layer from 8 input channels to 16 output channels, 5x5 kernels
+IN_CHANNELS, OUT_CHANNELS, KERNEL_SIZE = 8, 16, 5
 
 
 def solution_kernel_count():
-    """How many k x k kernels a 3 -> 4 channel layer holds.
+    """How many k x k kernels the 8 -> 16 channel layer holds.
 
     Examples
     --------
     >>> solution_kernel_count()
-    12
+    128
     """
     return IN_CHANNELS * OUT_CHANNELS
 
 
 def check_kernel_count(answer):
-    """Exercise 1: how many 3x3 kernels does a layer from 3 to 4 channels hold?
+    """Exercise 1: how many 5x5 kernels does a layer from 8 to 16 channels hold?
 
     Examples
     --------
-    >>> check_kernel_count(4)
-    Not yet: 4 is one per output channel; but each output channel has its own kernel for every input channel.
+    >>> check_kernel_count(16)
+    Not yet: 16 is one per output channel; but each output channel has its own kernel for every input channel.
     >>> check_kernel_count(...)
     Not attempted yet: replace ... with your answer and run the cell again.
     """
+    weights = IN_CHANNELS * OUT_CHANNELS * KERNEL_SIZE**2
     return check_number(
         answer,
         solution_kernel_count(),
         wrong_answers=[
-            (OUT_CHANNELS, "4 is one per output channel; but each output channel has its own kernel for every "
-                           "input channel."),
-            (IN_CHANNELS, "3 is one per input channel; but every output channel needs its own set of them."),
-            (IN_CHANNELS + OUT_CHANNELS, "channels multiply, they do not add: every (input, output) pair has a kernel."),
-            (IN_CHANNELS * OUT_CHANNELS * KERNEL_SIZE**2, "108 is the number of weights; the question asks for "
-                                                          "kernels (each of 3x3 = 9 weights)."),
+            (OUT_CHANNELS, f"{OUT_CHANNELS} is one per output channel; but each output channel has its own kernel "
+                           "for every input channel."),
+            (IN_CHANNELS, f"{IN_CHANNELS} is one per input channel; but every output channel needs its own set of "
+                          "them."),
+            (IN_CHANNELS + OUT_CHANNELS, "channels multiply, they do not add: every (input, output) pair has a "
+                                         "kernel."),
+            (weights, f"{weights} is the number of weights; the question asks for kernels (each of "
+                      f"{KERNEL_SIZE}x{KERNEL_SIZE} = {KERNEL_SIZE**2} weights)."),
         ],
-        success="3 input channels x 4 output channels = 12 kernels of 3x3.",
+        success=f"{IN_CHANNELS} input channels x {OUT_CHANNELS} output channels = "
+                f"{IN_CHANNELS * OUT_CHANNELS} kernels of {KERNEL_SIZE}x{KERNEL_SIZE}.",
     )
 
 
 def solution_conv_parameters():
-    """Weights and biases of the 3 -> 4 channel layer with 3x3 kernels.
+    """Weights and biases of the 8 -> 16 channel layer with 5x5 kernels.
 
     Examples
     --------
     >>> solution_conv_parameters()
-    112
+    3216
     """
     return conv_parameter_count(IN_CHANNELS, OUT_CHANNELS, KERNEL_SIZE)
 
@@ -66,24 +72,33 @@ def check_conv_parameters(answer):
 
     Examples
     --------
-    >>> check_conv_parameters(108)
-    Not yet: those are the weights (12 kernels x 9); each output channel also has one bias.
+    >>> check_conv_parameters(3200)
+    Not yet: those are the weights (128 kernels x 25); each output channel also has one bias.
     """
-    weights = OUT_CHANNELS * IN_CHANNELS * KERNEL_SIZE**2
+    kernels = IN_CHANNELS * OUT_CHANNELS
+    weights = kernels * KERNEL_SIZE**2
     return check_number(
         answer,
         solution_conv_parameters(),
         wrong_answers=[
-            (weights, "those are the weights (12 kernels x 9); each output channel also has one bias."),
-            (weights + IN_CHANNELS, "there is one bias per output channel (4), not per input channel."),
-            (weights + IN_CHANNELS * OUT_CHANNELS, "there is one bias per output channel (4), not one per kernel: "
-                                                   "the three responses are summed first, then one bias is added."),
-            (OUT_CHANNELS * KERNEL_SIZE**2 + OUT_CHANNELS, "that counts one 3x3 kernel per output channel; each "
-                                                           "output channel has one kernel per input channel (3)."),
-            (OUT_CHANNELS * KERNEL_SIZE**2, "that counts one 3x3 kernel per output channel and no bias; each output "
-                                            "channel has 3 kernels (one per input channel) and one bias."),
+            (weights, f"those are the weights ({kernels} kernels x {KERNEL_SIZE**2}); each output channel also "
+                      "has one bias."),
+            (weights + IN_CHANNELS, f"there is one bias per output channel ({OUT_CHANNELS}), not per input "
+                                    "channel."),
+            (weights + kernels, f"there is one bias per output channel ({OUT_CHANNELS}), not one per kernel: "
+                                "the responses of the input channels are summed first, then one bias is added."),
+            (OUT_CHANNELS * KERNEL_SIZE**2 + OUT_CHANNELS, "that counts one kernel per output channel; each "
+                                                           f"output channel has one kernel per input channel "
+                                                           f"({IN_CHANNELS})."),
+            (OUT_CHANNELS * KERNEL_SIZE**2, "that counts one kernel per output channel and no bias; each output "
+                                            f"channel has {IN_CHANNELS} kernels (one per input channel) and one "
+                                            "bias."),
+            (OUT_CHANNELS * (IN_CHANNELS * KERNEL_SIZE + 1), f"a {KERNEL_SIZE}x{KERNEL_SIZE} kernel has "
+                                                            f"{KERNEL_SIZE} x {KERNEL_SIZE} = {KERNEL_SIZE**2} "
+                                                            "weights, not " f"{KERNEL_SIZE}."),
         ],
-        success="4 x (3 x 3 x 3) weights + 4 biases = 112.",
+        success=f"{OUT_CHANNELS} x ({IN_CHANNELS} x {KERNEL_SIZE} x {KERNEL_SIZE}) weights + {OUT_CHANNELS} "
+                f"biases = {conv_parameter_count(IN_CHANNELS, OUT_CHANNELS, KERNEL_SIZE):,}.",
     )
 
 
@@ -153,37 +168,43 @@ def check_padding_two(answer):
     )
 
 
-# Exercise 5: a dense layer doing the first convolution's job
+# Exercise 5: a dense layer doing the second convolution's job (15x15x2 -> 15x15x4)
+DENSE_INPUT, DENSE_OUTPUT = (2, 15, 15), (4, 15, 15)
+
+
 def solution_dense_parameters():
-    """Parameters of a dense layer from the 32x32x1 input to 30x30x2 outputs.
+    """Parameters of a dense layer from the 15x15x2 pooled maps to the 15x15x4 outputs of conv 2.
 
     Examples
     --------
     >>> solution_dense_parameters()
-    1845000
+    405900
     """
-    return dense_parameter_count((1, 32, 32), (2, 30, 30))
+    return dense_parameter_count(DENSE_INPUT, DENSE_OUTPUT)
 
 
 def check_dense_parameters(answer):
-    """Exercise 5: a dense layer from 32x32x1 to 30x30x2 values (with biases): how many parameters?
+    """Exercise 5: a dense layer from 15x15x2 to 15x15x4 values (with biases): how many parameters?
 
     Examples
     --------
-    >>> check_dense_parameters(20)
-    Not yet: 20 is the convolution layer. A dense layer joins each of the 1024 inputs to each of the 1800 outputs.
+    >>> check_dense_parameters(76)
+    Not yet: 76 is the convolution layer. A dense layer joins each of the 450 inputs to each of the 900 outputs.
     """
-    n_in, n_out = 32 * 32, 2 * 30 * 30
+    n_in, n_out = 2 * 15 * 15, 4 * 15 * 15
     return check_number(
         answer,
         solution_dense_parameters(),
         wrong_answers=[
-            (20, "20 is the convolution layer. A dense layer joins each of the 1024 inputs to each of the 1800 "
-                 "outputs."),
-            (n_in * n_out, "those are the weights; add one bias per output value (1800)."),
-            (n_in * n_out + 2, "a dense layer has one bias per output value (1800), not one per map."),
-            (n_in * 2 + 2, "a dense layer does not share weights across positions: every one of the 1800 outputs "
-                           "has its own 1024 weights."),
+            (76, f"76 is the convolution layer. A dense layer joins each of the {n_in} inputs to each of the "
+                 f"{n_out} outputs."),
+            (n_in * n_out, f"those are the weights; add one bias per output value ({n_out})."),
+            (n_in * n_out + 4, f"a dense layer has one bias per output value ({n_out}), not one per map."),
+            (n_in * 4 + 4, f"a dense layer does not share weights across positions: every one of the {n_out} "
+                           f"outputs has its own {n_in} weights."),
+            (1845000, "1,845,000 is the lesson's example (the first convolution's job); this one maps the "
+                      f"{n_in} pooled values to the second convolution's {n_out} outputs."),
         ],
-        success="1024 x 1800 + 1800 = 1,845,000 parameters, against 20 for the convolution.",
+        success=f"{n_in} x {n_out} + {n_out} = {n_in * n_out + n_out:,} parameters, against 76 for the "
+                "convolution.",
     )

@@ -254,9 +254,9 @@ print("forward pass output:", activations.shape)
 # message names the layer.
 #
 # Things to try:
-# * Set the pool stride to 1: the pooled maps are 29x29 instead of 15x15, and the linear layer's
-#   parameters nearly quadruple (9,010 -> 33,650).
-# * Set conv2 padding to 2: 17x17. Padding 0: 13x13.
+# * Set the pool stride to 1 (exercise 3 asks for the new map size: predict it first): the linear
+#   layer's parameters nearly quadruple (9,010 -> 33,650).
+# * Predict the size of conv2's output with padding 0 and with padding 2 (exercise 4), then set them.
 # * Add all three extra pool + conv blocks: the maps shrink to 1x1 while the receptive field grows
 #   to 78x78, wider than the 32x32 input. Then lower the input size to 16: the last pooling layer
 #   no longer fits.
@@ -289,8 +289,8 @@ cnnedu.widgets.layer_stack_builder()
 # hint about the usual mistake. Worked solutions: `ex.solution_kernel_count()` and so on, and the
 # details below.
 #
-# **Exercise 1.** A layer maps an RGB image (3 channels) to 4 feature maps with 3x3 kernels. How many
-# 3x3 kernels does it hold?
+# **Exercise 1.** A layer maps 8 feature maps (its input channels) to 16 feature maps with 5x5
+# kernels. How many 5x5 kernels does it hold?
 
 # %%
 answer = ...
@@ -320,8 +320,8 @@ answer = ...
 ex.check_padding_two(answer)
 
 # %% [markdown]
-# **Exercise 5.** How many parameters would a dense layer need (with biases) to map the 32x32x1 input
-# to 30x30x2 = 1800 outputs, the job of the first convolution?
+# **Exercise 5.** In the worked network, how many parameters would a dense layer need (with biases)
+# to do the job of the second convolution: map the 15x15x2 pooled maps to 15x15x4 outputs?
 
 # %%
 answer = ...
@@ -330,11 +330,12 @@ ex.check_dense_parameters(answer)
 # %% [markdown]
 # <details><summary>Worked solutions (open after trying)</summary>
 #
-# 1. One kernel per (input, output) channel pair: 3 x 4 = **12**.
-# 2. 12 kernels x 9 weights = 108, plus one bias per output channel: 108 + 4 = **112**.
+# 1. One kernel per (input, output) channel pair: 8 x 16 = **128**.
+# 2. 128 kernels x 25 weights = 3,200, plus one bias per output channel: 3,200 + 16 = **3,216**.
 # 3. (30 - 2) / 1 + 1 = **29**.
 # 4. (15 + 2 x 2 - 3) / 1 + 1 = **17**.
-# 5. 1024 x 1800 weights + 1800 biases = **1,845,000**.
+# 5. 15 x 15 x 2 = 450 inputs, 15 x 15 x 4 = 900 outputs: 450 x 900 weights + 900 biases =
+#    **405,900**, against 76 for the convolution.
 #
 # </details>
 

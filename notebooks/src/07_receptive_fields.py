@@ -352,9 +352,11 @@ assert 2 < spreads[3] / spreads[1] < 2.5  # depth x 4: spread x about 2 (square 
 # * Without pooling, add or remove layers: the square grows by k - 1 per layer, the bright bump
 #   much more slowly.
 # * Dilation 2 or 3: a large field from few weights, but look closely at the right panel: with
-#   several dilated layers some pixels get no gradient at all (a grid of holes).
+#   several dilated layers some pixels get no gradient at all (a grid of holes, clearest with no
+#   pooling).
 # * Move the unit to a corner: part of its field is padding, and its effective field is cut off.
-# * Untick ReLU: the bump becomes smoother (every path passes) but stays inside the square.
+# * Untick ReLU: no ReLU blocks a path any more (max pooling still passes one cell per window),
+#   yet nothing lands outside the square: it is a hard limit, whatever the weights and activations.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
