@@ -76,3 +76,16 @@ def test_output_cell_outside_the_output_gives_a_message(demo):
 
 def test_grad_table_has_no_zeros(demo):
     assert np.all(demo.artists["grad_table"] != 0)
+
+
+@pytest.mark.parametrize("padding", [0, 1])
+def test_stride_two_paths_as_lesson_06_describes(demo, padding):
+    # lesson 06: "with stride 2 ... at most 4 paths instead of 9, and many pixels get a single one;
+    # here every pixel still gets at least one"
+    counts = []
+    for row in range(1, 6):
+        for column in range(1, 6):
+            demo.set(mode=MODES[0], row=row, column=column, stride=2, padding=padding)
+            counts.append(len(_marked(demo, "grad_output")))
+    assert min(counts) == 1 and max(counts) == 4
+    assert counts.count(1) >= 9

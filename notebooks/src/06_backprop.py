@@ -303,8 +303,9 @@ assert error_bug_w > 0.1 and error_bug_x > 0.1
 #   The two right panels show only this cell's share; adding the shares of all cells gives the full
 #   gradients.
 # * With **padding 1**, part of a window lies on the grey frame: the gradient that lands there is
-#   cropped away. With **stride 2**, fewer outputs use each pixel; some pixels get only one path,
-#   some none at all.
+#   cropped away. With **stride 2**, fewer outputs use each pixel: at most 4 paths instead of 9,
+#   and many pixels get a single one. (Here every pixel still gets at least one; with a kernel
+#   smaller than the stride some pixels would get none.)
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -403,7 +404,7 @@ annotate_cells(kernel[0, 0].round(1) + 0.0, axes[3], fmt="{:.1f}")
 for ax in axes[1:]:
     ax.set_xticks([])
     ax.set_yticks([])
-fig.colorbar(edge_image, ax=axes[2], shrink=0.8, label="output value")
+fig.colorbar(edge_image, ax=axes[2], shrink=0.8, extend="both", label="output value (clipped at ±2)")
 fig.colorbar(kernel_image, ax=axes[3], shrink=0.8, label="weight")
 plt.show()
 
