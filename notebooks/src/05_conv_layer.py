@@ -150,9 +150,9 @@ plt.show()
 #
 # The demo below takes a real photo (shrunk to 96 pixels on its longer side so it stays fast) through one output
 # channel of a 3-channel layer. Top row: the photo and each colour channel cross-correlated with its
-# own kernel. Bottom row: the three kernels (the numbers are the weights, multiplied by the factor in
-# the title), the sum of the three responses, the sum plus the bias, and the feature map after the
-# activation. Every response panel uses the same fixed colour scale (red positive, blue negative,
+# own kernel. Bottom row: the three kernels (each weight is the number shown times the factor in
+# the title: 1 with "x1/9" is a weight of 1/9), the sum of the three responses, the sum plus the
+# bias, and the feature map after the activation. Every response panel uses the same fixed colour scale (red positive, blue negative,
 # white zero).
 #
 # Things to try:
