@@ -89,3 +89,18 @@ def test_stepper_play_is_linked_to_the_time_slider():
     demo = impulse_response_stepper()
     assert demo.play.max == demo.controls["time"].max == 5
     assert demo.play in demo.children[1].children  # shown with the controls
+
+
+@pytest.mark.parametrize("image_name", list(_flip_images()))
+def test_flip_explorer_colour_bar_label_stays_inside_the_picture(image_name):
+    # The layout is frozen after the first draw (Sobel x, ticks up to 8); wider tick labels
+    # ("-10" for the 45-degree kernel, "-0.50" for box blur) must not push "response" out.
+    demo = flip_explorer()
+    for kernel in kernel_names():
+        demo.set(kernel=kernel, image=image_name)
+        renderer = demo.figure.canvas.get_renderer()
+        demo.figure.draw(renderer)
+        label = demo.artists["colorbar"].ax.yaxis.label.get_window_extent(renderer)
+        assert label.x1 <= demo.figure.bbox.width, kernel
+        limit = demo.artists["convolution_map"].get_clim()[1]
+        assert demo.artists["colorbar"].get_ticks().tolist() == pytest.approx(np.linspace(-limit, limit, 5).tolist())

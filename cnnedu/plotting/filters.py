@@ -328,6 +328,31 @@ def scanner_figure(image, figsize=(12, 3.6)):
     return figure, artists
 
 
+def set_colorbar_ticks(colorbar, limit, characters=COLORBAR_LABEL_CHARACTERS):
+    """Five fixed ticks from ``-limit`` to ``+limit`` on ``colorbar``, their
+    labels padded to ``characters`` digit widths.
+
+    A demo freezes its layout after the first picture. Labels of one width
+    ("-12" and "-0.50" alike) keep the colour bar's title where that layout
+    put it, inside the figure, whatever the kernel; fixed ticks also spare
+    matplotlib a tick search on every redraw. The padding is U+2007, a space
+    as wide as a digit.
+
+    Examples
+    --------
+    >>> figure, ax = new_figure()
+    >>> colorbar = figure.colorbar(ax.imshow(np.zeros((2, 2))), ax=ax)
+    >>> [label.get_text().rstrip("\u2007") for label in set_colorbar_ticks(colorbar, 12)]
+    ['-12', '-6', '0', '6', '12']
+    >>> len({len(label.get_text()) for label in set_colorbar_ticks(colorbar, 0.5)})
+    1
+    """
+    ticks = np.linspace(-limit, limit, 5)
+    labels = [format_number(tick).ljust(characters, "\u2007") for tick in ticks]
+    colorbar.set_ticks(ticks, labels=labels)
+    return colorbar.ax.get_yticklabels()
+
+
 def _set_numbers(numbers, values, limit):
     values = np.ravel(values)
     numbers.set([format_number(value) for value in values], ["white" if abs(value) > 0.6 * limit else "black" for value in values])
@@ -401,11 +426,6 @@ def update_scanner(artists, image, kernel, row, column, output=None):
     artists["output"].set_data(shown)
     if artists["output"].get_clim() != (-output_limit, output_limit):
         artists["output"].set_clim(-output_limit, output_limit)
-        # fixed ticks: the colour bar's tick search would otherwise run on every redraw
-        ticks = np.linspace(-output_limit, output_limit, 5)
-        # every label padded to one width, so that the colour bar's title stays inside the frozen layout
-        # whatever the kernel ("-12" and "-0.50" alike; U+2007 is a space as wide as a digit)
-        labels = [format_number(tick).ljust(COLORBAR_LABEL_CHARACTERS, "\u2007") for tick in ticks]
-        artists["colorbar"].set_ticks(ticks, labels=labels)
+        set_colorbar_ticks(artists["colorbar"], output_limit)  # fixed ticks, labels of one width
     artists["output_box"].set_xy((column - 0.5, row - 0.5))
     return {"output": output, "shown": shown, "products": products, "sum": total}

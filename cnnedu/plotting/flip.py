@@ -8,7 +8,7 @@ from matplotlib.patches import Rectangle
 from cnnedu._checks import as_array
 from cnnedu.correlate import convolve1d, convolve2d, correlate1d, correlate2d
 from cnnedu.kernels import causal_step, flip_kernel, response_range
-from cnnedu.plotting.filters import CellNumbers, format_number, plot_kernel
+from cnnedu.plotting.filters import CellNumbers, format_number, plot_kernel, set_colorbar_ticks
 from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, new_figure, symmetric_limit
 
 
@@ -82,7 +82,10 @@ def flip_figure(image, kernel_shape=(3, 3), figsize=(11, 3.6)):
     artists["correlation_title"] = ax_correlation.set_title("cross-correlation with K", y=1.0)
     artists["convolution_map"] = ax_convolution.imshow(blank, cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none")
     ax_convolution.set_title("convolution X * K", y=1.0)
-    figure.colorbar(artists["convolution_map"], ax=[ax_correlation, ax_convolution], shrink=0.85, label="response")
+    artists["colorbar"] = figure.colorbar(
+        artists["convolution_map"], ax=[ax_correlation, ax_convolution], shrink=0.85, label="response"
+    )
+    set_colorbar_ticks(artists["colorbar"], 1.0)
     artists["difference"] = figure.text(0.5, 0.01, " ", ha="center", va="bottom", fontsize=12)
     _bare(*axes)
     return figure, artists
@@ -123,9 +126,12 @@ def update_flip(artists, image, kernel, flip):
     )
     artists["kernel_title"].set_text("kernel slid: K flipped" if flip else "kernel slid: K as written")
     artists["correlation_title"].set_text("cross-corr. with K flipped" if flip else "cross-correlation with K")
+    new_scale = artists["convolution_map"].get_clim() != (-limit, limit)
     for name, values in (("correlation_map", correlation), ("convolution_map", convolution)):
         artists[name].set_data(values)
         artists[name].set_clim(-limit, limit)
+    if new_scale:  # after set_clim, which resets the colour bar's ticks
+        set_colorbar_ticks(artists["colorbar"], limit)  # labels of one width: the layout is frozen after the first draw
     difference = float(np.max(np.abs(correlation - convolution)))
     if difference < 1e-9:
         message = "The two maps are identical: convolution = cross-correlation with the flipped kernel."
