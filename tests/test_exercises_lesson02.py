@@ -92,3 +92,10 @@ def test_agreeing_kernels_hints(answer, hint):
 def test_agreeing_kernels_accepts_any_order_case_and_container():
     assert ex.check_agreeing_kernels({"identity", "SHARPEN", " box blur", "laplacian"}).correct
     assert ex.check_agreeing_kernels(("identity", "sharpen", "box blur", "Laplacian", "identity")).correct
+
+
+def test_agreeing_kernels_accepts_the_names_written_in_one_string():
+    assert ex.check_agreeing_kernels("Laplacian, box blur, sharpen, identity").correct
+    feedback = ex.check_agreeing_kernels("Laplacian, Sobel x")
+    assert not feedback.correct and "Sobel x flipped is minus Sobel x" in feedback.message
+    assert "box blur is missing" in ex.check_agreeing_kernels("Laplacian").message

@@ -166,7 +166,7 @@ def check_agreeing_kernels(answer):
     if not_attempted(answer):
         return Feedback("not attempted", "replace ... with a list of kernel names and run the cell again.")
     if isinstance(answer, str):
-        answer = [answer]
+        answer = answer.split(",")  # one name, or several written in one string: "Laplacian, box blur"
     try:
         names = [str(name).strip() for name in answer]
     except TypeError:
