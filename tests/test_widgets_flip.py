@@ -104,3 +104,16 @@ def test_flip_explorer_colour_bar_label_stays_inside_the_picture(image_name):
         assert label.x1 <= demo.figure.bbox.width, kernel
         limit = demo.artists["convolution_map"].get_clim()[1]
         assert demo.artists["colorbar"].get_ticks().tolist() == pytest.approx(np.linspace(-limit, limit, 5).tolist())
+
+
+@pytest.mark.parametrize("build", [flip_explorer, impulse_response_stepper])
+def test_pictures_are_wide_so_the_demo_fits_a_laptop_screen(build):
+    # The notebook scales a demo's picture to the output area's width (930-1230 px on a 1366 px
+    # laptop, whose notebook view is about 650 px tall): at 720x416 px the stepper was 641 px tall
+    # with the file browser open and about 800 px without it. At least 2.5 times as wide as tall,
+    # a picture stays under about 490 px plus the ~90 px of title and controls.
+    from PIL import Image
+    import io
+
+    width, height = Image.open(io.BytesIO(build().png())).size
+    assert width / height >= 2.5

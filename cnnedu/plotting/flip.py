@@ -141,7 +141,7 @@ def update_flip(artists, image, kernel, flip):
     return {"correlation": correlation, "convolution": convolution, "slid_kernel": slid, "max_difference": difference}
 
 
-def stepper_figure(signal_length=4, response_length=3, figsize=(9, 5.2)):
+def stepper_figure(signal_length=4, response_length=3, figsize=(11, 4.2)):
     """Build the impulse-response stepper; fill it with :func:`update_stepper`.
 
     Top: a table over time ``n`` with the input ``x[n]``, the impulse
