@@ -216,7 +216,7 @@ MAX_STACK_LAYERS = 20
 STACK_ROWS = "output shape\nparameters\nreceptive field"  # what each block's label lists, line by line
 
 
-def stack_figure(figsize=(11, 3.3), max_layers=MAX_STACK_LAYERS):
+def stack_figure(figsize=(11, 3.0), max_layers=MAX_STACK_LAYERS):
     """Empty block diagram for :func:`update_stack`: one block per layer
     output, its height to scale with the map size; flat vectors in orange.
     Below each block: its output shape, parameters and receptive field, so
@@ -249,7 +249,7 @@ def stack_figure(figsize=(11, 3.3), max_layers=MAX_STACK_LAYERS):
         artists["names"].append(diagram.text(0, 0, "", ha="center", va="bottom", fontsize=8, visible=False,
                                              color="0.3"))
     diagram.set_xlim(-0.6, max_layers + 0.6)
-    diagram.set_ylim(-1.2, 1.45)
+    diagram.set_ylim(-1.05, 1.5)
     diagram.set_axis_off()
     artists["diagram"] = diagram
     artists["row_names"] = diagram.text(-0.45, -0.28, STACK_ROWS, ha="right", va="top", fontsize=11, color="0.3")
