@@ -67,7 +67,11 @@ def relative_error(a, b):
 
 
 def gradient_check(function, x, analytic_gradient, epsilon=1e-6):
-    """Maximum relative error between an analytic gradient and central differences.
+    """Relative error between an analytic gradient and central differences.
+
+    One number for the whole array: the norm of the difference divided by
+    the sum of the norms, so it lies between 0 (identical) and 1 (nothing in
+    common), whatever the scale of the gradient.
 
     Parameters
     ----------
