@@ -23,9 +23,21 @@ def _photo_uint8(name):
 
         with matplotlib.cbook.get_sample_data("grace_hopper.jpg") as file:
             return matplotlib.image.imread(file, format="jpg")
-    from sklearn.datasets import load_sample_image
+    # scikit-learn ships china.jpg and flower.jpg. They are read from its package
+    # folder directly (as sklearn.datasets.load_sample_image does, with Pillow),
+    # because importing sklearn.datasets takes about half a second: a demo's
+    # first switch to another photo would stall.
+    import importlib.util
+    from pathlib import Path
 
-    return load_sample_image(f"{name}.jpg")
+    from PIL import Image
+
+    spec = importlib.util.find_spec("sklearn")  # finds the package without importing it
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(f"the photo {name!r} comes with scikit-learn, which is not installed")
+    path = Path(list(spec.submodule_search_locations)[0]) / "datasets" / "images" / f"{name}.jpg"
+    with Image.open(path) as photo:
+        return np.asarray(photo)
 
 
 def to_grayscale(image):

@@ -64,3 +64,15 @@ def test_synthetic_images():
 def test_bad_input_gets_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("name", ["china", "flower"])
+def test_scikit_learn_photos_are_the_ones_sklearn_loads(name):
+    """cnnedu reads scikit-learn's photos from its package folder without
+    importing sklearn.datasets (slow): the pixels must be exactly the ones
+    sklearn's own loader returns."""
+    from sklearn.datasets import load_sample_image
+
+    from cnnedu.images import _photo_uint8
+
+    np.testing.assert_array_equal(_photo_uint8(name), load_sample_image(f"{name}.jpg"))
