@@ -68,6 +68,8 @@ body {
 .widget-text input { min-width: 14em; }
 .widget-checkbox input { transform: scale(1.6); margin-right: 0.5em; }
 .widget-html-content h3 { font-size: 36px !important; margin: 0.2em 0 !important; }
+/* Tables in a demo (the stack builder's summary): rows as tall as their text, not as a control. */
+.widget-html-content table { font-size: 20px !important; line-height: 1.3; }
 .board-caption { font-size: 24px; color: #444; margin: 0.3em 0; }
 .board-caption code { font-size: 24px; background: #eef2f7; padding: 0 0.3em; }
 /* One demo (caption, controls, figure) fits on one screen: the figure shrinks, keeping its shape. */
@@ -84,7 +86,8 @@ def show(name):
     demo.figure.set_dpi(BOARD_DPI)
     demo.refresh()
     caption = ipywidgets.HTML(f"<div class='board-caption'>In any notebook: <code>cnnedu.widgets.{name}()</code></div>")
-    return ipywidgets.VBox([caption, demo])'''
+    demo.children = (caption, *demo.children)  # still the Demo, so a static render gets its picture
+    return demo'''
 
 INTRO = """\
 # How convolutional networks work: the demos

@@ -62,6 +62,23 @@ def test_board_lists_every_registered_demo_grouped_by_lesson(capsys):
     assert sorted(board_demo_names()) == sorted(DEMOS)
 
 
+def test_board_stores_each_demos_picture_for_a_static_render():
+    """Without a widget frontend (GitHub, nbviewer) only the stored bundle is
+    shown: every demo cell must carry the demo's default figure as a PNG, not
+    just the text form of a widget."""
+    import base64
+
+    import nbformat
+
+    notebook = nbformat.read(BOARD, as_version=4)
+    demo_cells = [cell for cell in notebook.cells if cell.cell_type == "code" and re.search(r'^show\("', cell.source, re.M)]
+    assert len(demo_cells) == len(board_demo_names())
+    for cell in demo_cells:
+        pictures = [output.data["image/png"] for output in cell.outputs if "image/png" in output.get("data", {})]
+        assert len(pictures) == 1, f"{cell.source!r} stores no picture: run scripts/build_board.py --execute"
+        assert base64.b64decode(pictures[0]).startswith(b"\x89PNG")
+
+
 def test_board_grouping_puts_each_demo_under_its_first_lesson():
     build_board = load_build_board()
     lessons = [
@@ -163,11 +180,11 @@ def test_board_in_voila_every_demo_responds(voila, browser, timing, screenshots)
             demo.scroll_into_view_if_needed()
             message = demo_message(demo)
             assert not message, f"board demo {name}: the default view cannot be drawn: {message}"
+            demo.screenshot(path=screenshots("board", f"{index + 1:02d}_{name}-before.png"))  # first: also for a failure
             box = demo.bounding_box()
             assert box["height"] <= PROJECTOR["height"], (
                 f"board demo {name} is {box['height']:.0f} px tall: it does not fit on a {PROJECTOR['height']} px screen"
             )
-            demo.screenshot(path=screenshots("board", f"{index + 1:02d}_{name}-before.png"))
             before = image.screenshot()
             action, seconds, undo = move_a_control(page, demo, image)
             after = image.screenshot()
