@@ -195,3 +195,20 @@ def test_the_lesson_run_reaches_98_percent(data):
     training.train(model, x_train, y_train, epochs=15, batch_size=64, learning_rate=0.1, momentum=0.9,
                    augment=True, seed=0, progress=False)
     assert training.accuracy(model, x_test, y_test) >= 0.98
+
+
+def test_lesson_08_stores_the_finished_progress_bar():
+    """A saved notebook viewed without a kernel shows the bar's text as it was
+    last displayed: the training cell must store the finished bar (15/15 with
+    the final accuracy), not the "0/15" of its first display."""
+    from pathlib import Path
+
+    import nbformat
+
+    notebook = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / "08_train_a_cnn.ipynb", as_version=4)
+    cells = [cell for cell in notebook.cells if cell.cell_type == "code" and "training.train(" in cell.source]
+    assert len(cells) == 1
+    widget_view = "application/vnd.jupyter.widget-view+json"
+    bars = [output.data["text/plain"] for output in cells[0].outputs if widget_view in output.get("data", {})]
+    assert len(bars) == 1, cells[0].outputs
+    assert "15/15" in bars[0] and "test accuracy=0.98" in bars[0], bars[0]
