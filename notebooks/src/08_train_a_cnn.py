@@ -120,7 +120,7 @@ assert losses[-1] < 0.5 * losses[0]
 #
 # `training.train` runs that step over **mini-batches**: each **epoch** shuffles the 1437 training
 # digits and cuts them into batches of 64, so one epoch is ceil(1437 / 64) = 23 updates. Three
-# choices make this small network reach high accuracy in a few seconds:
+# choices make this small network reach high accuracy in about a second:
 #
 # * **Momentum 0.9**: each update keeps 90% of the previous one, so steps that agree add up and
 #   noisy ones cancel.
@@ -131,8 +131,8 @@ assert losses[-1] < 0.5 * losses[0]
 #   the training set; it has to learn what a 3 looks like wherever it sits.
 #
 # The progress bar (tqdm, the usual tool) shows the loss and held-out accuracy after each epoch.
-# 15 epochs, 345 updates, take a few seconds: each convolution runs as one matrix product for a
-# whole batch (im2col), which `benchmarks/bench_conv.py` compares with PyTorch.
+# 15 epochs, 345 updates, take about a second on a laptop: each convolution runs as one matrix
+# product for a whole batch (im2col), which `benchmarks/bench_conv.py` compares with PyTorch.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
