@@ -99,7 +99,7 @@ def test_fast_redraw_has_the_pixels_of_a_full_redraw():
 
 
 def test_in_draw_order_follows_zorder_and_axes_order():
-    from cnnedu.widgets.padding import in_draw_order
+    from cnnedu.widgets._blit import in_draw_order
 
     demo = padding_explorer()
     panels = demo.artists
@@ -107,29 +107,6 @@ def test_in_draw_order_follows_zorder_and_axes_order():
               panels["positions_2d"]["lines"]]
     assert in_draw_order(demo.figure, chosen) == [panels["positions_2d"]["lines"], panels["positions_2d"]["centres"],
                                                   panels["coverage"]["title"], panels["formula"]]
-
-
-def test_glyph_cache_canvas_draws_any_text_like_agg():
-    """Rotated text, mathtext, several sizes, the same string at other sub-pixel
-    positions, and a second draw from the caches: all pixel-identical."""
-    from matplotlib.figure import Figure
-
-    from cnnedu.widgets.padding import FastTextBlitCanvas
-
-    figure = Figure(figsize=(3, 2), dpi=80)
-    ax = figure.subplots()
-    texts = [
-        ax.text(0.1, 0.8, "same 12", fontsize=12),
-        ax.text(0.137, 0.6, "same 12", fontsize=12),
-        ax.text(0.5, 0.5, "turned", rotation=30),
-        ax.text(0.1, 0.2, r"$\sum_i x_i^2$", fontsize=14),
-        ax.text(0.6, 0.1, "bold", fontweight="bold", fontsize=9),
-    ]
-    canvas = FastTextBlitCanvas(figure, texts)
-    assert type(canvas.get_renderer()).__name__ == "_GlyphCachingRenderer"  # the cache is what is tested here
-    for label in ("first", "second"):
-        texts[0].set_text(f"same 12 {label}")
-        np.testing.assert_array_equal(pixels(canvas.png()), full_redraw_pixels(figure), err_msg=label)
 
 
 def test_savefig_still_works_and_gives_the_same_picture(tmp_path):

@@ -1,7 +1,11 @@
 """An Agg canvas that redraws only the artists that change (used by the
-demos of lessons 05 and 07, whose titles, colour bars and frames never move)."""
+demos of lessons 03, 04, 05 and 07, whose titles, colour bars and frames never move),
+and :func:`in_draw_order`, which lists the artists that change in the order a full draw paints them."""
+
+from operator import attrgetter
 
 import matplotlib.image
+from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 
@@ -83,3 +87,31 @@ class BlitCanvas(FigureCanvasAgg):
         buffer = io.BytesIO()
         self.print_png(buffer, pil_kwargs={"compress_level": 1})
         return buffer.getvalue()
+
+
+def in_draw_order(figure, chosen):
+    """The ``chosen`` artists of ``figure`` in the order a full draw paints
+    them (figure children by zorder, then each Axes' children by zorder),
+    as :class:`~cnnedu.widgets._blit.BlitCanvas` needs its dynamic list.
+    An Axes in ``chosen`` stands for itself and everything in it.
+
+    Examples
+    --------
+    >>> from cnnedu.plotting.style import new_figure
+    >>> figure, ax = new_figure()
+    >>> title, image = ax.text(0, 0, "t"), ax.imshow([[0.0]])
+    >>> in_draw_order(figure, [title, image]) == [image, title]
+    True
+    """
+    wanted = {id(artist) for artist in chosen}
+    order = []
+
+    def visit(artists):
+        for artist in sorted(artists, key=attrgetter("zorder")):
+            if id(artist) in wanted:
+                order.append(artist)
+            elif isinstance(artist, Axes):
+                visit([child for child in artist.get_children() if child is not artist.patch])
+
+    visit([child for child in figure.get_children() if child is not figure.patch])
+    return order

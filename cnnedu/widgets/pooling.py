@@ -5,7 +5,7 @@ import ipywidgets as widgets
 
 from cnnedu.plotting.pooling import KINDS, MAPS, example_map, pooling_figure, shift_figure, update_pooling, update_shift
 from cnnedu.widgets._demo import Demo
-from cnnedu.widgets.padding import FastTextBlitCanvas, in_draw_order
+from cnnedu.widgets._blit import BlitCanvas, in_draw_order
 
 _STYLE = {"description_width": "initial"}
 
@@ -44,9 +44,9 @@ def pooling_explorer(size=2, stride=2, kind="max", map_name="4x4 example"):
         "map_name": widgets.Dropdown(options=list(MAPS), value=map_name, description="map", style=_STYLE),
     }
     demo = Demo(figure, controls, draw, title="Pooling: each window keeps one number", artists=artists)
-    # a setting can change anything inside the two panels, so only their backgrounds are
-    # kept; the gain is the glyph cache (up to 72 cell values per redraw), same pixels
-    FastTextBlitCanvas(figure, _pooling_dynamic(figure))
+    # a setting can change anything inside the two panels, so only the titles and
+    # the panels' backgrounds are kept from one redraw to the next (same pixels)
+    BlitCanvas(figure, _pooling_dynamic(figure))
     return demo
 
 
@@ -97,7 +97,7 @@ def shift_demo(shift=1, size=2, kind="max"):
     )
     # the layout is frozen now: the photo crop, the original edge map, the colour
     # bars and the fixed titles are drawn once; later moves redraw only the rest
-    FastTextBlitCanvas(figure, _shift_dynamic(figure, artists))
+    BlitCanvas(figure, _shift_dynamic(figure, artists))
     return demo
 
 
