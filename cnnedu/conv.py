@@ -226,7 +226,7 @@ def conv2d_backward(grad_output, cache, input_gradient=True):
 #   the backward pass builds it again. A batch that fits in one chunk keeps
 #   its columns for the backward pass instead.
 # * glibc returns large freed blocks to the operating system at once, so every
-#   fresh temporary of a few MB costs page faults; see _keep_freed_memory.
+#   fresh temporary of a few MB costs page faults; keep_freed_memory() is the opt-in cure.
 # * What is left is about 60% matrix products and 40% moving data (im2col,
 #   col2im, the image-first <-> channel-first copies). The products are near
 #   what OpenBLAS can do: the 5x5 benchmark case needs 257 million
@@ -364,17 +364,30 @@ def _col2im(grad_columns, padded_shape, kh, kw, stride, out_h, out_w, grid_w):
     return grad_padded
 
 
-def _keep_freed_memory():
-    """Ask glibc to keep freed memory for reuse instead of unmapping it.
+def keep_freed_memory():
+    """Ask glibc to keep freed memory for reuse instead of unmapping it (opt-in).
 
     By default glibc serves blocks of 128 KiB and up with a fresh ``mmap`` and
     unmaps them on free (the threshold adapts, but trimming still hands memory
     back). A training step allocates many such temporaries (columns, outputs,
     gradients), and touching fresh pages costs more than the arithmetic: on the
     benchmark machine a 64-image forward pass took 1.6 ms instead of 0.25 ms.
-    Raising the mmap and trim thresholds makes freed blocks reusable. This is a
-    process-wide allocator setting, applied once on import, only with glibc;
-    it changes speed, never results.
+    Raising the mmap and trim thresholds makes freed blocks reusable.
+
+    This changes the allocator of the whole process (every library in it), so
+    cnnedu never calls it by itself: call it once, before training, if you
+    want the speed. It works only with glibc on Linux, changes speed, never
+    results, and cannot be undone.
+
+    Returns
+    -------
+    bool
+        Whether glibc accepted both settings (False on other platforms).
+
+    Examples
+    --------
+    >>> keep_freed_memory() in (True, False)
+    True
     """
     import ctypes
     import ctypes.util
@@ -391,8 +404,6 @@ def _keep_freed_memory():
     except (OSError, AttributeError):
         return False
 
-
-_keep_freed_memory()
 
 
 def conv2d_forward_loop(x, weights, bias=None, stride=1, padding=0):

@@ -20,10 +20,23 @@ def test_default_view_is_a_figure(name):
     assert isinstance(demo, Demo)
     assert demo.error is None, f"{name} cannot draw its own defaults: {demo.error}"
     assert demo.image.value[:8] == b"\x89PNG\r\n\x1a\n"
-    bundle = demo._repr_mimebundle_()
-    data = bundle[0] if isinstance(bundle, tuple) else bundle
-    assert "application/vnd.jupyter.widget-view+json" in data
-    assert base64.b64decode(data["image/png"])[:4] == b"\x89PNG"  # the static fallback
+    data = _displayed(demo)
+    assert data["application/vnd.jupyter.widget-view+json"]["model_id"] == demo.model_id
+    assert base64.b64decode(data["image/png"]) == demo.png()  # the static fallback
+
+
+def _displayed(widget):
+    """The MIME bundle Jupyter receives when a cell displays ``widget`` (the way
+    IPython does it, whichever display hook the installed ipywidgets uses)."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.display import display
+    from IPython.utils.capture import capture_output
+
+    InteractiveShell.instance()
+    with capture_output() as captured:
+        display(widget)
+    assert len(captured.outputs) == 1, f"expected one display output; got {len(captured.outputs)}"
+    return captured.outputs[0].data
 
 
 @pytest.mark.parametrize("name", sorted(DEMOS))

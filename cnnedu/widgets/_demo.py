@@ -17,7 +17,11 @@ import io
 import time
 
 import ipywidgets as widgets
+from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+# The MIME type under which a Jupyter frontend finds a widget's model (ipywidgets 7 and 8 alike).
+WIDGET_VIEW_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 
 
 class Demo(widgets.VBox):
@@ -125,11 +129,19 @@ class Demo(widgets.VBox):
         return self
 
     def _repr_mimebundle_(self, **kwargs):
-        bundle = super()._repr_mimebundle_(**kwargs)
-        data = bundle[0] if isinstance(bundle, tuple) else bundle
-        if data is not None:
-            data["image/png"] = base64.b64encode(self.png()).decode("ascii")
-        return bundle
+        """What Jupyter displays: the live widget where a widget frontend runs,
+        and a PNG of the figure for every other viewer (nbconvert, GitHub)."""
+        plain = repr(self)
+        return {
+            "text/plain": plain if len(plain) <= 110 else plain[:110] + "\u2026",
+            "image/png": base64.b64encode(self.png()).decode("ascii"),
+            WIDGET_VIEW_MIMETYPE: {"version_major": 2, "version_minor": 0, "model_id": self.model_id},
+        }
+
+    def _ipython_display_(self, **kwargs):
+        # ipywidgets 7 displays a widget through this hook, which would skip the PNG;
+        # ipywidgets 8 has no such hook and uses _repr_mimebundle_ directly.
+        display(self._repr_mimebundle_(), raw=True)
 
 
 def _escape(text):
