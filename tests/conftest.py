@@ -22,3 +22,11 @@ def torch():
     torch = pytest.importorskip("torch", reason="PyTorch is not installed: pip install torch==2.13.0")
     torch.set_num_threads(1)
     return torch
+
+
+def pytest_collection_modifyitems(items):
+    """Mark every test that uses the ``torch`` fixture, so that the PyTorch parity
+    tests can run on their own after torch is installed: ``pytest -m torch``."""
+    for item in items:
+        if "torch" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.torch)
