@@ -61,9 +61,10 @@ from cnnedu.pooling import (
 )
 from cnnedu.receptive_field import ReceptiveField, receptive_field, receptive_fields
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"  # the one place: pyproject.toml, CITATION.cff and the tag in [tool.cnnedu] follow it
 
 __all__ = [
+    "__version__",
     "AvgPool2d",
     "Conv2d",
     "Flatten",

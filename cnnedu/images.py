@@ -12,6 +12,14 @@ import numpy as np
 from cnnedu._checks import as_array, one_of, positive_int
 
 PHOTOS = ("grace_hopper", "china", "flower")
+
+# Who took each photograph and under which licence: shown wherever a lesson, a demo or the
+# docs show the photo (scikit-learn's sklearn/datasets/images/README.txt names the Flickr sources).
+PHOTO_CREDITS = {
+    "grace_hopper": "Photo: Grace Hopper, official U.S. Navy portrait (public domain), from matplotlib's sample data",
+    "china": "Photo: china.jpg by danielbuechele on Flickr, CC BY 2.0, shipped with scikit-learn",
+    "flower": "Photo: flower.jpg from vultilion's Flickr photostream, CC BY 2.0, shipped with scikit-learn",
+}
 _LUMA = np.array([0.299, 0.587, 0.114])  # ITU-R BT.601 weights for R, G, B
 
 
