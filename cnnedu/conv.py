@@ -145,7 +145,7 @@ def conv2d_forward(x, weights, bias=None, stride=1, padding=0, dilation=1):
     (1, 1, 3, 3)
     """
     x, weights, bias, geometry, pads = _check_conv(x, weights, bias, stride, padding, dilation)
-    n, in_channels, height, width = x.shape
+    n = x.shape[0]
     out_channels, _, kh, kw = weights.shape
     _, _, stride_h, stride_w, _, _, out_h, out_w = geometry
     unit_stride = stride_h == stride_w == 1

@@ -128,6 +128,8 @@ class Conv2d(Layer):
         self.in_channels = positive_int("in_channels", in_channels)
         self.out_channels = positive_int("out_channels", out_channels)
         kh, kw = int_pair("kernel_size", kernel_size)
+        int_pair("stride", stride)
+        int_pair("dilation", dilation)
         self.kernel_size = _as_given(kernel_size)
         self.stride = _as_given(stride)
         self.dilation = _as_given(dilation)
