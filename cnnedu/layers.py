@@ -202,7 +202,13 @@ def _as_given(value):
 class _Pool2d(Layer):
     """What max and average pooling layers share: window, stride, padding."""
 
-    def __init__(self, size, stride=None, padding=0):
+    def __init__(self, size=None, stride=None, padding=0, *, kernel_size=None):
+        if (size is None) == (kernel_size is None):
+            raise TypeError(
+                f"{type(self).__name__} needs the window size once: as size (the first argument) or as "
+                f"kernel_size (PyTorch's name); got size={size!r}, kernel_size={kernel_size!r}"
+            )
+        size = kernel_size if size is None else size
         window = int_pair("size", size)
         self.size = _as_given(size)
         self.stride = self.size if stride is None else _as_given(stride)
@@ -210,6 +216,11 @@ class _Pool2d(Layer):
         # checked now, as PyTorch does (a map of the window's size always fits)
         _check_pool(np.zeros(window), self.size, self.stride, self.padding)
         self._cache = None
+
+    @property
+    def kernel_size(self):
+        """PyTorch's name for the window size: the same as ``size``."""
+        return self.size
 
     def forward(self, x):
         y, self._cache = self._forward(as_array("x", x, ndim=4), self.size, self.stride, self.padding)
@@ -227,9 +238,10 @@ class MaxPool2d(_Pool2d):
     """Max pooling layer over (N, C, H, W).
 
     ``MaxPool2d(size, stride=None, padding=0)``: each an int or a pair
-    (rows, columns), as ``torch.nn.MaxPool2d(kernel_size, stride, padding)``;
-    the stride defaults to the window size, the padding (cells of -inf, at
-    most half the window) to none.
+    (rows, columns), as ``torch.nn.MaxPool2d(kernel_size, stride, padding)``
+    (``kernel_size=`` is accepted too, in place of ``size``); the stride
+    defaults to the window size, the padding (cells of -inf, at most half the
+    window) to none.
 
     Examples
     --------

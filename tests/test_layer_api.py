@@ -355,6 +355,35 @@ def test_new_options_show_in_repr_and_attributes():
     assert abs(weights.std() - np.sqrt(2.0 / fan_in)) < 0.05 * np.sqrt(2.0 / fan_in)
 
 
+def test_pooling_layers_take_pytorchs_keyword_too():
+    layer = ce.MaxPool2d(kernel_size=3, stride=2, padding=1)
+    assert (layer.size, layer.kernel_size, layer.stride, layer.padding) == (3, 3, 2, 1)
+    assert repr(layer) == "MaxPool2d(3, stride=2, padding=1)"
+    np.testing.assert_array_equal(ce.AvgPool2d(kernel_size=2)(np.ones((1, 1, 4, 4))), np.ones((1, 1, 2, 2)))
+    with pytest.raises(TypeError, match=r"needs the window size once: as size .* got size=2, kernel_size=2"):
+        ce.MaxPool2d(2, kernel_size=2)
+    with pytest.raises(TypeError, match=r"AvgPool2d needs the window size once"):
+        ce.AvgPool2d()
+
+
+def test_dilated_conv2d_equals_conv2d_with_dilation(rng):
+    """effective_rf.DilatedConv2d (sub-grids) and Conv2d(dilation=2): the same layer, forward and backward."""
+    from cnnedu.effective_rf import DilatedConv2d
+
+    conv = ce.Conv2d(2, 3, 3, padding=1, rng=0)
+    conv.bias = rng.normal(size=3)
+    subgrids = DilatedConv2d(conv, dilation=2)
+    direct = ce.Conv2d(2, 3, 3, padding="same", dilation=2)
+    direct.weights, direct.bias = conv.weights.copy(), conv.bias.copy()
+    x = rng.normal(size=(2, 2, 9, 8))
+    y = direct(x)
+    np.testing.assert_allclose(subgrids(x), y, atol=1e-12)
+    grad_output = rng.normal(size=y.shape)
+    np.testing.assert_allclose(subgrids.backward(grad_output), direct.backward(grad_output), atol=1e-12)
+    np.testing.assert_allclose(subgrids.weights_gradient[..., ::2, ::2], direct.weights_gradient, atol=1e-12)
+    np.testing.assert_allclose(subgrids.bias_gradient, direct.bias_gradient, atol=1e-12)
+
+
 def test_training_a_layer_without_bias(rng):
     layer = ce.Conv2d(1, 2, 3, bias=False, rng=0)
     x = rng.normal(size=(2, 1, 5, 5))
