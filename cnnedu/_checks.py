@@ -69,3 +69,35 @@ def one_of(name, value, choices):
         listed = ", ".join(quoted[:-1]) + " or " + quoted[-1] if len(quoted) > 1 else quoted[0]
         raise ValueError(f"{name} must be {listed}; got {value!r}")
     return value
+
+
+def int_pair(name, value, minimum=1):
+    """Check that ``value`` is an integer or a pair of integers >= ``minimum``.
+
+    Returns ``(rows, columns)``: an int applies to both axes, as in PyTorch's
+    ``kernel_size=3`` meaning 3 x 3.
+
+    Examples
+    --------
+    >>> int_pair("stride", 2), int_pair("kernel_size", (3, 5))
+    ((2, 2), (3, 5))
+    """
+    if isinstance(value, (tuple, list)):
+        if len(value) != 2:
+            raise ValueError(
+                f"{name} must be an integer or a pair (rows, columns); got {value!r} with {len(value)} entries"
+            )
+        items = [(f"{name}[{axis}]", item) for axis, item in enumerate(value)]
+    else:
+        items = [(name, value), (name, value)]
+    pair = []
+    for label, item in items:
+        if isinstance(item, bool) or not isinstance(item, numbers.Integral):
+            raise TypeError(
+                f"{label} must be an integer (or {name} a pair of integers); got {item!r} of type {type(item).__name__}"
+            )
+        if item < minimum:
+            relation = "must not be negative" if minimum == 0 else f"must be at least {minimum}"
+            raise ValueError(f"{label} {relation}; got {item}")
+        pair.append(int(item))
+    return tuple(pair)

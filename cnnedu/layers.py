@@ -17,9 +17,10 @@ learn here transfers:
 
 import numpy as np
 
-from cnnedu._checks import as_array, non_negative_int, positive_int
-from cnnedu.conv import conv2d_backward, conv2d_forward
+from cnnedu._checks import as_array, int_pair, positive_int
+from cnnedu.conv import conv2d_backward, conv2d_forward, conv_padding
 from cnnedu.pooling import (
+    _check_pool,
     avg_pool2d_backward,
     avg_pool2d_forward,
     global_avg_pool_backward,
@@ -60,24 +61,53 @@ def _rng(rng):
     raise TypeError(f"rng must be None, an int seed or a numpy Generator; got {type(rng).__name__}")
 
 
+def _checked_parameter(layer, name, value, shape, allow_none=False):
+    """``value`` as an array of exactly ``shape``, or a clear error naming the layer and the shape it needs."""
+    if value is None and allow_none:
+        return None
+    array = as_array(f"{type(layer).__name__}.{name}", value, allow_empty=True)
+    if array.shape != shape:
+        raise ValueError(
+            f"{type(layer).__name__}.{name} must have shape {shape} for {layer!r}; got an array of shape "
+            f"{array.shape}. Make a new layer for other sizes."
+        )
+    return array
+
+
 class Conv2d(Layer):
     """Convolution layer: (N, C_in, H, W) -> (N, C_out, H_out, W_out).
 
+    The arguments are PyTorch's ``torch.nn.Conv2d``'s: ``kernel_size``,
+    ``stride``, ``padding`` and ``dilation`` are each an int (the same along
+    rows and columns) or a pair (rows, columns), and ``padding`` may also be
+    ``'valid'`` (no padding) or ``'same'`` (the output keeps the input's
+    height and width; stride 1 only). With 'same' and an even kernel span
+    the extra row or column of zeros goes at the bottom or right, as in
+    PyTorch. See :func:`cnnedu.conv2d_forward` for the arithmetic.
+
     Weights are drawn with He initialisation, ``normal(0, sqrt(2 / fan_in))``
-    with ``fan_in = C_in * k * k``; the bias starts at zero.
+    with ``fan_in = C_in * kh * kw``; the bias starts at zero. Assigning
+    ``weights`` or ``bias`` of another shape is refused.
 
     Parameters
     ----------
     in_channels, out_channels : int
-    kernel_size : int
-        Square kernels k x k.
-    stride : int
-    padding : int
+    kernel_size : int or (kh, kw)
+        An int k means square k x k kernels.
+    stride : int or (rows, columns)
+    padding : int, (rows, columns), 'valid' or 'same'
         Zeros added on each side.
+    dilation : int or (rows, columns)
+        Spacing between the kernel's taps (1: next to each other).
+    bias : bool
+        False: no bias (``layer.bias`` is None).
     rng : None, int or numpy.random.Generator
         Source of the initial weights (an int is a seed).
     dtype : numpy dtype
         float64 (default, for exact gradient checks) or float32 (faster).
+
+    Attributes keep the form they were given in (``kernel_size`` stays 3 when
+    given 3; PyTorch would store (3, 3)).
 
     Examples
     --------
@@ -86,23 +116,58 @@ class Conv2d(Layer):
     ((4, 3, 3, 3), (4,), 112)
     >>> layer(np.zeros((2, 3, 8, 8))).shape
     (2, 4, 8, 8)
+    >>> wide = Conv2d(3, 4, kernel_size=(1, 4), padding="same", dilation=(1, 2), bias=False)
+    >>> wide(np.zeros((2, 3, 8, 8))).shape, wide.parameter_count()
+    ((2, 4, 8, 8), 48)
     """
 
-    parameter_names = ("weights", "bias")
-
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, rng=None, dtype=np.float64):
+    def __init__(
+        self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, bias=True, rng=None,
+        dtype=np.float64,
+    ):
         self.in_channels = positive_int("in_channels", in_channels)
         self.out_channels = positive_int("out_channels", out_channels)
-        self.kernel_size = positive_int("kernel_size", kernel_size)
-        self.stride = positive_int("stride", stride)
-        self.padding = non_negative_int("padding", padding)
-        fan_in = self.in_channels * self.kernel_size**2
-        shape = (self.out_channels, self.in_channels, self.kernel_size, self.kernel_size)
-        self.weights = (_rng(rng).standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
-        self.bias = np.zeros(self.out_channels, dtype=dtype)
+        kh, kw = int_pair("kernel_size", kernel_size)
+        int_pair("stride", stride)
+        int_pair("dilation", dilation)
+        self.kernel_size = _as_given(kernel_size)
+        self.stride = _as_given(stride)
+        self.dilation = _as_given(dilation)
+        self.padding = padding if isinstance(padding, str) else _as_given(padding)
+        if not isinstance(bias, (bool, np.bool_)):
+            raise TypeError(f"bias must be True or False; got {bias!r} of type {type(bias).__name__}")
+        # checked now, as PyTorch does: a bad stride, dilation or padding (or 'same' with a stride) fails here
+        conv_padding(padding, (kh, kw), stride, dilation)
+        self._weights_shape = (self.out_channels, self.in_channels, kh, kw)
+        self._weights = self._bias = None
+        fan_in = self.in_channels * kh * kw
+        self.weights = (_rng(rng).standard_normal(self._weights_shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
+        self.bias = np.zeros(self.out_channels, dtype=dtype) if bias else None
         self.weights_gradient = np.zeros_like(self.weights)
-        self.bias_gradient = np.zeros_like(self.bias)
+        self.bias_gradient = None if self.bias is None else np.zeros_like(self.bias)
         self._cache = None
+
+    @property
+    def parameter_names(self):
+        return ("weights",) if self._bias is None else ("weights", "bias")
+
+    @property
+    def weights(self):
+        """The kernels, shape (C_out, C_in, kh, kw)."""
+        return self._weights
+
+    @weights.setter
+    def weights(self, value):
+        self._weights = _checked_parameter(self, "weights", value, self._weights_shape)
+
+    @property
+    def bias(self):
+        """One number per output channel, shape (C_out,), or None (no bias)."""
+        return self._bias
+
+    @bias.setter
+    def bias(self, value):
+        self._bias = _checked_parameter(self, "bias", value, (self.out_channels,), allow_none=True)
 
     def forward(self, x):
         x = as_array("x", x, ndim=4)
@@ -111,7 +176,7 @@ class Conv2d(Layer):
                 f"Conv2d expects x with {self.in_channels} channels, shape (N, {self.in_channels}, H, W); "
                 f"got shape {x.shape}"
             )
-        y, self._cache = conv2d_forward(x, self.weights, self.bias, self.stride, self.padding)
+        y, self._cache = conv2d_forward(x, self.weights, self.bias, self.stride, self.padding, self.dilation)
         return y
 
     def backward(self, grad_output, input_gradient=True):
@@ -121,40 +186,81 @@ class Conv2d(Layer):
         return grad_x
 
     def __repr__(self):
+        extra = "" if self.dilation == 1 else f", dilation={self.dilation}"
+        extra += "" if self.bias is not None else ", bias=False"
         return (
             f"Conv2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
-            f"stride={self.stride}, padding={self.padding})"
+            f"stride={self.stride}, padding={self.padding!r}{extra})"
         )
 
 
-class MaxPool2d(Layer):
+def _as_given(value):
+    """An int stays an int, a list becomes a tuple (what the checks accepted)."""
+    return tuple(value) if isinstance(value, list) else value
+
+
+class _Pool2d(Layer):
+    """What max and average pooling layers share: window, stride, padding."""
+
+    def __init__(self, size=None, stride=None, padding=0, *, kernel_size=None):
+        if (size is None) == (kernel_size is None):
+            raise TypeError(
+                f"{type(self).__name__} needs the window size once: as size (the first argument) or as "
+                f"kernel_size (PyTorch's name); got size={size!r}, kernel_size={kernel_size!r}"
+            )
+        size = kernel_size if size is None else size
+        window = int_pair("size", size)
+        self.size = _as_given(size)
+        self.stride = self.size if stride is None else _as_given(stride)
+        self.padding = _as_given(padding)
+        # checked now, as PyTorch does (a map of the window's size always fits)
+        _check_pool(np.zeros(window), self.size, self.stride, self.padding)
+        self._cache = None
+
+    @property
+    def kernel_size(self):
+        """PyTorch's name for the window size: the same as ``size``."""
+        return self.size
+
+    def forward(self, x):
+        y, self._cache = self._forward(as_array("x", x, ndim=4), self.size, self.stride, self.padding)
+        return y
+
+    def backward(self, grad_output):
+        return self._backward(grad_output, self._cache_or_raise())
+
+    def __repr__(self):
+        padding = "" if self.padding == 0 else f", padding={self.padding}"
+        return f"{type(self).__name__}({self.size}, stride={self.stride}{padding})"
+
+
+class MaxPool2d(_Pool2d):
     """Max pooling layer over (N, C, H, W).
+
+    ``MaxPool2d(size, stride=None, padding=0)``: each an int or a pair
+    (rows, columns), as ``torch.nn.MaxPool2d(kernel_size, stride, padding)``
+    (``kernel_size=`` is accepted too, in place of ``size``); the stride
+    defaults to the window size, the padding (cells of -inf, at most half the
+    window) to none.
 
     Examples
     --------
     >>> MaxPool2d(2)(np.arange(16.0).reshape(1, 1, 4, 4))[0, 0]
     array([[ 5.,  7.],
            [13., 15.]])
+    >>> MaxPool2d(3, stride=2, padding=1)(np.zeros((1, 1, 4, 4))).shape
+    (1, 1, 2, 2)
     """
 
-    def __init__(self, size, stride=None):
-        self.size = positive_int("size", size)
-        self.stride = self.size if stride is None else positive_int("stride", stride)
-        self._cache = None
-
-    def forward(self, x):
-        y, self._cache = max_pool2d_forward(as_array("x", x, ndim=4), self.size, self.stride)
-        return y
-
-    def backward(self, grad_output):
-        return max_pool2d_backward(grad_output, self._cache_or_raise())
-
-    def __repr__(self):
-        return f"MaxPool2d({self.size}, stride={self.stride})"
+    _forward = staticmethod(max_pool2d_forward)
+    _backward = staticmethod(max_pool2d_backward)
 
 
-class AvgPool2d(Layer):
+class AvgPool2d(_Pool2d):
     """Average pooling layer over (N, C, H, W).
+
+    Arguments as :class:`MaxPool2d`; padding adds zeros that count in each
+    window's average (PyTorch's default ``count_include_pad=True``).
 
     Examples
     --------
@@ -163,20 +269,8 @@ class AvgPool2d(Layer):
            [10.5, 12.5]])
     """
 
-    def __init__(self, size, stride=None):
-        self.size = positive_int("size", size)
-        self.stride = self.size if stride is None else positive_int("stride", stride)
-        self._cache = None
-
-    def forward(self, x):
-        y, self._cache = avg_pool2d_forward(as_array("x", x, ndim=4), self.size, self.stride)
-        return y
-
-    def backward(self, grad_output):
-        return avg_pool2d_backward(grad_output, self._cache_or_raise())
-
-    def __repr__(self):
-        return f"AvgPool2d({self.size}, stride={self.stride})"
+    _forward = staticmethod(avg_pool2d_forward)
+    _backward = staticmethod(avg_pool2d_backward)
 
 
 class GlobalAvgPool(Layer):
@@ -271,11 +365,30 @@ class Linear(Layer):
         self.in_features = positive_int("in_features", in_features)
         self.out_features = positive_int("out_features", out_features)
         scale = np.sqrt(2.0 / self.in_features)
+        self._weights = self._bias = None
         self.weights = (_rng(rng).standard_normal((self.out_features, self.in_features)) * scale).astype(dtype)
         self.bias = np.zeros(self.out_features, dtype=dtype)
         self.weights_gradient = np.zeros_like(self.weights)
         self.bias_gradient = np.zeros_like(self.bias)
         self._cache = None
+
+    @property
+    def weights(self):
+        """Shape (out_features, in_features)."""
+        return self._weights
+
+    @weights.setter
+    def weights(self, value):
+        self._weights = _checked_parameter(self, "weights", value, (self.out_features, self.in_features))
+
+    @property
+    def bias(self):
+        """Shape (out_features,)."""
+        return self._bias
+
+    @bias.setter
+    def bias(self, value):
+        self._bias = _checked_parameter(self, "bias", value, (self.out_features,))
 
     def forward(self, x):
         x = as_array("x", x, ndim=2)

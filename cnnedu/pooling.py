@@ -2,84 +2,154 @@
 
 A pooling window of ``size`` x ``size`` cells moves ``stride`` cells at a time
 (``stride`` defaults to ``size``: windows that tile the map without overlap).
-The output has ``floor((H - size) / stride) + 1`` rows; cells past the last
-full window are not pooled, as in PyTorch.
+The output has ``floor((H + 2*padding - size) / stride) + 1`` rows; cells past
+the last full window are not pooled, as in PyTorch. ``size``, ``stride`` and
+``padding`` are each an int (both axes) or a pair (rows, columns).
+
+Padding, as in PyTorch, may be at most half the window, so that every window
+keeps at least one real cell. Max pooling pads with -inf (a padded cell never
+wins); average pooling pads with zeros and still divides by the whole window
+(PyTorch's default, ``count_include_pad=True``), so a window half in the
+padding averages its real cells with zeros.
 
 Gradients:
 
 * max pooling sends each window's gradient to **one** cell, the first
   maximum in reading order (as PyTorch does); when several cells tie, giving
   all of them the gradient would count it twice.
-* average pooling shares each window's gradient equally among its cells.
+* average pooling shares each window's gradient equally among its cells
+  (the share of padded cells is dropped).
 """
 
 import numpy as np
 
-from cnnedu._checks import as_array, positive_int
+from cnnedu._checks import as_array, int_pair
 
 
-def _check_pool(x, size, stride, allowed_ndim=(2, 4)):
+class PoolCache(tuple):
+    """What a pooling backward pass needs: ``(x_shape, size, stride, winner)``
+    (``y_shape`` in place of ``winner`` for average pooling), with the
+    ``padding`` as an attribute.
+
+    It stays a tuple of four, as it was before pooling took padding, so code
+    that unpacks it or reads ``cache[3]`` keeps working.
+    """
+
+    def __new__(cls, x_shape, size, stride, last, padding=(0, 0)):
+        cache = super().__new__(cls, (x_shape, size, stride, last))
+        cache.padding = padding
+        return cache
+
+
+def _check_pool(x, size, stride, padding=0, allowed_ndim=(2, 4)):
+    """Checked ``x`` and the geometry: window, stride and padding as (rows, columns) pairs, H_out, W_out."""
     x = as_array("x", x, ndim=allowed_ndim)
-    size = positive_int("size", size)
-    stride = size if stride is None else positive_int("stride", stride)
-    height, width = x.shape[-2:]
-    if size > height or size > width:
+    window = int_pair("size", size)
+    steps = window if stride is None else int_pair("stride", stride)
+    pads = int_pair("padding", padding, minimum=0)
+    if any(2 * p > k for p, k in zip(pads, window)):
         raise ValueError(
-            f"pooling window size {size} does not fit in a {height}x{width} map (x of shape {x.shape})"
+            f"padding must be at most half the window, as in PyTorch (else a window could hold only "
+            f"padding): a {window[0]}x{window[1]} window allows padding up to "
+            f"({window[0] // 2}, {window[1] // 2}); got padding={padding!r}"
         )
-    out_h = (height - size) // stride + 1
-    out_w = (width - size) // stride + 1
-    return x, size, stride, out_h, out_w
+    height, width = x.shape[-2:]
+    padded_h, padded_w = height + 2 * pads[0], width + 2 * pads[1]
+    if window[0] > padded_h or window[1] > padded_w:
+        padded = "" if pads == (0, 0) else f" (padded to {padded_h}x{padded_w})"
+        raise ValueError(
+            f"pooling window size {size} does not fit in a {height}x{width} map{padded} (x of shape {x.shape})"
+        )
+    out_h = (padded_h - window[0]) // steps[0] + 1
+    out_w = (padded_w - window[1]) // steps[1] + 1
+    return x, window, steps, pads, out_h, out_w
 
 
-def _windows(x, size, stride, out_h, out_w):
-    """Yield ``(index, i, j, view)``: the cell at offset (i, j) of every window."""
-    row_extent = stride * (out_h - 1) + 1
-    column_extent = stride * (out_w - 1) + 1
-    for i in range(size):
-        for j in range(size):
-            view = x[..., i : i + row_extent : stride, j : j + column_extent : stride]
-            yield i * size + j, i, j, view
+def _pad(x, pads, value):
+    """``x`` with ``pads`` = (rows, columns) cells of ``value`` on each side of its last two axes."""
+    if pads == (0, 0):
+        return x
+    widths = [(0, 0)] * (x.ndim - 2) + [(pads[0], pads[0]), (pads[1], pads[1])]
+    return np.pad(x, widths, constant_values=value)
 
 
-def max_pool2d_forward(x, size, stride=None):
+def _crop(grad_padded, pads):
+    """Drop the padding again: the gradient of the real cells only."""
+    if pads == (0, 0):
+        return grad_padded
+    rows, columns = pads
+    return np.ascontiguousarray(
+        grad_padded[..., rows : grad_padded.shape[-2] - rows, columns : grad_padded.shape[-1] - columns]
+    )
+
+
+def _windows(x, window, steps, out_h, out_w):
+    """Yield ``(index, i, j, view)``: the cell at offset (i, j) of every window, ``index = i * kw + j``."""
+    (kh, kw), (stride_h, stride_w) = window, steps
+    row_extent = stride_h * (out_h - 1) + 1
+    column_extent = stride_w * (out_w - 1) + 1
+    for i in range(kh):
+        for j in range(kw):
+            view = x[..., i : i + row_extent : stride_h, j : j + column_extent : stride_w]
+            yield i * kw + j, i, j, view
+
+
+def max_pool2d_forward(x, size, stride=None, padding=0):
     """Max pooling with a cache for the backward pass.
 
     Parameters
     ----------
     x : array_like, shape (H, W) or (N, C, H, W)
-    size : int
+    size : int or (rows, columns)
         Window height and width.
-    stride : int, optional
+    stride : int or (rows, columns), optional
         Step between windows; defaults to ``size``.
+    padding : int or (rows, columns)
+        Cells of -inf added on each side, at most half the window (as in
+        PyTorch); a padded cell never wins.
 
     Returns
     -------
     y : ndarray, shape (..., H_out, W_out)
-    cache : tuple
+    cache : PoolCache
         Input shape, window, stride and, for each output, the offset
-        ``i * size + j`` of the cell that won.
+        ``i * kw + j`` of the cell that won in its window (``i * size + j``
+        for a square window); the padding is ``cache.padding``.
 
     Examples
     --------
     >>> y, cache = max_pool2d_forward([[1, 3], [3, 2]], 2)
     >>> y, cache[3]
     (array([[3.]]), array([[1]], dtype=int32))
+    >>> max_pool2d_forward([[-1, -3], [-3, -2]], 2, stride=1, padding=1)[0]
+    array([[-1., -1., -3.],
+           [-1., -1., -2.],
+           [-3., -2., -2.]])
     """
-    x, size, stride, out_h, out_w = _check_pool(x, size, stride)
-    if size == 2 and stride == 2:
+    x, window, steps, pads, out_h, out_w = _check_pool(x, size, stride, padding)
+    cache_size, cache_stride = size, (size if stride is None else stride)
+    if window == steps == (2, 2) and pads == (0, 0):
         y, winner = _max_pool_2x2(x, out_h, out_w)
-        return y, (x.shape, size, stride, winner)
+        return y, PoolCache(x.shape, cache_size, cache_stride, winner)
+    x_padded = _pad(x, pads, -np.inf)
     y = None
     winner = np.zeros(x.shape[:-2] + (out_h, out_w), dtype=np.int32)
-    for index, _, _, view in _windows(x, size, stride, out_h, out_w):
+    if pads != (0, 0):  # which cells are real; a padded cell (-inf) must lose even to a real -inf
+        real = _pad(np.ones(x.shape[-2:], dtype=bool), pads, False)
+        real_windows = _windows(real, window, steps, out_h, out_w)
+    for index, _, _, view in _windows(x_padded, window, steps, out_h, out_w):
+        real_view = None if pads == (0, 0) else next(real_windows)[3]
         if y is None:
             y = view.copy()
+            winner_is_real = real_view
             continue
         better = view > y  # strictly greater: ties keep the first maximum
+        if real_view is not None:
+            better |= real_view & ~winner_is_real  # (only a real -inf or NaN needs this)
+            winner_is_real = winner_is_real | better
         np.copyto(y, view, where=better)
         np.copyto(winner, index, where=better)
-    return y, (x.shape, size, stride, winner)
+    return y, PoolCache(x.shape, cache_size, cache_stride, winner, pads)
 
 
 def _max_pool_2x2(x, out_h, out_w):
@@ -105,6 +175,16 @@ def _max_pool_2x2(x, out_h, out_w):
     return y, winner
 
 
+def _cache_geometry(cache):
+    """Window, stride and padding of a pooling cache as (rows, columns) pairs."""
+    _, size, stride, _ = cache
+    return int_pair("size", size), int_pair("stride", stride), int_pair("padding", getattr(cache, "padding", 0), 0)
+
+
+def _padded_shape(x_shape, pads):
+    return tuple(x_shape[:-2]) + (x_shape[-2] + 2 * pads[0], x_shape[-1] + 2 * pads[1])
+
+
 def max_pool2d_backward(grad_output, cache):
     """Backward pass of :func:`max_pool2d_forward`: each window's gradient goes
     to its (first) maximum only.
@@ -116,42 +196,51 @@ def max_pool2d_backward(grad_output, cache):
     array([[ 0., 10.],
            [ 0.,  0.]])
     """
-    x_shape, size, stride, winner = cache
+    x_shape, _, _, winner = cache
+    window, steps, pads = _cache_geometry(cache)
     grad_output = _check_grad(grad_output, winner.shape)
-    grad_x = np.zeros(x_shape, dtype=grad_output.dtype)
     out_h, out_w = winner.shape[-2:]
-    if size == 2 and stride == 2:  # fast path: write each of the four cells of every window at once
+    if window == steps == (2, 2) and pads == (0, 0):  # fast path: write each of the four cells of every window
+        grad_x = np.zeros(x_shape, dtype=grad_output.dtype)
         # splitting each axis in two is always a view, so these writes land in grad_x
-        cells = grad_x[..., : 2 * out_h, : 2 * out_w].reshape(x_shape[:-2] + (out_h, 2, out_w, 2))
+        cells = grad_x[..., : 2 * out_h, : 2 * out_w].reshape(tuple(x_shape[:-2]) + (out_h, 2, out_w, 2))
         for index in range(4):
             # multiply by the 0/1 mask rather than a masked copy: no branch per element
             np.multiply(grad_output, winner == index, out=cells[..., index // 2, :, index % 2])
         return grad_x
-    for index, _, _, view in _windows(grad_x, size, stride, out_h, out_w):
+    grad_padded = np.zeros(_padded_shape(x_shape, pads), dtype=grad_output.dtype)
+    for index, _, _, view in _windows(grad_padded, window, steps, out_h, out_w):
         view += np.where(winner == index, grad_output, 0)
-    return grad_x
+    return _crop(grad_padded, pads)  # a padded cell never wins, so nothing is lost
 
 
-def avg_pool2d_forward(x, size, stride=None):
+def avg_pool2d_forward(x, size, stride=None, padding=0):
     """Average pooling with a cache for the backward pass.
+
+    Same arguments as :func:`max_pool2d_forward`, but padding adds zeros,
+    and every window is divided by its full number of cells, padded ones
+    included (PyTorch's default ``count_include_pad=True``).
 
     Examples
     --------
     >>> y, cache = avg_pool2d_forward([[1, 3], [3, 2]], 2)
     >>> y
     array([[2.25]])
+    >>> avg_pool2d_forward([[4, 8]], (1, 2), padding=(0, 1))[0]  # [0, 4] and [8, 0]
+    array([[2., 4.]])
     """
-    x, size, stride, out_h, out_w = _check_pool(x, size, stride)
+    x, window, steps, pads, out_h, out_w = _check_pool(x, size, stride, padding)
+    x_padded = _pad(x, pads, 0.0)
     y = np.zeros(x.shape[:-2] + (out_h, out_w), dtype=x.dtype)
-    for _, _, _, view in _windows(x, size, stride, out_h, out_w):
+    for _, _, _, view in _windows(x_padded, window, steps, out_h, out_w):
         y += view
-    y /= size * size
-    return y, (x.shape, size, stride, y.shape)
+    y /= window[0] * window[1]
+    return y, PoolCache(x.shape, size, size if stride is None else stride, y.shape, pads)
 
 
 def avg_pool2d_backward(grad_output, cache):
     """Backward pass of :func:`avg_pool2d_forward`: each cell of a window gets
-    ``1 / size**2`` of the window's gradient.
+    ``1 / (kh * kw)`` of the window's gradient.
 
     Examples
     --------
@@ -160,13 +249,14 @@ def avg_pool2d_backward(grad_output, cache):
     array([[1., 1.],
            [1., 1.]])
     """
-    x_shape, size, stride, y_shape = cache
+    x_shape, _, _, y_shape = cache
+    window, steps, pads = _cache_geometry(cache)
     grad_output = _check_grad(grad_output, y_shape)
-    grad_x = np.zeros(x_shape, dtype=grad_output.dtype)
-    share = grad_output / (size * size)
-    for _, _, _, view in _windows(grad_x, size, stride, *y_shape[-2:]):
+    grad_padded = np.zeros(_padded_shape(x_shape, pads), dtype=grad_output.dtype)
+    share = grad_output / (window[0] * window[1])
+    for _, _, _, view in _windows(grad_padded, window, steps, *y_shape[-2:]):
         view += share
-    return grad_x
+    return _crop(grad_padded, pads)  # the shares of padded cells are dropped
 
 
 def _check_grad(grad_output, expected_shape):
@@ -179,8 +269,8 @@ def _check_grad(grad_output, expected_shape):
     return grad_output
 
 
-def max_pool2d(x, size, stride=None):
-    """Max pooling of a map (H, W) or a batch (N, C, H, W).
+def max_pool2d(x, size, stride=None, padding=0):
+    """Max pooling of a map (H, W) or a batch (N, C, H, W); arguments as in :func:`max_pool2d_forward`.
 
     Examples
     --------
@@ -189,11 +279,11 @@ def max_pool2d(x, size, stride=None):
     array([[6., 8.],
            [9., 5.]])
     """
-    return max_pool2d_forward(x, size, stride)[0]
+    return max_pool2d_forward(x, size, stride, padding)[0]
 
 
-def avg_pool2d(x, size, stride=None):
-    """Average pooling of a map (H, W) or a batch (N, C, H, W).
+def avg_pool2d(x, size, stride=None, padding=0):
+    """Average pooling of a map (H, W) or a batch (N, C, H, W); arguments as in :func:`avg_pool2d_forward`.
 
     Examples
     --------
@@ -202,7 +292,7 @@ def avg_pool2d(x, size, stride=None):
     array([[3.75, 5.25],
            [3.75, 2.5 ]])
     """
-    return avg_pool2d_forward(x, size, stride)[0]
+    return avg_pool2d_forward(x, size, stride, padding)[0]
 
 
 def global_max_pool(x):

@@ -51,7 +51,7 @@ def test_a_batch_cut_into_chunks_gives_the_same_result(rng, monkeypatch, stride)
     weights = rng.standard_normal((6, 4, 3, 3))
     bias = rng.standard_normal(6)
     whole, loop = _both(x, weights, bias, stride, 1)
-    image_bytes = conv._columns_bytes(conv._pad_for_columns(x[:1], 1, stride, x.dtype), 3, 3, 10, x.dtype)
+    image_bytes = conv._columns_bytes(conv._pad_for_columns(x[:1], ((1, 1), (1, 1)), stride == 1, x.dtype), 3, 3, 10, x.dtype)
     for images_per_chunk in (1, 2):
         monkeypatch.setattr(conv, "_CHUNK_BYTES", images_per_chunk * image_bytes)
         assert len(conv._batch_chunks(5, image_bytes)) == -(-5 // images_per_chunk)
@@ -201,7 +201,7 @@ def test_random_shapes_in_chunks_equal_the_loop(
     weights = generator.standard_normal((c_out, c_in, kh, kw))
     bias = generator.standard_normal(c_out)
     out_h = (h + 2 * padding - kh) // stride + 1
-    image_bytes = conv._columns_bytes(conv._pad_for_columns(x[:1], padding, stride, x.dtype), kh, kw, out_h, x.dtype)
+    image_bytes = conv._columns_bytes(conv._pad_for_columns(x[:1], ((padding,) * 2,) * 2, stride == 1, x.dtype), kh, kw, out_h, x.dtype)
     with mock.patch.object(conv, "_CHUNK_BYTES", images_per_chunk * image_bytes):
         y, cache = ce.conv2d_forward(x, weights, bias, stride, padding)
         grad_output = generator.standard_normal(y.shape)
