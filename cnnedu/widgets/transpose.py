@@ -12,7 +12,7 @@ _STYLE = {"description_width": "initial"}
 
 def transpose_explorer(n=4, kernel_size=3, stride=2, padding=1, output_padding=0):
     """Explore how a transposed convolution upsamples: every input cell
-    stamps the kernel into the output, ``stride`` cells apart.
+    stamps the kernel into the output, stride cells apart.
 
     Shows the stamps along one axis (with the positions padding cuts away),
     the number of stamp entries on every output cell (uneven counts are the
