@@ -535,10 +535,8 @@ class ConvTranspose2d(Layer):
         return grad_x
 
     def __repr__(self):
-        extras = "".join(
-            f", {name}={getattr(self, name)}" for name in ("output_padding", "dilation")
-            if getattr(self, name) != (0 if name == "output_padding" else 1)
-        )
+        extras = f", output_padding={self.output_padding}" if self.output_padding else ""
+        extras += f", dilation={self.dilation}" if self.dilation != 1 else ""
         return (
             f"ConvTranspose2d({self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, "
             f"stride={self.stride}, padding={self.padding}{extras})"

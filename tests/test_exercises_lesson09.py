@@ -32,7 +32,8 @@ def test_odd_answers_never_raise(name, answer):
 def test_solutions_by_hand_and_against_the_math():
     assert ex.solution_output_size() == (5 - 1) * 2 - 2 * 1 + (3 - 1) + 0 + 1 == 9
     # output_padding 1 brings the convolution's 5 back to 10
-    assert ce.output_size(10, 3, 2, 1) == 5 and ce.transposed_output_size(5, 3, 2, 1, ex.solution_output_padding()) == 10
+    assert ce.output_size(10, 3, 2, 1) == 5
+    assert ce.transposed_output_size(5, 3, 2, 1, ex.solution_output_padding()) == 10
     stamps = np.zeros(7)
     for i, value in enumerate(ex.STAMP_INPUT):
         stamps[2 * i : 2 * i + 3] += value * ex.STAMP_KERNEL  # the definition, one stamp at a time
@@ -40,7 +41,8 @@ def test_solutions_by_hand_and_against_the_math():
     assert ex.solution_even_kernels() == [k for k in ex.KERNEL_SIZES if k % 2 == 0]
     y = np.array([2.0, -1.0])
     np.testing.assert_allclose(
-        ex.solution_transposed_matrix() @ y, ce.conv_transpose2d(y[None, None, None], ex.MATRIX_KERNEL[None, None, None], stride=2).ravel()
+        ex.solution_transposed_matrix() @ y,
+        ce.conv_transpose2d(y[None, None, None], ex.MATRIX_KERNEL[None, None, None], stride=2).ravel(),
     )
 
 

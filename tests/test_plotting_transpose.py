@@ -31,9 +31,10 @@ SETTINGS = [
 def test_counts_image_is_the_transposed_convolution_of_ones(setting):
     n, k, stride, padding, output_padding = setting
     layout = stamp_layout(n, k, stride, padding, output_padding)
-    figure, ax = new_figure()
+    _figure, ax = new_figure()
     artists = plot_overlap_counts(layout, ax=ax)
-    expected = ce.conv_transpose2d_loop(np.ones((1, 1, n, n)), np.ones((1, 1, k, k)), None, stride, padding, output_padding)
+    ones, kernel = np.ones((1, 1, n, n)), np.ones((1, 1, k, k))
+    expected = ce.conv_transpose2d_loop(ones, kernel, None, stride, padding, output_padding)
     np.testing.assert_array_equal(artists["image"].get_array(), expected[0, 0])
     size = layout.output_size
     written = [t for t in artists["texts"] if t.get_visible()]
@@ -47,7 +48,7 @@ def test_counts_image_is_the_transposed_convolution_of_ones(setting):
 def test_stamps_1d_draw_every_tap_and_the_counts(setting):
     n, k, stride, padding, output_padding = setting
     layout = stamp_layout(n, k, stride, padding, output_padding)
-    figure, ax = new_figure()
+    _figure, ax = new_figure()
     artists = plot_stamps_1d(layout, ax=ax)
     offsets = artists["taps"].get_offsets()
     assert len(offsets) == n * k
@@ -61,7 +62,7 @@ def test_stamps_1d_draw_every_tap_and_the_counts(setting):
 
 
 def test_figure_caption_gives_formula_and_computed_shape():
-    figure, artists = transpose_figure()
+    _figure, artists = transpose_figure()
     update_transpose(artists, stamp_layout(3, 3, stride=2, padding=1, output_padding=1))
     text = artists["formula"].get_text()
     assert "(3 - 1)*2 - 2*1 + (3 - 1) + 1 + 1 = 6" in text
@@ -70,13 +71,13 @@ def test_figure_caption_gives_formula_and_computed_shape():
 
 
 def test_even_overlap_title_says_all():
-    figure, ax = new_figure()
+    _figure, ax = new_figure()
     artists = plot_overlap_counts(stamp_layout(3, 2, stride=2), ax=ax, colorbar=False)
     assert artists["title"].get_text() == "overlap counts, 6x6 output: all 1"
 
 
 def test_outlined_stamp_is_input_cell_1_1():
-    figure, ax = new_figure()
+    _figure, ax = new_figure()
     artists = plot_overlap_counts(stamp_layout(4, 3, stride=2, padding=1), ax=ax, colorbar=False)
     stamp = artists["stamp"]
     # cell 1 stamps uncropped positions 2, 3, 4 -> output 1, 2, 3 after cutting padding 1
@@ -84,7 +85,7 @@ def test_outlined_stamp_is_input_cell_1_1():
 
 
 def test_plot_images_share_one_scale_and_check_titles():
-    figure, axes = new_figure(1, 2)
+    _figure, axes = new_figure(1, 2)
     drawn = plot_images([np.zeros((2, 2)), 3 * np.ones((2, 2))], ["a", "b"], axes=axes)
     assert drawn[0].get_clim() == drawn[1].get_clim() == (0.0, 3.0)
     with pytest.raises(ValueError, match="one title per image: 2 images, 1 titles"):
@@ -92,7 +93,7 @@ def test_plot_images_share_one_scale_and_check_titles():
 
 
 def test_plot_matrix_writes_every_entry():
-    figure, ax = new_figure()
+    _figure, ax = new_figure()
     matrix = np.array([[1.0, 2.0, 3.0, 0.0], [0.0, 0.0, 1.0, 2.0]])
     texts = plot_matrix(matrix, ax=ax, title="C")
     assert [t.get_text() for t in texts] == ["1", "2", "3", "0", "0", "0", "1", "2"]

@@ -37,7 +37,7 @@ def _settings(case):
 def _by_definition(x, weights, bias, stride, padding, output_padding, dilation):
     """A third, index-by-index reference: each output cell gathers every
     (input cell, kernel entry) pair that lands on it."""
-    n, c_in, h, w = x.shape
+    n, _c_in, h, w = x.shape
     _, c_out, kh, kw = weights.shape
     out_h = (h - 1) * stride - 2 * padding + dilation * (kh - 1) + output_padding + 1
     out_w = (w - 1) * stride - 2 * padding + dilation * (kw - 1) + output_padding + 1
@@ -95,7 +95,7 @@ def test_random_settings_match_pytorch(torch):
         padding = int(generator.integers(0, 3))
         output_padding = int(generator.integers(0, max(stride, dilation)))
         h, w = (int(v) for v in generator.integers(1, 6, size=2))
-        settings = dict(stride=stride, padding=padding, output_padding=output_padding, dilation=dilation)
+        settings = {"stride": stride, "padding": padding, "output_padding": output_padding, "dilation": dilation}
         try:
             ce.transposed_output_size(h, kh, **settings), ce.transposed_output_size(w, kw, **settings)
         except ValueError:
@@ -118,13 +118,19 @@ def test_random_settings_match_pytorch(torch):
 
 @pytest.mark.parametrize(
     "n, c_in, h, w, c_out, k, stride, padding",
-    [(1, 1, 3, 3, 1, 2, 1, 0), (2, 2, 7, 7, 3, 3, 2, 1), (2, 3, 8, 6, 2, 3, 2, 1), (1, 2, 10, 10, 2, 4, 3, 2), (1, 1, 6, 6, 1, 2, 2, 0)],
+    [
+        (1, 1, 3, 3, 1, 2, 1, 0),
+        (2, 2, 7, 7, 3, 3, 2, 1),
+        (2, 3, 8, 6, 2, 3, 2, 1),
+        (1, 2, 10, 10, 2, 4, 3, 2),
+        (1, 1, 6, 6, 1, 2, 2, 0),
+    ],
 )
 def test_equals_the_input_gradient_of_conv2d(rng, n, c_in, h, w, c_out, k, stride, padding):
     """The identity of the lesson: conv_transpose2d(dJ/dy, W) is conv2d's dJ/dx, with the
     output_padding that gives back the input size the floor in conv2d's formula forgot."""
     x = rng.normal(size=(n, c_in, h, w))
-    weights = rng.normal(size=(c_out, c_in, k, k))  # conv2d's (C_out, C_in, k, k) = the transpose's (C_in', C_out', k, k)
+    weights = rng.normal(size=(c_out, c_in, k, k))  # conv2d's (C_out, C_in, k, k): the transpose's (C_in, C_out, k, k)
     y, cache = ce.conv2d_forward(x, weights, None, stride, padding)
     grad_output = rng.normal(size=y.shape)
     grad_x, _, _ = ce.conv2d_backward(grad_output, cache)
@@ -197,7 +203,9 @@ def test_output_size_formula(n, k, stride, padding, output_padding, dilation, ex
     assert ce.transposed_output_size(n, k, stride, padding, output_padding, dilation) == expected
 
 
-@pytest.mark.parametrize("n, k, stride, padding", [(5, 3, 2, 1), (8, 3, 2, 1), (7, 5, 3, 2), (6, 4, 2, 1), (9, 3, 1, 1)])
+@pytest.mark.parametrize(
+    "n, k, stride, padding", [(5, 3, 2, 1), (8, 3, 2, 1), (7, 5, 3, 2), (6, 4, 2, 1), (9, 3, 1, 1)]
+)
 def test_output_padding_recovers_every_input_size_of_a_convolution(n, k, stride, padding):
     """Dumoulin & Visin: a convolution maps n to o; the transposed one with output_padding
     a = (n + 2p - k) mod s maps o back to n."""
@@ -330,7 +338,12 @@ def test_layer_backward_before_forward_and_wrong_channels():
         ({"padding": -1}, ValueError, "padding must not be negative; got -1"),
         ({"dilation": 0}, ValueError, "dilation must be at least 1; got 0"),
         ({"output_padding": -1}, ValueError, "output_padding must not be negative; got -1"),
-        ({"stride": 2, "output_padding": 2}, ValueError, r"output_padding must be smaller than the stride or the dilation; got output_padding=2 with stride=2 and dilation=1"),
+        (
+            {"stride": 2, "output_padding": 2},
+            ValueError,
+            "output_padding must be smaller than the stride or the dilation; "
+            "got output_padding=2 with stride=2 and dilation=1",
+        ),
         ({"output_padding": 1}, ValueError, "output_padding must be smaller than the stride or the dilation"),
         ({"stride": 2.0}, TypeError, "stride must be an integer"),
         ({"padding": 4}, ValueError, "padding=4 cuts away the whole output"),
@@ -356,7 +369,10 @@ def test_invalid_settings_name_the_argument(kwargs, error, message):
     [
         ((np.ones((2, 2)), np.ones((1, 1, 3, 3))), r"x must be 4-D; got ndim=2"),
         ((np.ones((1, 2, 3, 3)), np.ones((1, 1, 3, 3))), r"x has 2 channels .* expect C_in=1"),
-        ((np.ones((1, 1, 3, 3)), np.ones((1, 2, 3, 3)), np.ones(3)), r"bias must have shape \(C_out,\) = \(2,\); got \(3,\)"),
+        (
+            (np.ones((1, 1, 3, 3)), np.ones((1, 2, 3, 3)), np.ones(3)),
+            r"bias must have shape \(C_out,\) = \(2,\); got \(3,\)",
+        ),
     ],
 )
 def test_invalid_arrays(args, message):
@@ -366,5 +382,6 @@ def test_invalid_arrays(args, message):
 
 def test_backward_rejects_a_gradient_of_the_wrong_shape():
     _, cache = ce.conv_transpose2d_forward(np.ones((1, 1, 2, 2)), np.ones((1, 1, 3, 3)), stride=2)
-    with pytest.raises(ValueError, match=r"grad_output must have the shape of the forward output \(1, 1, 5, 5\); got \(1, 1, 4, 4\)"):
+    message = r"grad_output must have the shape of the forward output \(1, 1, 5, 5\); got \(1, 1, 4, 4\)"
+    with pytest.raises(ValueError, match=message):
         ce.conv_transpose2d_backward(np.ones((1, 1, 4, 4)), cache)

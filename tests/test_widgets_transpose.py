@@ -17,7 +17,7 @@ def test_registered():
 def test_default_view_is_the_checkerboard():
     demo = transpose_explorer()
     assert demo.error is None
-    assert demo.values() == dict(n=4, kernel_size=3, stride=2, padding=1, output_padding=0)
+    assert demo.values() == {"n": 4, "kernel_size": 3, "stride": 2, "padding": 1, "output_padding": 0}
     counts = demo.artists["counts"]["image"].get_array()
     assert counts.shape == (7, 7)
     assert counts[0].tolist() == [1, 2, 1, 2, 1, 2, 1]  # the uneven overlap of a 3x3 kernel at stride 2
@@ -37,11 +37,14 @@ def test_sweep_draws_the_math_or_a_message():
             assert "cuts away the whole output" in demo.error
             continue
         assert demo.error is None, demo.error
-        expected = ce.conv_transpose2d_loop(np.ones((1, 1, n, n)), np.ones((1, 1, k, k)), None, stride, padding,
-                                            output_padding)
+        expected = ce.conv_transpose2d_loop(
+            np.ones((1, 1, n, n)), np.ones((1, 1, k, k)), None, stride, padding, output_padding
+        )
         np.testing.assert_array_equal(demo.artists["counts"]["image"].get_array(), expected[0, 0])
-        assert demo.artists["formula"].get_text().endswith(
-            f"shape = (1, 1, {size}, {size})   (x: (1, 1, {n}, {n}), w: (1, 1, {k}, {k}))"
+        assert (
+            demo.artists["formula"]
+            .get_text()
+            .endswith(f"shape = (1, 1, {size}, {size})   (x: (1, 1, {n}, {n}), w: (1, 1, {k}, {k}))")
         )
 
 

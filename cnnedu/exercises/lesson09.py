@@ -52,13 +52,20 @@ def check_output_size(answer):
         answer,
         solution_output_size(),
         wrong_answers=[
-            (output_size(5, 3, stride=2, padding=1),
-             "3 is what a *convolution* with these settings makes of 5 (it shrinks). The transposed one grows: "
-             "(n - 1)*s - 2p + (k - 1) + 1."),
-            (transposed_output_size(5, 3, stride=2),
-             "11 is the size before the crop: padding p cuts p cells from each side, 2p in all."),
-            (10, "10 = n*s would need output_padding=1; here it is 0. The last stamp starts at (n - 1)*s and is "
-                 "k long, then 2p are cut."),
+            (
+                output_size(5, 3, stride=2, padding=1),
+                "3 is what a *convolution* with these settings makes of 5 (it shrinks). The transposed one grows: "
+                "(n - 1)*s - 2p + (k - 1) + 1.",
+            ),
+            (
+                transposed_output_size(5, 3, stride=2),
+                "11 is the size before the crop: padding p cuts p cells from each side, 2p in all.",
+            ),
+            (
+                10,
+                "10 = n*s would need output_padding=1; here it is 0. The last stamp starts at (n - 1)*s and is "
+                "k long, then 2p are cut.",
+            ),
         ],
         success="9 = (5 - 1)*2 - 2*1 + (3 - 1) + 0 + 1: stamps 2 apart, each 3 long, minus the padding on both sides.",
     )
@@ -92,8 +99,11 @@ def check_output_padding(answer):
         answer,
         solution_output_padding(),
         wrong_answers=[
-            (0, "with output_padding=0 you get (5 - 1)*2 - 2 + 2 + 1 = 9: that undoes a 9x9 input, which stride 2 "
-                "also maps to 5x5."),
+            (
+                0,
+                "with output_padding=0 you get (5 - 1)*2 - 2 + 2 + 1 = 9: that undoes a 9x9 input, which stride 2 "
+                "also maps to 5x5.",
+            ),
             (2, "output_padding must be smaller than the stride (2), and 2 would give 11 anyway."),
             (-1, "output_padding adds cells at the end; it is never negative."),
         ],
@@ -132,11 +142,16 @@ def check_stamps(answer):
         answer,
         solution_stamps(),
         wrong_answers=[
-            (conv_transpose2d(_row(STAMP_INPUT), _row(STAMP_KERNEL))[0, 0, 0],
-             "that is stride 1: the stamps of neighbouring inputs start 1 apart. With stride 2 they start 2 apart, "
-             "so the output has (3 - 1)*2 + 3 = 7 cells."),
+            (
+                conv_transpose2d(_row(STAMP_INPUT), _row(STAMP_KERNEL))[0, 0, 0],
+                "that is stride 1: the stamps of neighbouring inputs start 1 apart. With stride 2 they start 2 apart, "
+                "so the output has (3 - 1)*2 + 3 = 7 cells.",
+            ),
             (flipped, "the kernel is stamped as it is, not flipped: input 1 writes 1, -1, 2 into cells 1 to 3."),
-            (no_overlap, "the stamps are 3 long but only 2 apart: they overlap by one cell, and overlapping values add."),
+            (
+                no_overlap,
+                "the stamps are 3 long but only 2 apart: they overlap by one cell, and overlapping values add.",
+            ),
         ],
         success="Each input writes its value times [1, -1, 2], 2 cells further on; where two stamps meet, they add.",
     )
@@ -186,13 +201,18 @@ def check_even_kernels(answer):
     if chosen == right:
         return Feedback("correct", "2, 4 and 6: a kernel size divisible by the stride gives every cell k / s stamps.")
     if chosen == [3, 5]:
-        return Feedback("wrong", "those are the ones that overlap unevenly: with k = 3 the counts go 1, 2, 1, 2. "
-                                 "Try the demo at stride 2.")
+        return Feedback(
+            "wrong",
+            "those are the ones that overlap unevenly: with k = 3 the counts go 1, 2, 1, 2. Try the demo at stride 2.",
+        )
     if set(chosen) < set(right):
         return Feedback("wrong", "right so far, but one is missing: which other sizes are divisible by the stride 2?")
     wrong = [k for k in chosen if k not in right]
-    return Feedback("wrong", f"{wrong[0]} overlaps unevenly at stride 2: stamps {wrong[0]} long, 2 apart, cover some "
-                             f"cells once more than others.")
+    return Feedback(
+        "wrong",
+        f"{wrong[0]} overlaps unevenly at stride 2: stamps {wrong[0]} long, 2 apart, cover some "
+        f"cells once more than others.",
+    )
 
 
 # Exercise 5: the matrix of a transposed convolution
@@ -229,10 +249,15 @@ def check_transposed_matrix(answer):
         answer,
         solution_transposed_matrix(),
         wrong_answers=[
-            (matrix, "that is C, the convolution's matrix (2 x 5: it shrinks 5 to 2). The transposed convolution "
-                     "multiplies by its transpose, 5 x 2."),
-            (convolution_matrix(5, MATRIX_KERNEL[::-1], stride=2).T,
-             "the kernel is not flipped: column j holds y_j's stamp [1, 2, 3], starting in row 2j + 1."),
+            (
+                matrix,
+                "that is C, the convolution's matrix (2 x 5: it shrinks 5 to 2). The transposed convolution "
+                "multiplies by its transpose, 5 x 2.",
+            ),
+            (
+                convolution_matrix(5, MATRIX_KERNEL[::-1], stride=2).T,
+                "the kernel is not flipped: column j holds y_j's stamp [1, 2, 3], starting in row 2j + 1.",
+            ),
         ],
         success="M = C transposed: column j is the stamp of y_j, 1, 2, 3 starting 2 rows further down each time.",
     )
