@@ -166,10 +166,12 @@ assert 3.9 < ratios["transposed 3x3, stride 2"] < 4.1  # 4 stamps against 1
 assert all(0.95 < ratios[title] < 1.05 for title in titles[2:])
 
 # %% [markdown]
-# A learned kernel is not a box, and training can learn to compensate, but Odena et al. found that
-# networks rarely manage it completely, and that even a divisible kernel size can show faint
-# artifacts when its four 2x2 sub-kernels (one per output phase) learn different sums. Resize then
-# convolve avoids the problem by construction; that is why many generators use it.
+# A learned kernel is not a box, and training could in principle learn to even out the overlap, but
+# Odena et al. report that networks rarely manage it completely, and that a kernel size divisible by
+# the stride helps without guaranteeing it. One way to see why: with k = 4 and s = 2 the output
+# cells of the four phases (even or odd row, even or odd column) each use a different 2x2 part of
+# the kernel, and nothing forces the four parts to have the same sum. Resize then convolve avoids
+# the problem by construction, which is why they recommend it.
 
 # %% [markdown]
 # ## The output size, and why output_padding exists
@@ -184,8 +186,8 @@ assert all(0.95 < ratios[title] < 1.05 for title in titles[2:])
 # o = floor((n + 2p - k) / s) + 1. With k = 3, s = 2, p = 1 **both 7 and 8** give 4. Going back from
 # 4, the transposed convolution cannot know which one you came from; without output_padding it gives
 # 7, and output_padding = 1 gives 8. It must be smaller than the stride (or the dilation): larger
-# values would reach sizes no convolution maps to 4. **Predict first:** which output_padding takes 4
-# back to 8 for a 3x3 kernel, stride 3, padding 1? (It is the table's last row.)
+# values would reach sizes no convolution maps to 4. **Predict first:** a 3x3 convolution with stride 3
+# and padding 1 turns 8 into 3. Which output_padding takes 3 back to 8? (It is the table's last row.)
 
 # %%
 print(" n  conv: o   remainder a = (n + 2p - k) mod s   transposed(o, output_padding=a)")
