@@ -1,7 +1,7 @@
 """cnnedu: the numpy machinery behind the lessons on convolutional networks.
 
-The math modules (correlate, padding, conv, pooling, layers, gradcheck,
-receptive_field, images) use only numpy and scipy. Plotting lives in
+The math modules (correlate, padding, conv, transpose, pooling, layers,
+gradcheck, receptive_field, images) use only numpy and scipy. Plotting lives in
 ``cnnedu.plotting`` (matplotlib) and the interactive demos in
 ``cnnedu.widgets`` (ipywidgets); neither is imported here, so the math
 loads fast and without a display.
@@ -60,6 +60,14 @@ from cnnedu.pooling import (
     max_pool2d_forward,
 )
 from cnnedu.receptive_field import ReceptiveField, receptive_field, receptive_fields
+from cnnedu.transpose import (
+    ConvTranspose2d,
+    conv_transpose2d,
+    conv_transpose2d_backward,
+    conv_transpose2d_forward,
+    conv_transpose2d_loop,
+    transposed_output_size,
+)
 
 __version__ = "0.2.0"  # the one place: pyproject.toml, CITATION.cff and the tag in [tool.cnnedu] follow it
 
@@ -67,6 +75,7 @@ __all__ = [
     "__version__",
     "AvgPool2d",
     "Conv2d",
+    "ConvTranspose2d",
     "Flatten",
     "GlobalAvgPool",
     "Layer",
@@ -85,6 +94,10 @@ __all__ = [
     "conv2d_backward_loop",
     "conv2d_forward",
     "conv2d_forward_loop",
+    "conv_transpose2d",
+    "conv_transpose2d_backward",
+    "conv_transpose2d_forward",
+    "conv_transpose2d_loop",
     "convolve1d",
     "convolve2d",
     "convolve2d_loop",
@@ -109,4 +122,5 @@ __all__ = [
     "resize",
     "shapes_image",
     "to_grayscale",
+    "transposed_output_size",
 ]

@@ -50,4 +50,10 @@ from cnnedu.widgets.training import digit_explorer  # noqa: E402
 DEMOS["digit_explorer"] = digit_explorer
 # --- end lesson 08 ---
 
+# --- lesson 09 ---
+from cnnedu.widgets.transpose import transpose_explorer  # noqa: E402
+
+DEMOS["transpose_explorer"] = transpose_explorer
+# --- end lesson 09 ---
+
 __all__ = ["DEMOS", "Demo", "sweep_values"]
