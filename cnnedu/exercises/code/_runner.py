@@ -146,8 +146,16 @@ def _format_value(value):
 
 
 def _compact(array):
-    return np.array2string(np.asarray(array, dtype=float), precision=4, suppress_small=True, separator=", ",
-                           max_line_width=100, threshold=60)
+    """An array as numpy prints it, whole numbers without a decimal point."""
+    array = np.asarray(array, dtype=float)
+    whole = bool(np.all(np.isfinite(array)) and np.all(array == np.round(array)))
+    return np.array2string(
+        array,
+        separator=" ",
+        max_line_width=100,
+        threshold=60,
+        formatter={"float_kind": (lambda v: f"{v:.0f}") if whole else (lambda v: f"{v:.4g}")},
+    )
 
 
 def close(got, expected):
@@ -168,14 +176,15 @@ def difference(part, got, expected, shown=3):
     cells = np.argwhere(wrong)
     if got.ndim == 0:
         return [f"{part}: expected {_format_value(expected)}, got {_format_value(got)}."]
-    listed = ", ".join(
-        f"[{', '.join(str(int(i)) for i in cell)}] expected {_format_value(expected[tuple(cell)])} "
+    listed = "; ".join(
+        f"[{', '.join(str(int(i)) for i in cell)}]: expected {_format_value(expected[tuple(cell)])}, "
         f"got {_format_value(got[tuple(cell)])}"
         for cell in cells[:shown]
     )
-    lines = [f"{part}: the shape {expected.shape} is right, but {len(cells)} of {expected.size} cells differ: {listed}"
-             + (", ..." if len(cells) > shown else ".")]
+    lines = [
+        f"{part}: the shape {expected.shape} is right, but {len(cells)} of {expected.size} cells differ: {listed}"
+        + ("; ..." if len(cells) > shown else ".")
+    ]
     if expected.size <= 25:
-        lines.append(f"  expected {_compact(expected)}".replace("\n", "\n  "))
-        lines.append(f"  got      {_compact(got)}".replace("\n", "\n  "))
+        lines += ["expected:", _compact(expected), "got:", _compact(got)]
     return lines

@@ -49,12 +49,21 @@ def _shape_text(array):
 def _correlate_cases():
     rng = np.random.default_rng(101)
     cases = [
-        Case("image [[1, 2, 3], [4, 5, 6], [7, 8, 9]], kernel [[1, 2], [3, 4]]",
-             _grid([[1, 2, 3], [4, 5, 6], [7, 8, 9]]), _grid([[1, 2], [3, 4]])),
-        Case("image 3x4 [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]], kernel 1x2 [[1, -1]]",
-             _grid(np.arange(12).reshape(3, 4)), _grid([[1, -1]])),
-        Case("image 4x4, the 45-degree kernel [[-1, -1, 2], [-1, 2, 1], [2, 1, 1]]",
-             _grid(np.arange(16).reshape(4, 4) % 5), _grid([[-1, -1, 2], [-1, 2, 1], [2, 1, 1]])),
+        Case(
+            "image [[1, 2, 3], [4, 5, 6], [7, 8, 9]], kernel [[1, 2], [3, 4]]",
+            _grid([[1, 2, 3], [4, 5, 6], [7, 8, 9]]),
+            _grid([[1, 2], [3, 4]]),
+        ),
+        Case(
+            "image 3x4 [[0, 1, 2, 3], [4, 5, 6, 7], [8, 9, 10, 11]], kernel 1x2 [[1, -1]]",
+            _grid(np.arange(12).reshape(3, 4)),
+            _grid([[1, -1]]),
+        ),
+        Case(
+            "image 4x4, the 45-degree kernel [[-1, -1, 2], [-1, 2, 1], [2, 1, 1]]",
+            _grid(np.arange(16).reshape(4, 4) % 5),
+            _grid([[-1, -1, 2], [-1, 2, 1], [2, 1, 1]]),
+        ),
     ]
     for image_shape, kernel_shape in [((5, 7), (2, 3)), ((6, 4), (3, 1)), ((4, 9), (4, 2)), ((7, 5), (1, 1))]:
         image, kernel = _random_ints(rng, image_shape), _random_ints(rng, kernel_shape)
@@ -81,13 +90,25 @@ correlate2d = CodeExercise(
     ("output",),
     lambda image, kernel: _correlate2d(image, kernel),
     [
-        Mistake("kernel flipped", "you turned the kernel by 180 degrees, which is convolution (lesson 02); "
-                "cross-correlation lays the kernel on the image as it is written.",
-                lambda image, kernel: _convolve2d(image, kernel)),
-        Mistake("missing + 1", "an H-row image and a kh-row kernel fit in H - kh + 1 positions "
-                "(range(H - kh + 1)), so the last row and column of the output are missing.", _correlate_missing_one),
-        Mistake("zero padding added", "the exercise asks for the 'valid' part only: no zeros around the image, "
-                "the output is (H - kh + 1) x (W - kw + 1).", _correlate_full, _correlate_same),
+        Mistake(
+            "kernel flipped",
+            "you turned the kernel by 180 degrees, which is convolution (lesson 02); "
+            "cross-correlation lays the kernel on the image as it is written.",
+            lambda image, kernel: _convolve2d(image, kernel),
+        ),
+        Mistake(
+            "missing + 1",
+            "an H-row image and a kh-row kernel fit in H - kh + 1 positions "
+            "(range(H - kh + 1)), so the last row and column of the output are missing.",
+            _correlate_missing_one,
+        ),
+        Mistake(
+            "zero padding added",
+            "the exercise asks for the 'valid' part only: no zeros around the image, "
+            "the output is (H - kh + 1) x (W - kw + 1).",
+            _correlate_full,
+            _correlate_same,
+        ),
     ],
 )
 
@@ -96,8 +117,11 @@ correlate2d = CodeExercise(
 def _convolve_cases():
     rng = np.random.default_rng(202)
     cases = [
-        Case("image [[1, 2, 3], [4, 5, 6], [7, 8, 9]], kernel [[1, 2], [3, 4]]",
-             _grid([[1, 2, 3], [4, 5, 6], [7, 8, 9]]), _grid([[1, 2], [3, 4]])),
+        Case(
+            "image [[1, 2, 3], [4, 5, 6], [7, 8, 9]], kernel [[1, 2], [3, 4]]",
+            _grid([[1, 2, 3], [4, 5, 6], [7, 8, 9]]),
+            _grid([[1, 2], [3, 4]]),
+        ),
         Case("image [[3, 2, 1, 0]], the falling-slope kernel [[1, -1]]", _grid([[3, 2, 1, 0]]), _grid([[1, -1]])),
         Case("image 3x3, kernel [[1], [0], [0]] (a column)", _grid(np.arange(9).reshape(3, 3)), _grid([[1], [0], [0]])),
     ]
@@ -114,17 +138,29 @@ convolve2d = CodeExercise(
     ("output",),
     lambda image, kernel: _convolve2d(image, kernel),
     [
-        Mistake("kernel not flipped", "that is cross-correlation; convolution first turns the kernel by 180 "
-                "degrees (kernel[::-1, ::-1]) and then correlates.", lambda image, kernel: _correlate2d(image, kernel)),
-        Mistake("kernel flipped along one axis only", "convolution flips both axes, up-down and left-right "
-                "(np.flip(kernel) or kernel[::-1, ::-1]), not just one of them.",
-                lambda image, kernel: _correlate2d(image, np.asarray(kernel)[::-1, :]),
-                lambda image, kernel: _correlate2d(image, np.asarray(kernel)[:, ::-1])),
-        Mistake("kernel transposed instead of flipped", "kernel.T swaps rows and columns; the flip turns the "
-                "kernel by 180 degrees: kernel[::-1, ::-1].",
-                lambda image, kernel: _correlate2d(image, np.asarray(kernel).T)),
-        Mistake("missing + 1", "the valid output has H - kh + 1 rows and W - kw + 1 columns.",
-                lambda image, kernel: _convolve2d(image, kernel)[:-1, :-1]),
+        Mistake(
+            "kernel not flipped",
+            "that is cross-correlation; convolution first turns the kernel by 180 "
+            "degrees (kernel[::-1, ::-1]) and then correlates.",
+            lambda image, kernel: _correlate2d(image, kernel),
+        ),
+        Mistake(
+            "kernel flipped along one axis only",
+            "convolution flips both axes, up-down and left-right "
+            "(np.flip(kernel) or kernel[::-1, ::-1]), not just one of them.",
+            lambda image, kernel: _correlate2d(image, np.asarray(kernel)[::-1, :]),
+            lambda image, kernel: _correlate2d(image, np.asarray(kernel)[:, ::-1]),
+        ),
+        Mistake(
+            "kernel transposed instead of flipped",
+            "kernel.T swaps rows and columns; the flip turns the kernel by 180 degrees: kernel[::-1, ::-1].",
+            lambda image, kernel: _correlate2d(image, np.asarray(kernel).T),
+        ),
+        Mistake(
+            "missing + 1",
+            "the valid output has H - kh + 1 rows and W - kw + 1 columns.",
+            lambda image, kernel: _convolve2d(image, kernel)[:-1, :-1],
+        ),
     ],
 )
 
@@ -139,11 +175,21 @@ def _size_cases():
         (10, 3, 1, 0, 2, "n=10, kernel_size=3, dilation=2: 6"),
         (9, 2, 3, 2, 1, "n=9, kernel_size=2, stride=3, padding=2: 4"),
     ]
-    cases = [Case(f"output_size({n}, {k}, {s}, {p}, {d}), that is {label}", n, k, s, p, d) for n, k, s, p, d, label in hand]
+    cases = [
+        Case(f"output_size({n}, {k}, {s}, {p}, {d}), that is {label}", n, k, s, p, d) for n, k, s, p, d, label in hand
+    ]
     rng = np.random.default_rng(303)
     while len(cases) < 16:
-        n, k, s, p, d = (int(v) for v in (rng.integers(5, 40), rng.integers(1, 6), rng.integers(1, 4),
-                                          rng.integers(0, 4), rng.integers(1, 4)))
+        n, k, s, p, d = (
+            int(v)
+            for v in (
+                rng.integers(5, 40),
+                rng.integers(1, 6),
+                rng.integers(1, 4),
+                rng.integers(0, 4),
+                rng.integers(1, 4),
+            )
+        )
         if d * (k - 1) + 1 <= n + 2 * p:
             cases.append(Case(f"random output_size({n}, {k}, {s}, {p}, {d})", n, k, s, p, d))
     return cases
@@ -156,8 +202,10 @@ def _run_size(function, args):
     if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
         raise Problem(f"output_size returned {value!r:.60} of type {type(value).__name__}; expected one whole number.")
     if value != int(value):
-        raise Problem(f"output_size returned {value!r}, which is not a whole number: use floor (//) to drop "
-                      f"the positions that stick out.")
+        raise Problem(
+            f"output_size returned {value!r}, which is not a whole number: use floor (//) to drop "
+            f"the positions that stick out."
+        )
     return (value,)
 
 
@@ -172,20 +220,38 @@ output_size = CodeExercise(
     ("output size",),
     lambda n, k, s, p, d: _output_size(n, k, s, p, d),
     [
-        Mistake("missing + 1", "the first position needs no step; each of the floor((n + 2p - span) / s) "
-                "steps adds one more, so o = floor((n + 2p - span) / s) + 1.",
-                lambda n, k, s, p, d: (n + 2 * p - _span(k, d)) // s),
-        Mistake("ceil instead of floor", "a window that would stick out past the padded input is dropped, "
-                "so round down: o = floor((n + 2p - span) / s) + 1.",
-                lambda n, k, s, p, d: -(-(n + 2 * p - _span(k, d)) // s) + 1),
-        Mistake("dilation ignored", "a dilated kernel spans d(k - 1) + 1 cells, not k.",
-                lambda n, k, s, p, d: (n + 2 * p - k) // s + 1),
-        Mistake("dilated span d*k", "d gaps are between the k taps, so the span is d(k - 1) + 1, not d * k.",
-                lambda n, k, s, p, d: (n + 2 * p - d * k) // s + 1),
-        Mistake("padding on one side only", "padding p adds p cells on each side: n + 2p, not n + p.",
-                lambda n, k, s, p, d: (n + p - _span(k, d)) // s + 1),
-        Mistake("stride ignored", "with stride s the window jumps s cells: divide by s (and round down).",
-                lambda n, k, s, p, d: n + 2 * p - _span(k, d) + 1),
+        Mistake(
+            "missing + 1",
+            "the first position needs no step; each of the floor((n + 2p - span) / s) "
+            "steps adds one more, so o = floor((n + 2p - span) / s) + 1.",
+            lambda n, k, s, p, d: (n + 2 * p - _span(k, d)) // s,
+        ),
+        Mistake(
+            "ceil instead of floor",
+            "a window that would stick out past the padded input is dropped, "
+            "so round down: o = floor((n + 2p - span) / s) + 1.",
+            lambda n, k, s, p, d: -(-(n + 2 * p - _span(k, d)) // s) + 1,
+        ),
+        Mistake(
+            "dilation ignored",
+            "a dilated kernel spans d(k - 1) + 1 cells, not k.",
+            lambda n, k, s, p, d: (n + 2 * p - k) // s + 1,
+        ),
+        Mistake(
+            "dilated span d*k",
+            "d gaps are between the k taps, so the span is d(k - 1) + 1, not d * k.",
+            lambda n, k, s, p, d: (n + 2 * p - d * k) // s + 1,
+        ),
+        Mistake(
+            "padding on one side only",
+            "padding p adds p cells on each side: n + 2p, not n + p.",
+            lambda n, k, s, p, d: (n + p - _span(k, d)) // s + 1,
+        ),
+        Mistake(
+            "stride ignored",
+            "with stride s the window jumps s cells: divide by s (and round down).",
+            lambda n, k, s, p, d: n + 2 * p - _span(k, d) + 1,
+        ),
     ],
 )
 
@@ -198,7 +264,12 @@ def _pool_cases(backward):
     cases = [
         Case("x [[1, 3, 2, 4], [5, 6, 7, 8], [9, 2, 3, 1], [4, 0, 1, 5]], size 2, stride 2", worked, 2, 2),
         Case("x with ties [[1, 1, 0, 2], [1, 0, 2, 2], [3, 0, 5, 5], [0, 3, 5, 5]], size 2, stride 2", ties, 2, 2),
-        Case("x 5x5 with values 0 to 24, size 3, stride 1 (overlapping windows)", _grid(np.arange(25).reshape(5, 5)), 3, 1),
+        Case(
+            "x 5x5 with values 0 to 24, size 3, stride 1 (overlapping windows)",
+            _grid(np.arange(25).reshape(5, 5)),
+            3,
+            1,
+        ),
         Case("x 5x5 of ones (every cell ties), size 2, stride 1", np.ones((5, 5)), 2, 1),
     ]
     for shape, size, stride in [((6, 7), 2, 2), ((7, 5), 3, 2), ((5, 8), 2, 1), ((6, 6), 3, 3), ((9, 7), 3, 2)]:
@@ -237,14 +308,24 @@ max_pool2d = CodeExercise(
     ("output",),
     lambda x, size, stride: _max_pool2d(x, size, stride),
     [
-        Mistake("stride ignored", "the windows must start every `stride` cells, not every cell.",
-                _pool_with_stride(lambda size, stride: 1)),
-        Mistake("stride taken from the window size", "use the stride you are given; it need not equal the size.",
-                _pool_with_stride(lambda size, stride: size)),
-        Mistake("missing + 1", "the output has floor((H - size) / stride) + 1 rows.",
-                lambda x, size, stride: _max_pool2d(x, size, stride)[:-1, :-1]),
-        Mistake("average instead of max", "max pooling keeps the largest value of each window, not the mean.",
-                _avg_pool),
+        Mistake(
+            "stride ignored",
+            "the windows must start every `stride` cells, not every cell.",
+            _pool_with_stride(lambda size, stride: 1),
+        ),
+        Mistake(
+            "stride taken from the window size",
+            "use the stride you are given; it need not equal the size.",
+            _pool_with_stride(lambda size, stride: size),
+        ),
+        Mistake(
+            "missing + 1",
+            "the output has floor((H - size) / stride) + 1 rows.",
+            lambda x, size, stride: _max_pool2d(x, size, stride)[:-1, :-1],
+        ),
+        Mistake(
+            "average instead of max", "max pooling keeps the largest value of each window, not the mean.", _avg_pool
+        ),
     ],
 )
 
@@ -288,18 +369,29 @@ max_pool2d_backward = CodeExercise(
     ("dx",),
     _pool_gradient_reference,
     [
-        Mistake("every tied maximum given the gradient", "when several cells of a window tie for the maximum, "
-                "only the first in reading order gets the gradient (as in PyTorch); giving it to each of them "
-                "counts the window's gradient several times.",
-                lambda x, g, size, stride: _pool_gradient_variant(x, g, size, stride, winners="all")),
-        Mistake("last tied maximum given the gradient", "on a tie the *first* maximum in reading order wins "
-                "(np.argmax returns it); a >= comparison while scanning picks the last one.",
-                lambda x, g, size, stride: _pool_gradient_variant(x, g, size, stride, winners="last")),
-        Mistake("gradient overwritten where windows overlap", "a cell that is the maximum of two overlapping "
-                "windows gets the sum of their gradients: use +=, not =.",
-                lambda x, g, size, stride: _pool_gradient_variant(x, g, size, stride, accumulate=False)),
-        Mistake("stride ignored", "window (r, c) starts at row r * stride and column c * stride.",
-                lambda x, g, size, stride: _pool_gradient_variant(x, g, size, stride, step=1)),
+        Mistake(
+            "every tied maximum given the gradient",
+            "when several cells of a window tie for the maximum, "
+            "only the first in reading order gets the gradient (as in PyTorch); giving it to each of them "
+            "counts the window's gradient several times.",
+            lambda x, g, size, stride: _pool_gradient_variant(x, g, size, stride, winners="all"),
+        ),
+        Mistake(
+            "last tied maximum given the gradient",
+            "on a tie the *first* maximum in reading order wins "
+            "(np.argmax returns it); a >= comparison while scanning picks the last one.",
+            lambda x, g, size, stride: _pool_gradient_variant(x, g, size, stride, winners="last"),
+        ),
+        Mistake(
+            "gradient overwritten where windows overlap",
+            "a cell that is the maximum of two overlapping windows gets the sum of their gradients: use +=, not =.",
+            lambda x, g, size, stride: _pool_gradient_variant(x, g, size, stride, accumulate=False),
+        ),
+        Mistake(
+            "stride ignored",
+            "window (r, c) starts at row r * stride and column c * stride.",
+            lambda x, g, size, stride: _pool_gradient_variant(x, g, size, stride, step=1),
+        ),
     ],
 )
 
@@ -313,13 +405,38 @@ def _conv_inputs():
     diagonal = _grid([[[[1, 0], [0, -1]]]])
     hand = [
         ("x (1, 1, 4, 4) with values 0 to 15, weights (1, 1, 2, 2) [[1, 0], [0, -1]]", x1, diagonal, _grid([10]), 1, 0),
-        ("x (1, 1, 4, 4) with values 0 to 15, weights (1, 1, 3, 3) of ones", x1, np.ones((1, 1, 3, 3)), _grid([0]), 1, 1),
-        ("x (1, 2, 3, 3): channel 0 all ones, channel 1 all twos; weights (1, 2, 1, 1) [1] and [10]",
-         np.stack([np.ones((3, 3)), 2 * np.ones((3, 3))])[np.newaxis], _grid([[[[1]], [[10]]]]), _grid([0.5]), 1, 0),
-        ("x (1, 1, 5, 5) with values 0 to 24, weights (1, 1, 1, 1) [1]",
-         _grid(np.arange(25).reshape(1, 1, 5, 5)), _grid([[[[1]]]]), _grid([0]), 2, 0),
-        ("x (2, 1, 4, 4): values 0 to 15, then 2x - 5 of them; weights (1, 1, 2, 2) [[1, 0], [0, -1]]",
-         np.concatenate([x1, 2 * x1 - 5]), diagonal, _grid([1]), 1, 0),
+        (
+            "x (1, 1, 4, 4) with values 0 to 15, weights (1, 1, 3, 3) of ones",
+            x1,
+            np.ones((1, 1, 3, 3)),
+            _grid([0]),
+            1,
+            1,
+        ),
+        (
+            "x (1, 2, 3, 3): channel 0 all ones, channel 1 all twos; weights (1, 2, 1, 1) [1] and [10]",
+            np.stack([np.ones((3, 3)), 2 * np.ones((3, 3))])[np.newaxis],
+            _grid([[[[1]], [[10]]]]),
+            _grid([0.5]),
+            1,
+            0,
+        ),
+        (
+            "x (1, 1, 5, 5) with values 0 to 24, weights (1, 1, 1, 1) [1]",
+            _grid(np.arange(25).reshape(1, 1, 5, 5)),
+            _grid([[[[1]]]]),
+            _grid([0]),
+            2,
+            0,
+        ),
+        (
+            "x (2, 1, 4, 4): values 0 to 15, then 2x - 5 of them; weights (1, 1, 2, 2) [[1, 0], [0, -1]]",
+            np.concatenate([x1, 2 * x1 - 5]),
+            diagonal,
+            _grid([1]),
+            1,
+            0,
+        ),
     ]
     inputs = []
     for k, (text, x, weights, bias, stride, padding) in enumerate(hand):
@@ -354,14 +471,28 @@ def _conv_cases(kind):
         elif kind == "backward":
             cases.append(Case(f"{text}, {geometry}, grad_output {shown}", x, weights, grad_output, stride, padding))
         elif weights.shape[2] == weights.shape[3]:  # the layer: square kernels only
-            cases.append(Case(f"{text}, bias {bias.tolist()}, {geometry}, grad_output {shown}",
-                              x, weights, bias, stride, padding, grad_output))
+            cases.append(
+                Case(
+                    f"{text}, bias {bias.tolist()}, {geometry}, grad_output {shown}",
+                    x,
+                    weights,
+                    bias,
+                    stride,
+                    padding,
+                    grad_output,
+                )
+            )
     return cases
 
 
 def _conv_reference(x, weights, bias, stride, padding):
-    return conv2d_forward(np.asarray(x, dtype=float), np.asarray(weights, dtype=float),
-                          None if bias is None else np.asarray(bias, dtype=float), stride, padding)[0]
+    return conv2d_forward(
+        np.asarray(x, dtype=float),
+        np.asarray(weights, dtype=float),
+        None if bias is None else np.asarray(bias, dtype=float),
+        stride,
+        padding,
+    )[0]
 
 
 def _flipped(weights):
@@ -369,27 +500,49 @@ def _flipped(weights):
 
 
 def _one_side(x, padding, side):
-    widths = ((0, 0), (0, 0), (padding, 0), (padding, 0)) if side == "before" else ((0, 0), (0, 0), (0, padding), (0, padding))
+    widths = (
+        ((0, 0), (0, 0), (padding, 0), (padding, 0))
+        if side == "before"
+        else ((0, 0), (0, 0), (0, padding), (0, padding))
+    )
     return np.pad(np.asarray(x, dtype=float), widths)
 
 
 CONV_FORWARD_MISTAKES = [
-    Mistake("bias forgotten", "every output cell of channel o gets bias[o] added once.",
-            lambda x, w, b, s, p: _conv_reference(x, w, None, s, p)),
-    Mistake("kernel flipped", "a CNN's convolution is a cross-correlation: lay the weights on the window "
-            "as they are, without turning them.", lambda x, w, b, s, p: _conv_reference(x, _flipped(w), b, s, p)),
-    Mistake("stride ignored", "output cell (r, c) reads the window that starts at row r * stride and column "
-            "c * stride, and there are floor((H + 2p - kh) / stride) + 1 rows.",
-            lambda x, w, b, s, p: _conv_reference(x, w, b, 1, p)),
-    Mistake("padding on one side only", "padding p puts p rows of zeros above *and* below, and p columns left "
-            "*and* right (np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))).",
-            lambda x, w, b, s, p: _conv_reference(_one_side(x, p, "before"), w, b, s, 0),
-            lambda x, w, b, s, p: _conv_reference(_one_side(x, p, "after"), w, b, s, 0)),
-    Mistake("input channels overwritten instead of summed", "each output cell sums the products over *every* "
-            "input channel (+=), so the last channel must not replace the others.",
-            lambda x, w, b, s, p: _conv_reference(np.asarray(x, float)[:, -1:], np.asarray(w, float)[:, -1:], b, s, p)),
-    Mistake("missing + 1", "the output has floor((H + 2p - kh) / stride) + 1 rows.",
-            lambda x, w, b, s, p: _conv_reference(x, w, b, s, p)[..., :-1, :-1]),
+    Mistake(
+        "bias forgotten",
+        "every output cell of channel o gets bias[o] added once.",
+        lambda x, w, b, s, p: _conv_reference(x, w, None, s, p),
+    ),
+    Mistake(
+        "kernel flipped",
+        "a CNN's convolution is a cross-correlation: lay the weights on the window as they are, without turning them.",
+        lambda x, w, b, s, p: _conv_reference(x, _flipped(w), b, s, p),
+    ),
+    Mistake(
+        "stride ignored",
+        "output cell (r, c) reads the window that starts at row r * stride and column "
+        "c * stride, and there are floor((H + 2p - kh) / stride) + 1 rows.",
+        lambda x, w, b, s, p: _conv_reference(x, w, b, 1, p),
+    ),
+    Mistake(
+        "padding on one side only",
+        "padding p puts p rows of zeros above *and* below, and p columns left "
+        "*and* right (np.pad(x, ((0, 0), (0, 0), (p, p), (p, p)))).",
+        lambda x, w, b, s, p: _conv_reference(_one_side(x, p, "before"), w, b, s, 0),
+        lambda x, w, b, s, p: _conv_reference(_one_side(x, p, "after"), w, b, s, 0),
+    ),
+    Mistake(
+        "input channels overwritten instead of summed",
+        "each output cell sums the products over *every* "
+        "input channel (+=), so the last channel must not replace the others.",
+        lambda x, w, b, s, p: _conv_reference(np.asarray(x, float)[:, -1:], np.asarray(w, float)[:, -1:], b, s, p),
+    ),
+    Mistake(
+        "missing + 1",
+        "the output has floor((H + 2p - kh) / stride) + 1 rows.",
+        lambda x, w, b, s, p: _conv_reference(x, w, b, s, p)[..., :-1, :-1],
+    ),
 ]
 
 conv_forward = CodeExercise(
@@ -415,14 +568,19 @@ def _run_backward(function, args):
     if answer is None:
         raise Problem("conv_backward returned None: did you forget the `return`?")
     if not isinstance(answer, (tuple, list)) or len(answer) != 3:
-        raise Problem(f"conv_backward must return three arrays, (dx, dweights, dbias); got {type(answer).__name__}"
-                      + (f" of length {len(answer)}" if isinstance(answer, (tuple, list)) else "") + ".")
+        raise Problem(
+            f"conv_backward must return three arrays, (dx, dweights, dbias); got {type(answer).__name__}"
+            + (f" of length {len(answer)}" if isinstance(answer, (tuple, list)) else "")
+            + "."
+        )
     return tuple(answer)
 
 
 def _gradient_note(args, answer, parts=("dx", "dweights", "dbias")):
     """A gradient check of the student's gradients (central differences)."""
-    x, weights, grad_output, stride, padding = (np.array(a, dtype=float) if isinstance(a, np.ndarray) else a for a in args)
+    x, weights, grad_output, stride, padding = (
+        np.array(a, dtype=float) if isinstance(a, np.ndarray) else a for a in args
+    )
     if x.size + weights.size > 400:
         return ""
     bias = np.zeros(weights.shape[0])
@@ -430,14 +588,22 @@ def _gradient_note(args, answer, parts=("dx", "dweights", "dbias")):
     def loss():
         return float(np.sum(conv2d_forward(x, weights, bias, stride, padding)[0] * grad_output))
 
-    numeric = {"dx": numerical_gradient(loss, x), "dweights": numerical_gradient(loss, weights),
-               "dbias": numerical_gradient(loss, bias)}
-    errors = [f"{name} {relative_error(given, numeric[name]):.2g}"
-              for name, given in zip(parts, answer) if given.shape == numeric[name].shape]
+    numeric = {
+        "dx": numerical_gradient(loss, x),
+        "dweights": numerical_gradient(loss, weights),
+        "dbias": numerical_gradient(loss, bias),
+    }
+    errors = [
+        f"{name} {relative_error(given, numeric[name]):.2g}"
+        for name, given in zip(parts, answer, strict=True)
+        if given.shape == numeric[name].shape
+    ]
     if not errors:
         return ""
-    return ("Gradient check on this input (cnnedu.gradient_check: central differences; a right gradient is "
-            "below 1e-6): relative error " + ", ".join(errors) + ".")
+    return (
+        "Gradient check on this input (cnnedu.gradient_check: central differences; a right gradient is "
+        "below 1e-6): relative error " + ", ".join(errors) + "."
+    )
 
 
 def _mixed(dx=None, dweights=None, dbias=None):
@@ -455,22 +621,41 @@ def _mixed(dx=None, dweights=None, dbias=None):
 
 
 CONV_BACKWARD_MISTAKES = [
-    Mistake("weight gradient overwritten by each sample", "dweights must be *summed* over the batch (+=); "
-            "assigning it in the loop over samples keeps only the last sample's share.",
-            _mixed(dweights=lambda x, w, g, s, p: _backward_reference(np.asarray(x)[-1:], w, np.asarray(g)[-1:], s, p)[1])),
-    Mistake("weight gradient averaged", "the loss sums over the batch, so dweights is the sum over samples, "
-            "not their mean.", _mixed(dweights=lambda x, w, g, s, p: _backward_reference(x, w, g, s, p)[1] / len(x))),
-    Mistake("bias gradient averaged instead of summed", "bias[o] is added to every output cell of channel o, "
-            "in every sample, so dbias[o] is the plain sum of grad_output[:, o].",
-            _mixed(dbias=lambda x, w, g, s, p: np.asarray(g, float).sum(axis=(0, 2, 3)) / len(x)),
-            _mixed(dbias=lambda x, w, g, s, p: np.asarray(g, float).mean(axis=(0, 2, 3)))),
-    Mistake("input gradient without the flip", "dx is the *full convolution* of grad_output with the "
-            "kernel: the kernel turned by 180 degrees. Sliding the unflipped kernel sends each gradient "
-            "to the mirror-image cells.", _mixed(dx=lambda x, w, g, s, p: _backward_reference(x, _flipped(w), g, s, p)[0])),
-    Mistake("padding not removed from dx", "the gradient of the padded input must be cropped back to the "
-            "input's shape: dx_padded[:, :, p:p + H, p:p + W].",
-            _mixed(dx=lambda x, w, g, s, p: np.pad(_backward_reference(x, w, g, s, p)[0],
-                                                   ((0, 0), (0, 0), (p, p), (p, p))))),
+    Mistake(
+        "weight gradient overwritten by each sample",
+        "dweights must be *summed* over the batch (+=); "
+        "assigning it in the loop over samples keeps only the last sample's share.",
+        _mixed(dweights=lambda x, w, g, s, p: _backward_reference(np.asarray(x)[-1:], w, np.asarray(g)[-1:], s, p)[1]),
+    ),
+    Mistake(
+        "weight gradient averaged",
+        "the loss sums over the batch, so dweights is the sum over samples, not their mean.",
+        _mixed(dweights=lambda x, w, g, s, p: _backward_reference(x, w, g, s, p)[1] / len(x)),
+    ),
+    Mistake(
+        "bias gradient averaged instead of summed",
+        "bias[o] is added to every output cell of channel o, "
+        "in every sample, so dbias[o] is the plain sum of grad_output[:, o].",
+        _mixed(dbias=lambda x, w, g, s, p: np.asarray(g, float).sum(axis=(0, 2, 3)) / len(x)),
+        _mixed(dbias=lambda x, w, g, s, p: np.asarray(g, float).mean(axis=(0, 2, 3))),
+    ),
+    Mistake(
+        "input gradient without the flip",
+        "dx is the *full convolution* of grad_output with the "
+        "kernel: the kernel turned by 180 degrees. Sliding the unflipped kernel sends each gradient "
+        "to the mirror-image cells.",
+        _mixed(dx=lambda x, w, g, s, p: _backward_reference(x, _flipped(w), g, s, p)[0]),
+    ),
+    Mistake(
+        "padding not removed from dx",
+        "the gradient of the padded input must be cropped back to the "
+        "input's shape: dx_padded[:, :, p:p + H, p:p + W].",
+        _mixed(
+            dx=lambda x, w, g, s, p: _backward_reference(_one_side(_one_side(x, p, "before"), p, "after"), w, g, s, 0)[
+                0
+            ]
+        ),
+    ),
 ]
 
 conv_backward = CodeExercise(
@@ -481,6 +666,7 @@ conv_backward = CodeExercise(
     _backward_reference,
     CONV_BACKWARD_MISTAKES,
     note=_gradient_note,
+    note_for=("dx", "dweights", "dbias"),
 )
 
 
@@ -496,8 +682,10 @@ def _run_layer(cls, args):
             raise NotAttempted
         got = as_number_array(value, f"{made}.{name}")
         if got.shape != shape:
-            raise Problem(f"{made}.{name} has shape {got.shape}; expected {shape}"
-                          + (" = (out_channels, in_channels, kernel_size, kernel_size)." if name == "weights" else "."))
+            raise Problem(
+                f"{made}.{name} has shape {got.shape}; expected {shape}"
+                + (" = (out_channels, in_channels, kernel_size, kernel_size)." if name == "weights" else ".")
+            )
     layer.weights = np.array(weights)
     layer.bias = np.array(bias)
     y = layer(x)
@@ -519,8 +707,9 @@ def _layer_from(forward, backward):
             return forward(x, self.weights, self.bias, self.stride, self.padding)
 
         def backward(self, grad_output):
-            dx, self.weights_gradient, self.bias_gradient = backward(self._x, self.weights, grad_output, self.stride,
-                                                                     self.padding)
+            dx, self.weights_gradient, self.bias_gradient = backward(
+                self._x, self.weights, grad_output, self.stride, self.padding
+            )
             return dx
 
     Layer.__name__ = "Conv2d"
@@ -530,11 +719,21 @@ def _layer_from(forward, backward):
 def _layer_mistakes():
     mistakes = []
     for mistake in CONV_FORWARD_MISTAKES:
-        mistakes.append(Mistake(mistake.name, mistake.explanation,
-                                *[_layer_from(wrong, _backward_reference) for wrong in mistake.implementations]))
+        mistakes.append(
+            Mistake(
+                mistake.name,
+                mistake.explanation,
+                *[_layer_from(wrong, _backward_reference) for wrong in mistake.implementations],
+            )
+        )
     for mistake in CONV_BACKWARD_MISTAKES:
-        mistakes.append(Mistake(mistake.name, mistake.explanation,
-                                *[_layer_from(_conv_reference, wrong) for wrong in mistake.implementations]))
+        mistakes.append(
+            Mistake(
+                mistake.name,
+                mistake.explanation,
+                *[_layer_from(_conv_reference, wrong) for wrong in mistake.implementations],
+            )
+        )
     return mistakes
 
 
@@ -546,12 +745,21 @@ Conv2d = CodeExercise(
     _layer_from(_conv_reference, _backward_reference),
     _layer_mistakes(),
     note=lambda args, answer: _gradient_note((args[0], args[1], args[5], args[3], args[4]), answer[1:]),
+    note_for=("dx", "weights_gradient", "bias_gradient"),
     kind="class",
 )
 
 #: The check of every code exercise, by the name of what the student writes.
 CODE_EXERCISES = {
     exercise.name: exercise
-    for exercise in (correlate2d, convolve2d, output_size, max_pool2d, max_pool2d_backward, conv_forward,
-                     conv_backward, Conv2d)
+    for exercise in (
+        correlate2d,
+        convolve2d,
+        output_size,
+        max_pool2d,
+        max_pool2d_backward,
+        conv_forward,
+        conv_backward,
+        Conv2d,
+    )
 }

@@ -4,8 +4,6 @@ the feedback can name."""
 
 import copy
 
-import numpy as np
-
 from cnnedu.exercises.code._runner import (
     TIME_LIMIT,
     NotAttempted,
@@ -64,10 +62,13 @@ class CodeExercise:
         cnnedu's own implementation, run through ``run`` like the student's.
     mistakes : list of Mistake
     note : callable ``note(args, parts) -> str``, optional
-        One more line for a failed case (a gradient check, say).
+        One more line for a failed case (a gradient check, say) ...
+    note_for : tuple of str
+        ... when one of these parts is wrong.
+    kind : 'function' or 'class'
     """
 
-    def __init__(self, name, cases, run, parts, reference, mistakes=(), note=None, kind="function"):
+    def __init__(self, name, cases, run, parts, reference, mistakes=(), note=None, note_for=(), kind="function"):
         self.name = name
         self.cases = list(cases)
         self.run = run
@@ -75,6 +76,7 @@ class CodeExercise:
         self.reference = reference
         self.mistakes = list(mistakes)
         self.note = note
+        self.note_for = tuple(note_for)
         self.kind = kind
         self.hand_cases = sum(1 for case in self.cases if not case.label.startswith("random"))
 
@@ -86,7 +88,7 @@ class CodeExercise:
 
     def _answers(self, implementation, index):
         parts = self.run(implementation, copy.deepcopy(self.cases[index].args))
-        return [as_number_array(value, f"{self.name}'s {part}") for part, value in zip(self.parts, parts)]
+        return [as_number_array(value, f"{self.name}'s {part}") for part, value in zip(self.parts, parts, strict=False)]
 
     def expected(self, index):
         """The right answer to case ``index`` (0-based), as float arrays."""
@@ -100,7 +102,7 @@ class CodeExercise:
             for implementation in mistake.implementations:
                 try:
                     agrees = True
-                    for index, (student, expected) in enumerate(zip(answers_so_far, expected_so_far)):
+                    for index, student in enumerate(answers_so_far):
                         theirs = self._answers(implementation, index)[position]
                         if not close(student[position], theirs):
                             agrees = False
@@ -127,7 +129,7 @@ class CodeExercise:
         for index, case in enumerate(self.cases):
             heading = f"On input {index + 1} of {len(self.cases)} ({case.label}):"
             try:
-                finished, answer = call_with_time_limit(lambda: self._answers(student, index), TIME_LIMIT)
+                finished, answer = call_with_time_limit(lambda i=index: self._answers(student, i), TIME_LIMIT)
             except NotImplementedError:
                 if index == 0:
                     return CodeFeedback(
@@ -165,7 +167,7 @@ class CodeExercise:
                         named.append(mistake)
             for mistake in named:
                 lines.append(f'This is the classic mistake "{mistake.name}": {mistake.explanation}')
-            if self.note is not None:
+            if self.note is not None and any(self.parts[k] in self.note_for for k in wrong_parts):
                 extra = self.note(self.inputs(index + 1), answer)
                 if extra:
                     lines.append(extra)

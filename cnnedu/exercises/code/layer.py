@@ -29,8 +29,10 @@ class StudentLayer(Layer):
         return np.asarray(grad_x, dtype=grad_output.dtype) if input_gradient else None
 
     def __repr__(self):
-        return f"your {type(self.layer).__name__} (stride {getattr(self.layer, 'stride', '?')}, " \
-               f"padding {getattr(self.layer, 'padding', '?')})"
+        return (
+            f"your {type(self.layer).__name__} (stride {getattr(self.layer, 'stride', '?')}, "
+            f"padding {getattr(self.layer, 'padding', '?')})"
+        )
 
 
 def as_layer(student_layer, start_from=None):

@@ -123,8 +123,16 @@ class Conv2d:
 USES = {"convolve2d": ("correlate2d",), "Conv2d": ("conv_forward", "conv_backward")}
 SOLUTIONS = {
     item.__name__: item
-    for item in (correlate2d, convolve2d, output_size, max_pool2d, max_pool2d_backward, conv_forward, conv_backward,
-                 Conv2d)
+    for item in (
+        correlate2d,
+        convolve2d,
+        output_size,
+        max_pool2d,
+        max_pool2d_backward,
+        conv_forward,
+        conv_backward,
+        Conv2d,
+    )
 }
 
 
