@@ -41,3 +41,9 @@ bench: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis
+
+# make assignments - build graded assignments (nbgrader) from the lessons into build/assignments:
+# source/ (worked solutions, graded cells with points) and release/ (what students get). See docs/COURSE.md.
+.PHONY: assignments
+assignments: install
+	$(BIN)/python scripts/build_assignments.py

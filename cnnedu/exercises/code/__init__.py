@@ -24,6 +24,29 @@ from cnnedu.exercises.code.exercise import CodeExercise, CodeFeedback, Mistake
 from cnnedu.exercises.code.layer import as_layer
 from cnnedu.exercises.code.solutions import solution, solution_source
 
+
+def grade(name, student):
+    """Run the check ``name`` on ``student`` for an autograder: print the
+    feedback, and raise ``AssertionError`` with it unless it is correct.
+
+    This is what the graded cells of ``make assignments`` call, so a course
+    grades with exactly the checks of the lessons.
+
+    Examples
+    --------
+    >>> def output_size(n, kernel_size, stride=1, padding=0, dilation=1):
+    ...     return (n + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
+    >>> grade("output_size", output_size)  # doctest: +ELLIPSIS
+    Correct: your output_size gives cnnedu's answers on all 16 inputs ...
+    """
+    if name not in CODE_EXERCISES:
+        raise ValueError(f"name must be one of {', '.join(CODE_EXERCISES)}; got {name!r}")
+    feedback = CODE_EXERCISES[name](student)
+    print(feedback)
+    if not feedback.correct:
+        raise AssertionError(f"{name}: {feedback!r}")
+    return None
+
 __all__ = [
     "CODE_EXERCISES",
     "TIME_LIMIT",
@@ -31,6 +54,7 @@ __all__ = [
     "CodeFeedback",
     "Mistake",
     "as_layer",
+    "grade",
     "is_stub",
     "solution",
     "solution_source",
