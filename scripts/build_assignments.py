@@ -54,7 +54,7 @@ POINTS = {
     "Conv2d": 10,
 }
 
-CONFIG = '''# nbgrader configuration of the cnnedu assignments (written by scripts/build_assignments.py)
+CONFIG = """# nbgrader configuration of the cnnedu assignments (written by scripts/build_assignments.py)
 c = get_config()  # noqa: F821 (nbgrader provides it)
 c.CourseDirectory.course_id = "cnnedu"
 c.CourseDirectory.db_url = "sqlite:///gradebook.db"
@@ -62,7 +62,7 @@ c.CourseDirectory.db_url = "sqlite:///gradebook.db"
 c.ClearSolutions.code_stub = {"python": ""}
 # Lesson 08 trains two networks; every other cell takes seconds.
 c.ExecutePreprocessor.timeout = 600
-'''
+"""
 
 
 def _lesson_builder():
@@ -108,7 +108,9 @@ def assignment_notebook(notebook):
         stub = next((c for c in reversed(cells) if c.cell_type == "code"), None)
         if stub is None or not re.search(rf"^(def|class) {name}\b", stub.source, re.M):
             raise SystemExit(f"no stub cell defining {name} before its check cell")
-        stub.source = f"{stub.source.rstrip()}\n\n\n### BEGIN SOLUTION\n{solution_source(name).rstrip()}\n### END SOLUTION"
+        stub.source = (
+            f"{stub.source.rstrip()}\n\n\n### BEGIN SOLUTION\n{solution_source(name).rstrip()}\n### END SOLUTION"
+        )
         _nbgrader(stub, solution=True, grade_id=f"{name}_solution")
         _nbgrader(cell, locked=True, grade_id=f"{name}_check")
         graded = nbformat.v4.new_code_cell(
@@ -133,7 +135,11 @@ def nbgrader(arguments, course):
     environment["PATH"] = str(Path(sys.executable).parent) + os.pathsep + environment.get("PATH", "")
     return subprocess.run(
         [sys.executable, "-m", "nbgrader", *arguments, "--log-level=WARN"],
-        cwd=course, env=environment, check=True, capture_output=True, text=True,
+        cwd=course,
+        env=environment,
+        check=True,
+        capture_output=True,
+        text=True,
     )
 
 

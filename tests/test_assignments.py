@@ -17,7 +17,7 @@ pytest.importorskip(
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-BUGGY_BACKWARD = '''
+BUGGY_BACKWARD = """
 def max_pool2d_backward(x, grad_output, size, stride):
     x = np.asarray(x, dtype=float)
     grad_x = np.zeros_like(x)
@@ -27,7 +27,7 @@ def max_pool2d_backward(x, grad_output, size, stride):
             winners = window == window.max()  # every tied maximum: the classic bug
             grad_x[r * stride : r * stride + size, c * stride : c * stride + size][winners] += grad_output[r][c]
     return grad_x
-'''
+"""
 
 
 def _script():
@@ -45,7 +45,7 @@ def course(tmp_path_factory):
     return script, out, built
 
 
-def _submit(out, student, assignment, notebook):
+def _submit(out, student, assignment):
     folder = out / "submitted" / student / assignment
     folder.mkdir(parents=True, exist_ok=True)
     return folder
@@ -66,7 +66,7 @@ def test_every_lesson_with_code_exercises_becomes_an_assignment(course):
     for assignment, (notebook_file, names) in built.items():
         release = nbformat.read(out / "release" / assignment / notebook_file, as_version=4)
         text = "\n".join(cell.source for cell in release.cells)
-        assert "BEGIN SOLUTION" not in text and "Worked solutions" not in text
+        assert "BEGIN SOLUTION" not in text and "<details><summary>Worked solutions" not in text
         assert "The worked solutions pass their own checks" not in text
         graded = [cell for cell in release.cells if cell.metadata.get("nbgrader", {}).get("grade")]
         assert [cell.metadata["nbgrader"]["points"] for cell in graded] == [script.POINTS[n] for n in names]
@@ -92,7 +92,7 @@ def test_solved_gets_full_marks_and_a_classic_mistake_partial_marks_with_its_nam
     script, out, built = course
     notebook_file = built["lesson04"][0]
     # alice hands in the solved notebook (the instructor's source version)
-    shutil.copy(out / "source" / "lesson04" / notebook_file, _submit(out, "alice", "lesson04", notebook_file))
+    shutil.copy(out / "source" / "lesson04" / notebook_file, _submit(out, "alice", "lesson04"))
     # bob fills in the release: max_pool2d right, its backward pass with the tie bug
     release = nbformat.read(out / "release" / "lesson04" / notebook_file, as_version=4)
     from cnnedu.exercises.code import solution_source
@@ -103,7 +103,7 @@ def test_solved_gets_full_marks_and_a_classic_mistake_partial_marks_with_its_nam
             cell.source = solution_source("max_pool2d")
         elif grade_id == "max_pool2d_backward_solution":
             cell.source = BUGGY_BACKWARD
-    nbformat.write(release, _submit(out, "bob", "lesson04", notebook_file) / notebook_file)
+    nbformat.write(release, _submit(out, "bob", "lesson04") / notebook_file)
 
     script.nbgrader(["autograde", "lesson04", "--create"], out)
     script.nbgrader(["generate_feedback", "lesson04"], out)
@@ -119,7 +119,7 @@ def test_solved_gets_full_marks_and_a_classic_mistake_partial_marks_with_its_nam
 def test_lesson_08_solved_trains_the_students_layer_and_gets_full_marks(course):
     script, out, built = course
     notebook_file = built["lesson08"][0]
-    shutil.copy(out / "source" / "lesson08" / notebook_file, _submit(out, "alice", "lesson08", notebook_file))
+    shutil.copy(out / "source" / "lesson08" / notebook_file, _submit(out, "alice", "lesson08"))
     script.nbgrader(["autograde", "lesson08", "--create"], out)
     assert _score(out, "lesson08", "alice") == (10.0, 10.0)
     graded = nbformat.read(out / "autograded" / "alice" / "lesson08" / notebook_file, as_version=4)

@@ -90,11 +90,11 @@ def size_count(n, kernel_size, stride=1, padding=0, dilation=1):  # count the po
 
 
 # ------------------------------------------------------------------ student code: max pooling
-def pool_loops(x, size, stride):
+def pool_loops(x, size, stride, plus_one=1, reduce=max):
     x = np.asarray(x)
-    rows, columns = (x.shape[0] - size) // stride + 1, (x.shape[1] - size) // stride + 1
+    rows, columns = (x.shape[0] - size) // stride + plus_one, (x.shape[1] - size) // stride + plus_one
     return [
-        [max(x[r * stride + i, c * stride + j] for i in range(size) for j in range(size)) for c in range(columns)]
+        [reduce([x[r * stride + i, c * stride + j] for i in range(size) for j in range(size)]) for c in range(columns)]
         for r in range(rows)
     ]
 
@@ -309,15 +309,19 @@ MISTAKES = {
         (lambda n, k, s=1, p=0, d=1: (n + 2 * p - k) // s + 1, "dilation ignored"),
         (lambda n, k, s=1, p=0, d=1: (n + p - d * (k - 1) - 1) // s + 1, "padding on one side only"),
         (lambda n, k, s=1, p=0, d=1: n + 2 * p - d * (k - 1), "stride ignored"),
+        (lambda n, k, s=1, p=0, d=1: (n + 2 * p - d * k) // s + 1, "dilated span d*k"),
     ],
     "max_pool2d": [
         (lambda x, size, stride: pool_loops(x, size, 1), "stride ignored"),
         (lambda x, size, stride: pool_loops(x, size, size), "stride taken from the window size"),
+        (flagged(pool_loops, plus_one=0), "missing + 1"),
+        (flagged(pool_loops, reduce=np.mean), "average instead of max"),
     ],
     "max_pool2d_backward": [
         (flagged(pool_backward_loops, everyone=True), "every tied maximum given the gradient"),
         (flagged(pool_backward_loops, last=True), "last tied maximum given the gradient"),
         (flagged(pool_backward_loops, assign=True), "gradient overwritten where windows overlap"),
+        (lambda x, g, size, stride: pool_backward_loops(x, g, size, stride, step=1), "stride ignored"),
     ],
     "conv_forward": [
         (flagged(conv_loops, use_bias=False), "bias forgotten"),
@@ -325,6 +329,7 @@ MISTAKES = {
         (flagged(conv_loops, one_side=True), "padding on one side only"),
         (flagged(conv_loops, ignore_stride=True), "stride ignored"),
         (flagged(conv_loops, overwrite=True), "input channels overwritten instead of summed"),
+        (lambda x, w, b, s, p: conv_loops(x, w, b, s, p)[:, :, :-1, :-1], "missing + 1"),
     ],
     "conv_backward": [
         (flagged(conv_backward_loops, overwrite_weights=True), "weight gradient overwritten by each sample"),
@@ -344,6 +349,13 @@ MISTAKES = {
         ),
         (layer_class(conv_loops, conv_backward_loops, average_bias=True), "bias gradient averaged instead of summed"),
         (layer_class(conv_loops, conv_backward_loops, no_flip=True), "input gradient without the flip"),
+        (layer_class(conv_loops, conv_backward_loops, overwrite=True), "input channels overwritten instead of summed"),
+        (layer_class(conv_loops, conv_backward_loops, average_weights=True), "weight gradient averaged"),
+        (layer_class(conv_loops, conv_backward_loops, keep_padding=True), "padding not removed from dx"),
+        (
+            layer_class(lambda x, w, b, s, p: conv_loops(x, w, b, s, p)[:, :, :-1, :-1], conv_backward_loops),
+            "missing + 1",
+        ),
     ],
 }
 
@@ -365,7 +377,7 @@ def test_every_exercise_has_correct_styles_and_mistakes():
         }
     )
     for name, exercise in CODE_EXERCISES.items():  # every mistake the check knows is tested below
-        assert {m.name for m in exercise.mistakes} >= {hint for _, hint in MISTAKES[name]}, name
+        assert {m.name for m in exercise.mistakes} == {hint for _, hint in MISTAKES[name]}, name
 
 
 @pytest.mark.parametrize("name, student", [(n, s) for n, styles in CORRECT.items() for s in styles])

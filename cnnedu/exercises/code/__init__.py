@@ -44,8 +44,9 @@ def grade(name, student):
     feedback = CODE_EXERCISES[name](student)
     print(feedback)
     if not feedback.correct:
-        raise AssertionError(f"{name}: {feedback!r}")
+        raise AssertionError(f"{name} does not pass its check yet ({feedback.status}): see the feedback above")
     return None
+
 
 __all__ = [
     "CODE_EXERCISES",
