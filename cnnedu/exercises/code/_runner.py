@@ -146,15 +146,18 @@ def _format_value(value):
 
 
 def _compact(array):
-    """An array as numpy prints it, whole numbers without a decimal point."""
+    """An array as numpy prints it, whole numbers without a decimal point,
+    every entry as wide as the widest so that the columns line up."""
     array = np.asarray(array, dtype=float)
     whole = bool(np.all(np.isfinite(array)) and np.all(array == np.round(array)))
+    text = (lambda v: f"{v:.0f}") if whole else (lambda v: f"{v:.4g}")
+    width = max((len(text(v)) for v in array.ravel()), default=1)
     return np.array2string(
         array,
         separator=" ",
         max_line_width=100,
         threshold=60,
-        formatter={"float_kind": (lambda v: f"{v:.0f}") if whole else (lambda v: f"{v:.4g}")},
+        formatter={"float_kind": lambda v: text(v).rjust(width)},
     )
 
 
