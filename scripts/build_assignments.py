@@ -41,6 +41,9 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUT = ROOT / "build" / "assignments"
 CHECK = re.compile(r'CODE_EXERCISES\["(\w+)"\]\((\w+)\)')
+# Sentences that point to worked solutions ("Worked solutions are in the note ...", "Stuck? ... prints a
+# worked solution."): a period inside `code` does not end them.
+POINTER = re.compile(r" ?(?:Worked\s+solutions|Stuck\?)(?:[^.`]|`[^`]*`)*\.")
 
 #: Points of each code exercise.
 POINTS = {
@@ -98,6 +101,8 @@ def assignment_notebook(notebook):
     for cell in notebook.cells:
         if _is_worked_solutions(cell):
             continue
+        if cell.cell_type == "markdown":
+            cell.source = POINTER.sub("", cell.source)
         match = CHECK.search(cell.source) if cell.cell_type == "code" else None
         if match is None:
             cells.append(cell)

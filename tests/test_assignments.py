@@ -68,6 +68,7 @@ def test_every_lesson_with_code_exercises_becomes_an_assignment(course):
         text = "\n".join(cell.source for cell in release.cells)
         assert "BEGIN SOLUTION" not in text and "<details><summary>Worked solutions" not in text
         assert "The worked solutions pass their own checks" not in text
+        assert not re.search(r"worked\s+solution", text, re.I), "a pointer to worked solutions is left"
         graded = [cell for cell in release.cells if cell.metadata.get("nbgrader", {}).get("grade")]
         assert [cell.metadata["nbgrader"]["points"] for cell in graded] == [script.POINTS[n] for n in names]
         assert all(re.search(r'grade\("\w+", \w+\)', cell.source) for cell in graded)

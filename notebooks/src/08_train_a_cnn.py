@@ -407,8 +407,8 @@ conv2d_feedback
 # gradients your `backward` stored. While your class does not pass its check yet, the run uses
 # cnnedu's layer instead, and says so.
 #
-# How long it takes depends on your loops. The worked solution, which loops over the output
-# positions and handles the whole batch and every channel at once with `np.tensordot`, took about
+# How long it takes depends on your loops. A layer that loops only over the output positions,
+# handling the whole batch and every channel at once with `np.tensordot`, took about
 # twice as long as cnnedu's layer when we measured it (about 2 s per epoch against 1 s, on a busy
 # 2-core machine). A layer with a Python loop over every image, channel and output cell is about a
 # hundred times slower (about 45 s per epoch there): fine for the check, too slow to train; vectorise
