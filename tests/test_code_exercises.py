@@ -645,3 +645,17 @@ def test_a_student_layer_trains_in_a_cnnedu_network():
     assert losses[-1] < 0.5 * losses[0]
     with pytest.raises(ValueError, match=r"student_layer.weights has shape \(2, 1, 3, 3\); start_from.weights"):
         as_layer(worked.Conv2d(1, 2, 3), start_from=ce.Conv2d(1, 4, 3))
+
+
+def test_the_timer_restores_the_previous_alarm_handler():
+    import signal
+
+    def mine(signum, frame):
+        raise AssertionError("not expected to fire")
+
+    previous = signal.signal(signal.SIGALRM, mine)
+    try:
+        assert CODE_EXERCISES["output_size"](size_floor).correct
+        assert signal.getsignal(signal.SIGALRM) is mine
+    finally:
+        signal.signal(signal.SIGALRM, previous)

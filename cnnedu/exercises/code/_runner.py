@@ -87,7 +87,8 @@ def call_with_time_limit(function, seconds=TIME_LIMIT):
             return False, None
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            # None: the previous handler was not set from Python; the default is what was there
+            signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
     outcome = {}
 
     def run():
