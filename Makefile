@@ -3,6 +3,7 @@
 # make test-oldest  - the same package, as a wheel, on the oldest supported stack (Google Colab's)
 # make present      - serve every demo on one large-font page (the lecture board) with Voila
 # make bench        - speed ratios (benchmarks/)
+# make assignments  - graded assignments for nbgrader, built from the lessons (docs/COURSE.md)
 # Without make (Windows): see "Without make" in README.md.
 PYTHON ?= python3
 VENV := .venv
@@ -62,3 +63,9 @@ bench: install-dev
 
 clean:
 	rm -rf $(VENV) $(OLDEST) .pytest_cache .hypothesis build dist
+
+# make assignments - build graded assignments (nbgrader) from the lessons into build/assignments:
+# source/ (worked solutions, graded cells with points) and release/ (what students get). See docs/COURSE.md.
+.PHONY: assignments
+assignments: install-dev
+	$(BIN)/python scripts/build_assignments.py

@@ -337,3 +337,29 @@ for name in ["patch_response", "largest_response", "horizontal_edge_kernel", "fl
     solution = getattr(ex, f"solution_{name}")()
     assert getattr(ex, f"check_{name}")(solution).correct, name
     print(f"{name}: the worked solution passes its check")  # the answers themselves stay in the note above
+
+# %% [markdown]
+# ## Write it yourself: `correlate2d`
+#
+# Now in code. Complete `correlate2d(image, kernel)`: the *valid* cross-correlation of a 2-D image
+# with a 2-D kernel, exactly what you did by hand above: for every position where the kernel fits
+# inside the image, multiply the overlapping pixels by the kernel entries and add them up. An H x W
+# image and a kh x kw kernel give an output of (H - kh + 1) x (W - kw + 1). Two loops over the output
+# positions are enough (with `np.sum` of the products), or four if you also loop over the kernel.
+#
+# Replace the `...` with your code and run the cell, then run the check below it. The check tries
+# small inputs you can work out by hand first, then random ones; when an answer is off it shows the
+# input, what was expected and what came back (shape first, then the cells that differ), and names
+# the classic mistake when it recognises one. Any style is fine: loops, numpy tricks, scipy calls,
+# lists of lists. Stuck? `cnnedu.exercises.code.solution("correlate2d")` prints a worked solution.
+
+# %%
+def correlate2d(image, kernel):
+    # image: (H, W); kernel: (kh, kw) -> output: (H - kh + 1, W - kw + 1)
+    ...
+
+
+# %%
+from cnnedu.exercises import CODE_EXERCISES
+
+CODE_EXERCISES["correlate2d"](correlate2d)

@@ -347,3 +347,30 @@ for name in ["flip", "correlation", "system_output", "agreeing_kernels"]:
     solution = getattr(ex, f"solution_{name}")()
     assert getattr(ex, f"check_{name}")(solution).correct, name
     print(f"{name}: the worked solution passes its check")  # the answers themselves stay in the note above
+
+# %% [markdown]
+# ## Write it yourself: `convolve2d`
+#
+# Complete `convolve2d(image, kernel)`, the valid convolution, in one or two lines: flip the kernel
+# (both axes) and hand it to a cross-correlation. The cell imports cnnedu's `correlate2d`; if you
+# wrote your own in lesson 01, paste it in its place and use yours.
+#
+# Replace the `...` with your code and run the cell, then run the check below it. The check tries
+# small inputs you can work out by hand first, then random ones; when an answer is off it shows the
+# input, what was expected and what came back (shape first, then the cells that differ), and names
+# the classic mistake when it recognises one. Any style is fine: loops, numpy tricks, scipy calls,
+# lists of lists. Stuck? `cnnedu.exercises.code.solution("convolve2d")` prints a worked solution.
+
+# %%
+from cnnedu import correlate2d  # or paste your own correlate2d from lesson 01 here
+
+
+def convolve2d(image, kernel):
+    # image: (H, W); kernel: (kh, kw) -> output: (H - kh + 1, W - kw + 1)
+    ...
+
+
+# %%
+from cnnedu.exercises import CODE_EXERCISES
+
+CODE_EXERCISES["convolve2d"](convolve2d)

@@ -356,3 +356,28 @@ for name in ["padded_size", "strided_size", "dilated_same_padding", "never_visit
     solution = getattr(ex, f"solution_{name}")()
     assert getattr(ex, f"check_{name}")(solution).correct, name
     print(f"{name}: the worked solution passes its check")  # the answers themselves stay in the note above
+
+# %% [markdown]
+# ## Write it yourself: `output_size`
+#
+# Complete `output_size(n, kernel_size, stride, padding, dilation)`: the number of positions of a
+# kernel along one axis of length n, with `padding` cells added on each side, the window moving
+# `stride` cells at a time and `dilation` cells between its taps. It must return one whole number
+# (an `int`, or a float such as 15.0).
+#
+# Replace the `...` with your code and run the cell, then run the check below it. The check tries
+# small inputs you can work out by hand first, then random ones; when an answer is off it shows the
+# input, what was expected and what came back (shape first, then the cells that differ), and names
+# the classic mistake when it recognises one. Any style is fine: loops, numpy tricks, scipy calls,
+# lists of lists. Stuck? `cnnedu.exercises.code.solution("output_size")` prints a worked solution.
+
+# %%
+def output_size(n, kernel_size, stride=1, padding=0, dilation=1):
+    # the lesson's formula, in code
+    ...
+
+
+# %%
+from cnnedu.exercises import CODE_EXERCISES
+
+CODE_EXERCISES["output_size"](output_size)

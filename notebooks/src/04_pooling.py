@@ -361,3 +361,39 @@ for name in ["max_pool", "avg_pool", "pooled_size", "max_pool_gradient", "global
     solution = getattr(ex, f"solution_{name}")()
     assert getattr(ex, f"check_{name}")(solution).correct, name
     print(f"{name}: the worked solution passes its check")  # the answers themselves stay in the note above
+
+# %% [markdown]
+# ## Write it yourself: max pooling, forward and backward
+#
+# Complete `max_pool2d(x, size, stride)` for one 2-D map: the largest value of each `size` x `size`
+# window, the windows starting every `stride` cells. Then `max_pool2d_backward(x, grad_output, size,
+# stride)`: dJ/dx, where each window hands its entry of `grad_output` to the cell that won it. On a
+# tie only the **first** maximum in reading order gets it (as in PyTorch and cnnedu), and where
+# windows overlap a cell collects the gradients of every window it won.
+#
+# Replace the `...` with your code and run the cell, then run the check below it. The check tries
+# small inputs you can work out by hand first, then random ones; when an answer is off it shows the
+# input, what was expected and what came back (shape first, then the cells that differ), and names
+# the classic mistake when it recognises one. Any style is fine: loops, numpy tricks, scipy calls,
+# lists of lists. Stuck? `cnnedu.exercises.code.solution("max_pool2d")` (or `"max_pool2d_backward"`) prints a
+# worked solution.
+
+# %%
+def max_pool2d(x, size, stride):
+    # x: (H, W) -> (floor((H - size) / stride) + 1, floor((W - size) / stride) + 1)
+    ...
+
+
+# %%
+from cnnedu.exercises import CODE_EXERCISES
+
+CODE_EXERCISES["max_pool2d"](max_pool2d)
+
+# %%
+def max_pool2d_backward(x, grad_output, size, stride):
+    # x: (H, W); grad_output: the shape of max_pool2d's output -> dJ/dx: (H, W)
+    ...
+
+
+# %%
+CODE_EXERCISES["max_pool2d_backward"](max_pool2d_backward)

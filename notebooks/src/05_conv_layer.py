@@ -344,3 +344,29 @@ ex.check_dense_parameters(answer)
 for name in ["kernel_count", "conv_parameters", "pool_stride_one", "padding_two", "dense_parameters"]:
     assert getattr(ex, f"check_{name}")(getattr(ex, f"solution_{name}")()).correct, name
     print(f"{name}: the worked solution passes its check")  # the answers themselves stay in the note above
+
+# %% [markdown]
+# ## Write it yourself: `conv_forward`
+#
+# Complete the forward pass of a convolution layer, `conv_forward(x, weights, bias, stride,
+# padding)`: pad every image with `padding` zeros on each side, then for every output channel o and
+# every position, sum window x weights[o] over all input channels and the kernel, and add bias[o]
+# once. This is a cross-correlation, as in every deep-learning library: no flip.
+#
+# Replace the `...` with your code and run the cell, then run the check below it. The check tries
+# small inputs you can work out by hand first, then random ones; when an answer is off it shows the
+# input, what was expected and what came back (shape first, then the cells that differ), and names
+# the classic mistake when it recognises one. Any style is fine: loops, numpy tricks, scipy calls,
+# lists of lists. Stuck? `cnnedu.exercises.code.solution("conv_forward")` prints a worked solution.
+
+# %%
+def conv_forward(x, weights, bias, stride, padding):
+    # x: (N, C_in, H, W); weights: (C_out, C_in, kh, kw); bias: (C_out,)
+    # -> (N, C_out, H_out, W_out) with H_out = floor((H + 2 * padding - kh) / stride) + 1
+    ...
+
+
+# %%
+from cnnedu.exercises import CODE_EXERCISES
+
+CODE_EXERCISES["conv_forward"](conv_forward)

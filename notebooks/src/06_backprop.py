@@ -489,3 +489,32 @@ ex.check_max_pool_gradient(answer)
 for name in ["input_gradient", "kernel_gradient", "bias_gradient", "spread_gradient", "max_pool_gradient"]:
     assert getattr(ex, f"check_{name}")(getattr(ex, f"solution_{name}")()).correct, name
     print(f"{name}: the worked solution passes its check")  # the answers themselves stay in the note above
+
+# %% [markdown]
+# ## Write it yourself: `conv_backward`
+#
+# Complete `conv_backward(x, weights, grad_output, stride, padding)` and return the three gradients
+# `(dx, dweights, dbias)` of a convolution layer (forward as in lesson 05). Each output cell sends
+# its gradient back to the window and the kernel that produced it: the window's cells get
+# gradient x weights, the weights get gradient x window, **summed** over the batch, the bias gets the
+# plain sum of `grad_output` over the batch and every position, and dx is cropped back to the size
+# of x. The check also runs a numerical gradient check (lesson 06's central differences) on the
+# input where your answer goes wrong.
+#
+# Replace the `...` with your code and run the cell, then run the check below it. The check tries
+# small inputs you can work out by hand first, then random ones; when an answer is off it shows the
+# input, what was expected and what came back (shape first, then the cells that differ), and names
+# the classic mistake when it recognises one. Any style is fine: loops, numpy tricks, scipy calls,
+# lists of lists. Stuck? `cnnedu.exercises.code.solution("conv_backward")` prints a worked solution.
+
+# %%
+def conv_backward(x, weights, grad_output, stride, padding):
+    # x: (N, C_in, H, W); weights: (C_out, C_in, kh, kw); grad_output: (N, C_out, H_out, W_out)
+    # -> dx: (N, C_in, H, W), dweights: (C_out, C_in, kh, kw), dbias: (C_out,)
+    ...
+
+
+# %%
+from cnnedu.exercises import CODE_EXERCISES
+
+CODE_EXERCISES["conv_backward"](conv_backward)

@@ -361,3 +361,78 @@ for name in ["parameter_count", "unpadded_flatten_size", "stroke_layer", "update
     solution = getattr(ex, f"solution_{name}")()
     assert getattr(ex, f"check_{name}")(solution).correct, name
     print(f"{name}: the worked solution passes its check")  # the answers themselves stay in the note above
+
+# %% [markdown]
+# ## Write it yourself: your own `Conv2d`, trained
+#
+# The last step: a convolution layer of your own, in the shape of cnnedu's. Complete the class:
+#
+# * `Conv2d(in_channels, out_channels, kernel_size, stride=1, padding=0)` creates `.weights` of shape
+#   (out_channels, in_channels, kernel_size, kernel_size) (small random numbers, e.g. He
+#   initialisation) and `.bias` of shape (out_channels,) (zeros);
+# * calling the layer, `layer(x)`, runs the forward pass (lesson 05's `conv_forward`) and keeps what
+#   the backward pass needs;
+# * `layer.backward(grad_output)` returns dJ/dx and stores `.weights_gradient` and `.bias_gradient`
+#   (lesson 06's `conv_backward`).
+#
+# Paste your `conv_forward` and `conv_backward` from lessons 05 and 06 into the cell and call them.
+# The check sets the weights and bias to known values, then compares the output and all three
+# gradients with cnnedu's layer. Stuck? `cnnedu.exercises.code.solution("Conv2d")` prints a worked
+# solution.
+
+# %%
+class Conv2d:
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0):
+        ...
+
+    def __call__(self, x):
+        # x: (N, C_in, H, W) -> (N, C_out, H_out, W_out)
+        ...
+
+    def backward(self, grad_output):
+        # grad_output: (N, C_out, H_out, W_out) -> dJ/dx; also sets self.weights_gradient, self.bias_gradient
+        ...
+
+
+# %%
+from cnnedu.exercises import CODE_EXERCISES
+
+conv2d_feedback = CODE_EXERCISES["Conv2d"](Conv2d)
+conv2d_feedback
+
+# %% [markdown]
+# Once your class passes, it goes to work: the cell below builds the lesson's network again, puts
+# **your** `Conv2d` in place of the first convolution (starting from the same random weights), and
+# trains it for 5 epochs. SGD updates your `.weights` and `.bias` arrays in place, using the
+# gradients your `backward` stored. While your class does not pass its check yet, the run uses
+# cnnedu's layer instead, and says so.
+#
+# How long it takes depends on your loops. A layer that loops only over the output positions,
+# handling the whole batch and every channel at once with `np.tensordot`, took about
+# twice as long as cnnedu's layer when we measured it (about 2 s per epoch against 1 s, on a busy
+# 2-core machine). A layer with a Python loop over every image, channel and output cell is about a
+# hundred times slower (about 45 s per epoch there): fine for the check, too slow to train; vectorise
+# the inner loops first.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# (prints the time, which differs from run to run; the results are checked in the next cell)
+from cnnedu.exercises.code import as_layer
+
+student_model = training.digits_network(rng=0)
+if conv2d_feedback.correct:
+    student_model.layers[0] = as_layer(Conv2d(1, 16, 3, padding=1), start_from=student_model[0])
+    print("The first layer is your Conv2d.")
+else:
+    print("Your Conv2d does not pass its check yet, so this run uses cnnedu's Conv2d instead.")
+student_history = training.train(
+    student_model, x_train, y_train, epochs=5, batch_size=64, learning_rate=0.1, momentum=0.9,
+    augment=True, x_test=x_test, labels_test=y_test, seed=0, progress=False,
+)
+print(f"5 epochs in {student_history.seconds:.1f} s; held-out accuracy {student_history.test_accuracy[-1]:.1%}")
+
+# %%
+print("first layer:", "your Conv2d" if conv2d_feedback.correct else "cnnedu's Conv2d (yours is not finished yet)")
+print("held-out accuracy after 5 epochs >= 90%:", student_history.test_accuracy[-1] >= 0.9)
+assert student_history.test_accuracy[-1] >= 0.9
+
