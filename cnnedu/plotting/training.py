@@ -9,7 +9,9 @@ outputs) use the diverging map centred on zero with a labelled colour bar.
 import numpy as np
 
 from cnnedu._checks import as_array
-from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, symmetric_limit
+from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, OKABE_ITO, symmetric_limit
+
+RIGHT_COLOR, WRONG_COLOR = OKABE_ITO[2], OKABE_ITO[3]  # bluish green, vermillion (the wrong bar is also hatched)
 
 
 def _new_axes(ax, figsize=(5, 4)):
@@ -323,7 +325,7 @@ def update_digit_explorer(artists, image, label, layer_name, layer_output, proba
     >>> figure, artists = digit_explorer_figure()
     >>> update_digit_explorer(artists, np.zeros((8, 8)), 3, "ReLU", np.ones((2, 4, 4)), np.eye(10)[3])
     >>> artists["bars_title"].get_text()
-    'prediction: 3 (100%)'
+    'prediction: 3 (100%), right'
     """
     artists["digit"].set_data(np.asarray(image, dtype=float))
     artists["digit_title"].set_text(f"test digit, label {label}")
@@ -340,5 +342,8 @@ def update_digit_explorer(artists, image, label, layer_name, layer_output, proba
     predicted = int(np.argmax(probabilities))
     for digit, (bar, p) in enumerate(zip(artists["bars"], probabilities)):
         bar.set_height(100 * p)
-        bar.set_color("C2" if digit == predicted == label else ("C3" if digit == predicted else "0.6"))
-    artists["bars_title"].set_text(f"prediction: {predicted} ({100 * probabilities[predicted]:.0f}%)")
+        # right: green; wrong: vermillion and hatched; the title says it in words too
+        bar.set_color(RIGHT_COLOR if digit == predicted == label else (WRONG_COLOR if digit == predicted else "0.6"))
+        bar.set_hatch("//" if digit == predicted != label else None)
+    verdict = "right" if predicted == label else "wrong"
+    artists["bars_title"].set_text(f"prediction: {predicted} ({100 * probabilities[predicted]:.0f}%), {verdict}")
