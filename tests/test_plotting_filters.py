@@ -179,7 +179,8 @@ def test_filter_bank_draws_sum_to_one_kernels_as_grey_pictures_on_the_image_rang
 
 def test_filter_bank_pictures_can_be_chosen_and_are_checked(rng):
     image = rng.uniform(0, 1, size=(8, 8))
-    drawn = plot_filter_bank(image, {"Sobel x": get_kernel("Sobel x")}, axes=Figure().subplots(1, 2), pictures={"Sobel x"})
+    bank = {"Sobel x": get_kernel("Sobel x")}
+    drawn = plot_filter_bank(image, bank, axes=Figure().subplots(1, 2), pictures={"Sobel x"})
     assert drawn["Sobel x"].get_cmap().name == "gray"
     with pytest.raises(ValueError, match=r"pictures must name kernels of the bank \['Sobel x'\]; got \['blur'\]"):
         plot_filter_bank(image, {"Sobel x": get_kernel("Sobel x")}, axes=Figure().subplots(1, 2), pictures={"blur"})

@@ -143,7 +143,8 @@ def test_volumes_draw_one_sheet_per_channel_to_scale():
     from cnnedu.plotting.layer import plot_volumes
 
     ax = Figure().subplots()
-    drawn = plot_volumes([(1, 32, 32), (4, 15, 15), (40, 8, 8), (196,)], ["in", "conv", "deep", "flat"], ax=ax, max_sheets=16)
+    shapes = [(1, 32, 32), (4, 15, 15), (40, 8, 8), (196,)]
+    drawn = plot_volumes(shapes, ["in", "conv", "deep", "flat"], ax=ax, max_sheets=16)
     assert [len(sheets) for sheets in drawn] == [1, 4, 16, 1]
     assert drawn[0][0].get_height() == 1.0 and abs(drawn[1][0].get_height() - 15 / 32) < 1e-12
     texts = [text.get_text() for text in ax.texts]

@@ -141,7 +141,8 @@ def test_column_profile_draws_one_distinguishable_line_per_map():
     lines = plot_column_profile({"a": [1.0, 2.0, 3.0], "b": [0.0, 0.0, 1.0]}, ax=ax)
     assert list(lines) == ["a", "b"]
     assert lines["a"].get_ydata().tolist() == [1.0, 2.0, 3.0]
-    assert lines["a"].get_linestyle() != lines["b"].get_linestyle() and lines["a"].get_marker() != lines["b"].get_marker()
+    assert lines["a"].get_linestyle() != lines["b"].get_linestyle()
+    assert lines["a"].get_marker() != lines["b"].get_marker()
     with pytest.raises(TypeError, match="profiles must be a non-empty dict of label -> values; got list"):
         plot_column_profile([[1.0]], ax=ax)
     with pytest.raises(ValueError, match=r"profile 'a' must be 1-D \(one value per column\); got shape \(1, 2\)"):

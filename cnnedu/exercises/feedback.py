@@ -91,7 +91,7 @@ def check_number(answer, expected, wrong_answers=(), tolerance=1e-6, success="Th
     >>> check_number(..., 15)
     Not attempted yet: replace ... with your answer and run the cell again.
     >>> check_number(0.333, 1 / 3)
-    Not yet: 0.333 is close to the answer but not equal to it: give it exactly (a fraction such as 1 / 3 is fine), not rounded.
+    Not yet: 0.333 is close but not equal to the answer: give it exactly, not rounded (1 / 3 is fine).
     """
     if not_attempted(answer):
         return Feedback("not attempted", "replace ... with your answer and run the cell again.")
@@ -108,8 +108,7 @@ def check_number(answer, expected, wrong_answers=(), tolerance=1e-6, success="Th
     if not value.is_integer() and abs(value - expected) <= 1e-3 * max(1.0, abs(expected)):
         return Feedback(
             "wrong",
-            f"{value!r} is close to the answer but not equal to it: give it exactly "
-            "(a fraction such as 1 / 3 is fine), not rounded.",
+            f"{value!r} is close but not equal to the answer: give it exactly, not rounded (1 / 3 is fine).",
         )
     return Feedback("wrong", f"{value:g} is not it. Work it out step by step and try again.")
 

@@ -136,7 +136,7 @@ def _mark(artists, name, cells, numbers=None, fontsize=11):
         raise ValueError(f"at most {MAX_MARKS} cells can be marked; got {len(cells)}")
     if numbers is not None and name in artists.get("values", {}):  # the bold number replaces the grey one
         for text in artists["values"][name]:
-            if text.get_visible() and tuple(int(round(v)) for v in text.get_position()[::-1]) in cells:
+            if text.get_visible() and tuple(round(float(v)) for v in text.get_position()[::-1]) in cells:
                 text.set_visible(False)
     for k, (mark, text) in enumerate(zip(artists["marks"][name], artists["numbers"][name])):
         if k < len(cells):

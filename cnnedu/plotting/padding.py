@@ -179,7 +179,9 @@ def plot_positions_2d(geometry, ax=None):
             Rectangle((0, 0), 1, 1, fill=False, edgecolor=LAST_COLOR, linewidth=2.2, linestyle="--", zorder=5)
         ),  # dashed, so that first and last differ in more than colour
         "first_taps": ax.scatter([], [], marker="s", s=30, facecolor="none", edgecolor=FIRST_COLOR, linewidths=1.5, zorder=5),
-        "last_taps": ax.scatter([], [], marker="o", s=30, facecolor="none", edgecolor=LAST_COLOR, linewidths=1.5, zorder=5),
+        "last_taps": ax.scatter(
+            [], [], marker="o", s=30, facecolor="none", edgecolor=LAST_COLOR, linewidths=1.5, zorder=5
+        ),
         "title": _title(ax),
     }
     ax.set_facecolor(PADDING_COLOR)
