@@ -171,7 +171,7 @@ assert get_kernel("45-degree edge").sum() == 6
 
 # %%
 laplacian = get_kernel("Laplacian")
-print("Laplacian adds up to", laplacian.sum(), "and equals its flip:", np.array_equal(flip_kernel(laplacian), laplacian))
+print("Laplacian adds up to", laplacian.sum(), " equals its flip:", np.array_equal(flip_kernel(laplacian), laplacian))
 print("Sobel x flipped is -Sobel x:", np.array_equal(flip_kernel(get_kernel("Sobel x")), -get_kernel("Sobel x")))
 assert laplacian.sum() == 0 and np.array_equal(flip_kernel(laplacian), laplacian)
 assert np.array_equal(flip_kernel(get_kernel("Sobel x")), -get_kernel("Sobel x"))

@@ -256,15 +256,15 @@ fig.colorbar(shown, ax=axes, shrink=0.8, label="edge response")
 plt.show()
 for name, response in versions.items():
     print(f"{name:>27}: {response.shape}")
-
-# %% [markdown]
-# *Figure: the portrait in grey and its Sobel x response four ways (valid, padding 1, padding 1 with stride
-# 2 and with stride 4), on one blue-white-red scale, each titled with its size.*
 assert photo.shape == (150, 128)
 assert versions["valid, stride 1"].shape == (148, 126)
 assert versions["padding 1 (same), stride 1"].shape == (150, 128)
 assert versions["padding 1, stride 2"].shape == (75, 64) == (ce.output_size(150, 3, 2, 1), ce.output_size(128, 3, 2, 1))
 assert versions["padding 1, stride 4"].shape == (38, 32)
+
+# %% [markdown]
+# *Figure: the portrait in grey and its Sobel x response four ways (valid, padding 1, padding 1 with stride
+# 2 and with stride 4), on one blue-white-red scale, each titled with its size.*
 
 # %% [markdown]
 # What to notice:

@@ -312,8 +312,8 @@ assert by_name["pool5"].region(3) == (6, 217)  # 3 * 32 - 90 = 6, 6 + 212 - 1 = 
 
 # %% [markdown]
 # *Figure: the portrait twice: left, a small orange square around one eye, the field of a conv3_3 unit;
-# right, an orange square covering almost the whole picture, the field of a pool5 unit, its dashed outline
-# reaching into the grey padding.*
+# right, an orange square covering almost the whole picture (rows and columns 6 to 217 of 0 to 223), the
+# field of a pool5 unit.*
 
 # %% [markdown]
 # ## The effective receptive field

@@ -161,8 +161,9 @@ def dense_loss():
     return float(np.sum(dense(inputs) * upstream))
 
 
-errors = [ce.gradient_check(dense_loss, array, gradient) for array, gradient in
-          [(dense.weights, upstream.T @ inputs), (dense.bias, upstream.sum(axis=0)), (inputs, upstream @ dense.weights)]]
+formulas = [(dense.weights, upstream.T @ inputs), (dense.bias, upstream.sum(axis=0)),
+            (inputs, upstream @ dense.weights)]
+errors = [ce.gradient_check(dense_loss, array, gradient) for array, gradient in formulas]
 print("dJ/dW, dJ/db, dJ/dx: relative errors below 1e-7?", [error < 1e-7 for error in errors])
 assert max(errors) < 1e-7
 
@@ -257,7 +258,8 @@ plt.show()
 initial = training.digits_network(rng=0)[0].weights  # the same random start as `model`
 limit = float(np.abs(model[0].weights).max())
 fig, axes = plt.subplots(1, 2, figsize=(12, 5.6), layout="constrained")
-tp.plot_filters(initial, ax=axes[0], columns=4, limit=limit, colorbar=False, title="16 first-layer kernels before training")
+tp.plot_filters(initial, ax=axes[0], columns=4, limit=limit, colorbar=False,
+                title="16 first-layer kernels before training")
 drawn = tp.plot_filters(model[0].weights, ax=axes[1], columns=4, limit=limit, colorbar=False, title="after training")
 fig.colorbar(drawn, ax=axes, shrink=0.9, label="weight");
 plt.show()
@@ -280,7 +282,7 @@ plt.show()
 # %%
 examples = [int(np.flatnonzero(y_test == digit)[0]) for digit in (0, 4, 7)]
 stages = [(0, "conv 1", True), (1, "ReLU 1", False), (2, "max pool", False), (3, "conv 2", True), (4, "ReLU 2", False)]
-fig, axes = plt.subplots(len(examples), 1 + len(stages), figsize=(15, 7.6), layout="constrained",
+fig, axes = plt.subplots(len(examples), 1 + len(stages), figsize=(16, 5.4), layout="constrained",
                          gridspec_kw={"width_ratios": [1] + [2] * len(stages)})
 for row, index in enumerate(examples):
     outputs = training.layer_outputs(model, x_test[index : index + 1])
