@@ -117,65 +117,6 @@ print(round(float(neuron), 6), round(float(layer(images)[0, 2, r, c]), 6))
 assert np.isclose(neuron, layer(images)[0, 2, r, c])
 
 # %% [markdown]
-# ## 1x1 convolutions: a dense layer at every pixel
-#
-# A kernel of size 1x1 sees a single pixel, so it finds no spatial pattern at all. It still does
-# something useful: at each pixel it takes the C_in numbers of that pixel (one per channel) and
-# mixes them into C_out new ones,
-#
-# y[n, o, i, j] = sum over c of W[o, c] x[n, c, i, j] + b[o],
-#
-# which is a **dense layer from C_in to C_out, applied at every pixel with the same weights**. It has
-# C_out C_in + C_out parameters, whatever the image size. Networks use it to change the number of
-# channels cheaply (Inception reduces 256 channels to 64 this way before its expensive 3x3 and 5x5
-# convolutions; ResNet's bottleneck blocks do the same). The check: a `Conv2d(3, 2, kernel_size=1)`
-# gives exactly the matrix product of its 2x3 weights with each pixel's 3 channel values.
-
-# %%
-mixer = ce.Conv2d(3, 2, kernel_size=1, rng=3)
-mixer.bias = np.array([0.5, -1.0])
-pixels = rng.random((1, 3, 4, 5))  # (N, C_in, H, W)
-by_convolution = mixer(pixels)  # (1, 2, 4, 5)
-matrix = mixer.weights[:, :, 0, 0]  # (C_out, C_in) = (2, 3): a dense layer's weights
-by_dense_layer = (matrix @ pixels[0].reshape(3, -1) + mixer.bias[:, None]).reshape(2, 4, 5)  # every pixel at once
-print("1x1 convolution == dense layer at every pixel:", np.allclose(by_convolution[0], by_dense_layer))
-print("parameters:", mixer.parameter_count(), "= 2 x 3 weights + 2 biases")
-assert np.allclose(by_convolution[0], by_dense_layer) and mixer.parameter_count() == 2 * 3 + 2
-
-# %% [markdown]
-# ## Why the starting weights are scaled by sqrt(2 / fan_in)
-#
-# `ce.Conv2d` does not start from weights of any size: it draws them from a normal distribution with
-# standard deviation **sqrt(2 / fan_in)**, where fan_in = C_in x kh x kw is the number of inputs of one
-# neuron (27 for the layer above). This is **He initialisation** (He, Zhang, Ren and Sun, 2015). The
-# reason: an output is a sum of fan_in products, so its variance is about fan_in x Var(w) x (the mean
-# square of the inputs), and a ReLU then keeps half of it. With Var(w) = 2 / fan_in the two factors
-# cancel and every layer hands on signals of the same size. Larger weights make the activations
-# grow layer after layer, smaller ones make them die out, and then so do the gradients.
-#
-# **Predict first:** ten 3x3 convolutions with 32 channels and a ReLU after each, started with weight
-# standard deviations 0.01, sqrt(2 / 288) = 0.083 and 1. Roughly how large (root mean square) is the
-# output of the last layer, for an input of size 1? Guess each before you run the cell.
-
-# %%
-fan_in = 32 * 3 * 3  # C_in x kh x kw
-print("Conv2d(3, 4, 3) starts with weight std", round(float(layer.weights.std()), 3),
-      " sqrt(2 / 27) =", round(float(np.sqrt(2 / 27)), 3))
-signal = rng.standard_normal((4, 32, 12, 12))  # (N, C, H, W), root mean square about 1
-sizes = {}
-for label, std in [("std 0.01", 0.01), ("He: sqrt(2 / fan_in)", np.sqrt(2 / fan_in)), ("std 1", 1.0)]:
-    weight_rng = np.random.default_rng(8)
-    activations = signal
-    for depth in range(10):
-        conv = ce.Conv2d(32, 32, kernel_size=3, padding=1, rng=weight_rng)
-        conv.weights = weight_rng.standard_normal(conv.weights.shape) * std
-        activations = ce.ReLU()(conv(activations))
-    sizes[label] = float(np.sqrt(np.mean(activations**2)))
-    print(f"{label:<22} root mean square after 10 layers: {sizes[label]:.2g}")
-assert sizes["std 0.01"] < 1e-6 and sizes["std 1"] > 1e8 and 0.4 < sizes["He: sqrt(2 / fan_in)"] < 2
-assert abs(float(layer.weights.std()) - np.sqrt(2 / 27)) < 0.05  # cnnedu's own layer uses He's scale
-
-# %% [markdown]
 # ## Where convolution comes from: a dense layer, made local and shared
 #
 # Start from the most general layer there is, a **dense** layer from an image to an image of the
@@ -249,6 +190,65 @@ plt.show()
 # %% [markdown]
 # *Figure: paired bars for the three layers, convolution against dense, on a logarithmic axis: 20 against
 # 1,845,000 for the smallest, and the gap grows with the image.*
+
+# %% [markdown]
+# ## 1x1 convolutions: a dense layer at every pixel
+#
+# A kernel of size 1x1 sees a single pixel, so it finds no spatial pattern at all. It still does
+# something useful: at each pixel it takes the C_in numbers of that pixel (one per channel) and
+# mixes them into C_out new ones,
+#
+# y[n, o, i, j] = sum over c of W[o, c] x[n, c, i, j] + b[o],
+#
+# which is a **dense layer from C_in to C_out, applied at every pixel with the same weights**. It has
+# C_out C_in + C_out parameters, whatever the image size. Networks use it to change the number of
+# channels cheaply (Inception reduces 256 channels to 64 this way before its expensive 3x3 and 5x5
+# convolutions; ResNet's bottleneck blocks do the same). The check: a `Conv2d(3, 2, kernel_size=1)`
+# gives exactly the matrix product of its 2x3 weights with each pixel's 3 channel values.
+
+# %%
+mixer = ce.Conv2d(3, 2, kernel_size=1, rng=3)
+mixer.bias = np.array([0.5, -1.0])
+pixels = rng.random((1, 3, 4, 5))  # (N, C_in, H, W)
+by_convolution = mixer(pixels)  # (1, 2, 4, 5)
+matrix = mixer.weights[:, :, 0, 0]  # (C_out, C_in) = (2, 3): a dense layer's weights
+by_dense_layer = (matrix @ pixels[0].reshape(3, -1) + mixer.bias[:, None]).reshape(2, 4, 5)  # every pixel at once
+print("1x1 convolution == dense layer at every pixel:", np.allclose(by_convolution[0], by_dense_layer))
+print("parameters:", mixer.parameter_count(), "= 2 x 3 weights + 2 biases")
+assert np.allclose(by_convolution[0], by_dense_layer) and mixer.parameter_count() == 2 * 3 + 2
+
+# %% [markdown]
+# ## Why the starting weights are scaled by sqrt(2 / fan_in)
+#
+# `ce.Conv2d` does not start from weights of any size: it draws them from a normal distribution with
+# standard deviation **sqrt(2 / fan_in)**, where fan_in = C_in x kh x kw is the number of inputs of one
+# neuron (27 for the `Conv2d(3, 4, 3)` above). This is **He initialisation** (He, Zhang, Ren and Sun, 2015). The
+# reason: an output is a sum of fan_in products, so its variance is about fan_in x Var(w) x (the mean
+# square of the inputs), and a ReLU then keeps half of it. With Var(w) = 2 / fan_in the two factors
+# cancel and every layer hands on signals of the same size. Larger weights make the activations
+# grow layer after layer, smaller ones make them die out, and then so do the gradients.
+#
+# **Predict first:** ten 3x3 convolutions with 32 channels and a ReLU after each, started with weight
+# standard deviations 0.01, sqrt(2 / 288) = 0.083 and 1. Roughly how large (root mean square) is the
+# output of the last layer, for an input of size 1? Guess each before you run the cell.
+
+# %%
+fan_in = 32 * 3 * 3  # C_in x kh x kw
+print("Conv2d(3, 4, 3) starts with weight std", round(float(layer.weights.std()), 3),
+      " sqrt(2 / 27) =", round(float(np.sqrt(2 / 27)), 3))
+signal = rng.standard_normal((4, 32, 12, 12))  # (N, C, H, W), root mean square about 1
+sizes = {}
+for label, std in [("std 0.01", 0.01), ("He: sqrt(2 / fan_in)", np.sqrt(2 / fan_in)), ("std 1", 1.0)]:
+    weight_rng = np.random.default_rng(8)
+    activations = signal
+    for depth in range(10):
+        conv = ce.Conv2d(32, 32, kernel_size=3, padding=1, rng=weight_rng)
+        conv.weights = weight_rng.standard_normal(conv.weights.shape) * std
+        activations = ce.ReLU()(conv(activations))
+    sizes[label] = float(np.sqrt(np.mean(activations**2)))
+    print(f"{label:<22} root mean square after 10 layers: {sizes[label]:.2g}")
+assert sizes["std 0.01"] < 1e-6 and sizes["std 1"] > 1e8 and 0.4 < sizes["He: sqrt(2 / fan_in)"] < 2
+assert abs(float(layer.weights.std()) - np.sqrt(2 / 27)) < 0.05  # cnnedu's own layer uses He's scale
 
 # %% [markdown]
 # ## Demo: a colour photo through one output channel
