@@ -11,7 +11,7 @@ import numpy as np
 from cnnedu._checks import as_array
 from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, OKABE_ITO, symmetric_limit
 
-RIGHT_COLOR, WRONG_COLOR = OKABE_ITO[2], OKABE_ITO[3]  # bluish green, vermillion (the wrong bar is also hatched)
+RIGHT_COLOR, WRONG_COLOR = OKABE_ITO[2], OKABE_ITO[3]  # bluish green, vermillion (and a word above the bar)
 
 
 def _new_axes(ax, figsize=(5, 4)):
@@ -308,6 +308,7 @@ def digit_explorer_figure():
         "digit_title": digit_ax.set_title(" " * 24),
         "maps_title": maps_ax.set_title(" " * 40),
         "bars_title": bars_ax.set_title(" " * 30),
+        "bar_label": bars_ax.text(0, 0, "", ha="center", va="bottom", fontsize=10),
         "axes": axes,
     }
     return figure, artists
@@ -342,8 +343,9 @@ def update_digit_explorer(artists, image, label, layer_name, layer_output, proba
     predicted = int(np.argmax(probabilities))
     for digit, (bar, p) in enumerate(zip(artists["bars"], probabilities)):
         bar.set_height(100 * p)
-        # right: green; wrong: vermillion and hatched; the title says it in words too
+        # right: green, wrong: vermillion; the word above the bar and the title say it too (not colour alone)
         bar.set_color(RIGHT_COLOR if digit == predicted == label else (WRONG_COLOR if digit == predicted else "0.6"))
-        bar.set_hatch("//" if digit == predicted != label else None)
     verdict = "right" if predicted == label else "wrong"
+    artists["bar_label"].set_position((predicted, min(100 * probabilities[predicted], 86) + 2))
+    artists["bar_label"].set_text(verdict)
     artists["bars_title"].set_text(f"prediction: {predicted} ({100 * probabilities[predicted]:.0f}%), {verdict}")
