@@ -306,8 +306,9 @@ plt.show()
 #
 # Pick a held-out digit with the slider and a layer with the buttons: the left panel shows the
 # digit, the middle one all the feature maps of that layer (centred colour scale: blue negative,
-# white zero, red positive), the right one the probability the network gives each digit (green:
-# right, red: wrong). Things to try:
+# white zero, red positive), the right one the probability the network gives each digit (the
+# predicted digit's bar is green and labelled "right", or orange-red and labelled "wrong"). Things to
+# try:
 # * Compare "conv 1" and "ReLU 1" for the same digit: what does ReLU throw away?
 # * Look for a digit where the network hesitates (two tall bars). Does it look ambiguous to you too?
 # * Flip through digits at the "ReLU 2" layer: do the same maps light up for the same digit class?
