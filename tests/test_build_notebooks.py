@@ -83,3 +83,32 @@ def nbformat_cells(stem):
     import nbformat
 
     return nbformat.read(ROOT / "notebooks" / f"{stem}.ipynb", as_version=4).cells
+
+
+def test_every_figure_in_a_lesson_is_followed_by_a_one_line_description():
+    """A code cell that shows a matplotlib figure is followed by a markdown cell '*Figure: ...*' saying
+    what the picture shows (for every reader, and for those who cannot see it); demos carry their own
+    caption (tests/test_widgets_generic.py)."""
+    missing = []
+    for source in sorted((ROOT / "notebooks" / "src").glob("[0-9][0-9]_*.py")):
+        cells = build_notebooks.parse_source(source.read_text())
+        for index, (kind, text) in enumerate(cells):
+            if kind == "code" and "plt.show()" in text:
+                following = cells[index + 1] if index + 1 < len(cells) else ("", "")
+                described = following[1].startswith("*Figure: ") and following[1].endswith("*")
+                if not (following[0] == "markdown" and described):
+                    missing.append(f"{source.name}: cell {index} ({text.splitlines()[0][:50]!r})")
+    assert not missing, "figures without a description:\n" + "\n".join(missing)
+
+
+def test_markdown_cells_of_the_sources_hold_only_comment_lines():
+    """A line without '#' inside a markdown cell of a source is code that slipped into the text."""
+    stray = []
+    for source in sorted((ROOT / "notebooks" / "src").glob("[0-9][0-9]_*.py")):
+        kind = None
+        for number, line in enumerate(source.read_text().splitlines(), start=1):
+            if line.startswith("# %%"):
+                kind = "markdown" if "[markdown]" in line else "code"
+            elif kind == "markdown" and line.strip() and not line.startswith("#"):
+                stray.append(f"{source.name}:{number}: {line[:60]}")
+    assert not stray, "\n".join(stray)

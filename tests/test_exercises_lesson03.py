@@ -59,6 +59,10 @@ def test_padded_size_hints(answer, hint):
     [
         (14, "off by one: the formula uses floor"),
         (13.5, "take the floor"),
+        (12.5, "take its floor (12), then add 1"),
+        (15, "n / s + 1 = 28 / 2 + 1 is not the formula"),
+        ([15], "n / s + 1"),
+        (12.5000000001, "take its floor"),
         (12, "+ 1"),
         (26, "divide by s"),
         (25, "divide by the stride"),

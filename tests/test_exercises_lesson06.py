@@ -56,6 +56,8 @@ def test_worked_entries_by_hand():
         ("input_gradient", np.zeros((3, 3)), "entries differ"),
         ("kernel_gradient", [[4, 1], [3, 6]], "flipped dJ/dY"),
         ("kernel_gradient", [[1, 0], [6, -4]], "needs the inputs X"),
+        ("kernel_gradient", [[2, 3], [1, 0]], "turned by 180 degrees"),
+        ("kernel_gradient", [[0, 1], [3, 3]], r"1 of 4 entries differ from the answer: the entry at \[1, 1\]"),
         ("kernel_gradient", np.zeros((3, 3)), "shape"),
         ("bias_gradient", 3, "overwritten per sample"),
         ("bias_gradient", 2, "first sample only"),
@@ -77,3 +79,14 @@ def test_typical_mistakes_get_specific_hints(name, answer, hint):
 @pytest.mark.parametrize("answer", [5, 5.0, [5], np.array([5.0]), np.int64(5)])
 def test_bias_gradient_accepts_a_number_or_an_array_of_one(answer):
     assert ex.check_bias_gradient(answer).status == "correct"
+
+
+def test_swapped_scipy_answer_is_recognised():
+    """The hint names what scipy really returns when the arguments are swapped
+    (scipy turns the result around), computed here with scipy itself."""
+    import scipy.signal
+
+    swapped = scipy.signal.correlate2d(ex.GRAD_OUTPUT, ex.X, mode="valid")
+    assert np.array_equal(swapped, ex.solution_kernel_gradient()[::-1, ::-1])
+    feedback = ex.check_kernel_gradient(swapped)
+    assert feedback.status == "wrong" and "correlate2d(X, dJ/dY" in feedback.message

@@ -104,3 +104,19 @@ def test_relu_backward_panel():
     assert images[2].get_array().tolist() == [[0.0, 5.0, 0.0]]
     with pytest.raises(ValueError, match="grad_output must have the shape of x"):
         bp.plot_relu_backward([[1, 2]], [[1.0]], axes=axes)
+
+
+def test_gradient_panels_write_every_value_and_the_marked_one_in_bold_only():
+    from cnnedu.plotting.backprop import backprop_figure, update_input_pixel
+
+    _, artists = backprop_figure()
+    x, kernel, grad = np.arange(25.0).reshape(5, 5), np.array([[1.0, 2, 0], [0, 1, -1], [-1, 0, 2]]), np.ones((3, 3))
+    update_input_pixel(artists, x, kernel, grad, 2, 2)
+    _, cache = ce.conv2d_forward(x[None, None], kernel[None, None])
+    grad_x, grad_k, _ = ce.conv2d_backward(grad[None, None], cache)
+    shown = {tuple(round(float(v)) for v in t.get_position()[::-1]): t.get_text()
+             for t in artists["values"]["grad_x"] if t.get_visible()}
+    assert len(shown) == 24 and (2, 2) not in shown  # the marked pixel carries its bold number instead
+    assert all(shown[cell] == f"{grad_x[0, 0][cell]:g}" for cell in shown)
+    kernel_values = sorted(t.get_text() for t in artists["values"]["grad_kernel"] if t.get_visible())
+    assert kernel_values == sorted(f"{v:g}" for v in grad_k[0, 0].ravel())

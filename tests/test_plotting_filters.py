@@ -11,7 +11,9 @@ from cnnedu.kernels import get_kernel, kernel_names, response_range
 from cnnedu.plotting.filters import (
     CellNumbers,
     format_number,
+    plot_activation,
     plot_filter_bank,
+    plot_picture,
     plot_kernel,
     plot_response,
     scanner_figure,
@@ -160,3 +162,37 @@ def test_cell_numbers_scale_with_dpi_and_refuse_a_wrong_count():
     assert at_144 == pytest.approx(2 * at_72)
     with pytest.raises(ValueError, match="texts must hold 3 strings; got 2"):
         numbers.set(["1", "2"])
+
+
+def test_filter_bank_draws_sum_to_one_kernels_as_grey_pictures_on_the_image_range(rng):
+    image = rng.uniform(-1, 1, size=(10, 12))
+    kernels = {name: get_kernel(name) for name in ("Sobel x", "box blur", "sharpen", "identity")}
+    drawn = plot_filter_bank(image, kernels, axes=Figure().subplots(1, 5))
+    assert drawn["Sobel x"].get_cmap().name == DIVERGING_CMAP
+    for name in ("box blur", "sharpen", "identity"):
+        assert drawn[name].get_cmap().name == "gray"
+        assert drawn[name].get_clim() == pytest.approx((image.min(), image.max()))
+        np.testing.assert_allclose(drawn[name].get_array(), ce.correlate2d(image, kernels[name]))
+    assert drawn["sharpen"].colorbar.extend == "both"  # sharpening overshoots the image's range
+    assert drawn["identity"].colorbar.extend == "neither"
+
+
+def test_filter_bank_pictures_can_be_chosen_and_are_checked(rng):
+    image = rng.uniform(0, 1, size=(8, 8))
+    bank = {"Sobel x": get_kernel("Sobel x")}
+    drawn = plot_filter_bank(image, bank, axes=Figure().subplots(1, 2), pictures={"Sobel x"})
+    assert drawn["Sobel x"].get_cmap().name == "gray"
+    with pytest.raises(ValueError, match=r"pictures must name kernels of the bank \['Sobel x'\]; got \['blur'\]"):
+        plot_filter_bank(image, {"Sobel x": get_kernel("Sobel x")}, axes=Figure().subplots(1, 2), pictures={"blur"})
+
+
+def test_picture_and_activation_scales():
+    ax = new_figure()[1]
+    image = plot_picture([[0.0, 2.0]], ax=ax, low=0, high=1)
+    assert image.get_clim() == (0.0, 1.0) and image.colorbar.extend == "max"
+    with pytest.raises(ValueError, match="high must be larger than low; got low=1.0, high=1.0"):
+        plot_picture([[1.0, 1.0]], ax=new_figure()[1])
+    activation = plot_activation(np.array([[0.0, 3.0], [1.0, 0.0]]), ax=new_figure()[1], limit=4)
+    assert activation.get_clim() == (0.0, 4.0) and activation.get_cmap().name == "magma"
+    with pytest.raises(ValueError, match="values must not be negative"):
+        plot_activation([[0.0, -0.5]], ax=new_figure()[1])

@@ -135,3 +135,29 @@ def test_parameter_comparison_bars():
 def test_bad_input(call, match):
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_volumes_draw_one_sheet_per_channel_to_scale():
+    from matplotlib.figure import Figure
+
+    from cnnedu.plotting.layer import plot_volumes
+
+    ax = Figure().subplots()
+    shapes = [(1, 32, 32), (4, 15, 15), (40, 8, 8), (196,)]
+    drawn = plot_volumes(shapes, ["in", "conv", "deep", "flat"], ax=ax, max_sheets=16)
+    assert [len(sheets) for sheets in drawn] == [1, 4, 16, 1]
+    assert drawn[0][0].get_height() == 1.0 and abs(drawn[1][0].get_height() - 15 / 32) < 1e-12
+    texts = [text.get_text() for text in ax.texts]
+    assert "conv\n4 x 15 x 15" in texts and "flat\n196 values" in texts and "deep\n40 x 8 x 8" in texts
+
+
+def test_volumes_check_their_arguments():
+    from matplotlib.figure import Figure
+
+    from cnnedu.plotting.layer import plot_volumes
+
+    ax = Figure().subplots()
+    with pytest.raises(ValueError, match=r"shapes must be a non-empty list of \(C, H, W\) or \(N,\).*got \[\(2, 3\)\]"):
+        plot_volumes([(2, 3)], ax=ax)
+    with pytest.raises(ValueError, match=r"labels must give one name per shape \(1\); got 2"):
+        plot_volumes([(1, 4, 4)], ["a", "b"], ax=ax)

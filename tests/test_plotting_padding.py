@@ -130,3 +130,30 @@ def test_one_axis_title_counts_positions_in_good_english(n, count, title):
     geometry = update_padding(artists, n, 3, stride=1, padding=0, dilation=3)  # span 7
     assert geometry["output_size"] == count
     assert artists["positions_1d"]["title"].get_text() == title
+
+
+def test_column_profile_draws_one_distinguishable_line_per_map():
+    from matplotlib.figure import Figure
+
+    from cnnedu.plotting.padding import plot_column_profile
+
+    ax = Figure().subplots()
+    lines = plot_column_profile({"a": [1.0, 2.0, 3.0], "b": [0.0, 0.0, 1.0]}, ax=ax)
+    assert list(lines) == ["a", "b"]
+    assert lines["a"].get_ydata().tolist() == [1.0, 2.0, 3.0]
+    assert lines["a"].get_linestyle() != lines["b"].get_linestyle()
+    assert lines["a"].get_marker() != lines["b"].get_marker()
+    with pytest.raises(TypeError, match="profiles must be a non-empty dict of label -> values; got list"):
+        plot_column_profile([[1.0]], ax=ax)
+    with pytest.raises(ValueError, match=r"profile 'a' must be 1-D \(one value per column\); got shape \(1, 2\)"):
+        plot_column_profile({"a": [[1.0, 2.0]]}, ax=ax)
+
+
+def test_first_and_last_windows_differ_in_line_style_and_marker():
+    from matplotlib.figure import Figure
+
+    from cnnedu.plotting.padding import padding_geometry, plot_positions_2d
+
+    artists = plot_positions_2d(padding_geometry(7, 3, stride=2), ax=Figure().subplots())
+    assert artists["first"].get_linestyle() == "solid" and artists["last"].get_linestyle() in ("--", "dashed")
+    assert len(artists["first_taps"].get_paths()[0].vertices) != len(artists["last_taps"].get_paths()[0].vertices)

@@ -138,3 +138,16 @@ def test_shift_figure_draws_the_maps():
     assert images[0][2].get_clim() == (-artists["limit"], artists["limit"])  # diverging, centred on zero
     assert artists["titles"][1][2].get_text() == f"pooled map changed {100 * maps['pooled_change']:.0f}%"
     assert artists["titles"][1][0].get_text() == "average pooled 3x3"
+
+
+def test_windows_differ_in_line_style_too_not_only_in_colour():
+    from matplotlib.colors import to_hex
+
+    from cnnedu.plotting.pooling import plot_pooling
+    from cnnedu.plotting.style import OKABE_ITO, new_figure
+
+    artists = plot_pooling(axes=new_figure(1, 2)[1])
+    styles = artists["windows"].get_linestyle()  # one (offset, dashes) per window
+    assert len(styles) == 4 and len({str(style) for style in styles}) == 4
+    assert len({str(style) for style in artists["output_cells"].get_linestyle()}) == 4  # the same four, scaled
+    assert {to_hex(color).upper() for color in artists["windows"].get_edgecolor()} <= set(OKABE_ITO)

@@ -108,10 +108,12 @@ def test_digit_explorer_shows_the_layer_output_and_probabilities(rng):
     limit = np.abs(output).max()
     assert artists["maps"].get_clim() == pytest.approx((-limit, limit))
     assert [bar.get_height() for bar in artists["bars"]] == pytest.approx(100 * probabilities)
-    assert artists["bars_title"].get_text() == "prediction: 4 (55%)"
+    assert artists["bars_title"].get_text() == "prediction: 4 (55%), right"
+    assert artists["bar_label"].get_text() == "right" and artists["bar_label"].get_position()[0] == 4
     assert artists["maps_title"].get_text() == "conv 1: 16 maps of 8x8"
     assert artists["digit_title"].get_text() == "test digit, label 4"
     # a wrong prediction is drawn in red, a smaller layer changes the tile
     tp.update_digit_explorer(artists, image, 3, "max pool", np.abs(output[:, :4, :4]), probabilities)
-    assert matplotlib.colors.to_hex(artists["bars"][4].get_facecolor()) == matplotlib.colors.to_hex("C3")
+    assert matplotlib.colors.to_hex(artists["bars"][4].get_facecolor()) == tp.WRONG_COLOR.lower()
+    assert artists["bar_label"].get_text() == "wrong" and artists["bars_title"].get_text().endswith(", wrong")
     assert artists["maps"].get_array().shape == tp.mosaic(output[:, :4, :4], 8).shape

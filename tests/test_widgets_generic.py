@@ -74,3 +74,21 @@ def test_first_picture_equals_the_same_setting_redrawn(name):
         control.value = start
         assert demo.image.value == first, f"{name}: moving {control_name} away and back changed the picture"
         break
+
+
+@pytest.mark.parametrize("name", sorted(DEMOS))
+def test_every_demo_has_a_one_line_caption_under_its_figure(name):
+    demo = DEMOS[name]()
+    assert isinstance(demo.caption, str) and 40 < len(demo.caption) < 300 and "\n" not in demo.caption
+    position = demo.children.index(demo.image)
+    assert demo.caption.replace("'", "&#x27;")[:30] in demo.children[position + 1].value.replace("'", "&#x27;")
+
+
+def test_caption_is_optional_and_escaped():
+    import ipywidgets as widgets
+    from matplotlib.figure import Figure
+
+    plain = Demo(Figure(), {"n": widgets.IntSlider()}, lambda n: None)
+    assert plain.caption is None and plain.children[-1] is plain.image
+    captioned = Demo(Figure(), {"n": widgets.IntSlider()}, lambda n: None, caption="x < y & z")
+    assert "x &lt; y &amp; z" in captioned.children[-1].value

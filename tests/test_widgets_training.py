@@ -36,7 +36,8 @@ def test_draws_the_layer_output_and_probabilities(setup, index, position, layer)
     p = training.probabilities(model, x)[0]
     heights = [bar.get_height() for bar in demo.artists["bars"]]
     np.testing.assert_allclose(heights, 100 * p, rtol=1e-6)
-    assert demo.artists["bars_title"].get_text() == f"prediction: {p.argmax()} ({100 * p.max():.0f}%)"
+    verdict = "right" if p.argmax() == labels[index] else "wrong"
+    assert demo.artists["bars_title"].get_text() == f"prediction: {p.argmax()} ({100 * p.max():.0f}%), {verdict}"
     assert demo.artists["maps_title"].get_text().startswith(f"{layer}: {output.shape[0]} maps")
 
 

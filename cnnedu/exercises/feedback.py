@@ -48,27 +48,54 @@ def not_attempted(answer):
     return answer is Ellipsis or answer is None
 
 
-def check_number(answer, expected, wrong_answers=(), tolerance=1e-9, success="That is right."):
+def _one_number(answer):
+    """A one-element list, tuple or array (``[46]``, ``np.array([[46]])``)
+    becomes its single element; anything else is returned as it is."""
+    if isinstance(answer, (list, tuple, np.ndarray)):
+        try:
+            values = np.asarray(answer, dtype=object).ravel()
+        except ValueError:  # ragged nesting: not one number
+            return answer
+        if values.size == 1:
+            return values[0]
+    return answer
+
+
+def check_number(answer, expected, wrong_answers=(), tolerance=1e-6, success="That is right."):
     """Check a numeric answer, with hints for known wrong answers.
 
     Parameters
     ----------
-    answer : number or ``...``
+    answer : number, a list or array holding one number, or ``...``
     expected : number
     wrong_answers : sequence of (value, hint)
         Typical mistakes and the hint each one deserves.
+    tolerance : float
+        Relative tolerance (of max(1, |expected|)): answers within it are
+        right, so float noise such as 46.0000001 is accepted.
+
+    Notes
+    -----
+    A one-element list or array (``[46]``) counts as its number. A
+    non-integer answer that misses by less than 0.1% is told it is close,
+    so that a rounded answer is not mistaken for a wrong method.
 
     Examples
     --------
     >>> check_number(15, 15)
     Correct: That is right.
+    >>> check_number([15.000000001], 15)
+    Correct: That is right.
     >>> check_number(16, 15, [(16, "off by one: the formula uses floor")])
     Not yet: off by one: the formula uses floor
     >>> check_number(..., 15)
     Not attempted yet: replace ... with your answer and run the cell again.
+    >>> check_number(0.333, 1 / 3)
+    Not yet: 0.333 is close but not equal to the answer: give it exactly, not rounded (1 / 3 is fine).
     """
     if not_attempted(answer):
         return Feedback("not attempted", "replace ... with your answer and run the cell again.")
+    answer = _one_number(answer)
     try:
         value = float(answer)
     except (TypeError, ValueError):
@@ -78,12 +105,40 @@ def check_number(answer, expected, wrong_answers=(), tolerance=1e-9, success="Th
     for wrong, hint in wrong_answers:
         if abs(value - wrong) <= tolerance * max(1.0, abs(wrong)):
             return Feedback("wrong", hint)
+    if not value.is_integer() and abs(value - expected) <= 1e-3 * max(1.0, abs(expected)):
+        return Feedback(
+            "wrong",
+            f"{value!r} is close but not equal to the answer: give it exactly, not rounded (1 / 3 is fine).",
+        )
     return Feedback("wrong", f"{value:g} is not it. Work it out step by step and try again.")
 
 
-def check_array(answer, expected, wrong_answers=(), tolerance=1e-9, success="That is right."):
+def _cell_names(positions, limit=6):
+    """'[0, 1], [2, 2]' for a list of index tuples, shortened after ``limit``."""
+    names = ["[" + ", ".join(str(int(i)) for i in position) + "]" for position in positions[:limit]]
+    if len(positions) > limit:
+        names.append(f"and {len(positions) - limit} more")
+    return ", ".join(names)
+
+
+def check_array(answer, expected, wrong_answers=(), tolerance=1e-6, success="That is right."):
     """Check an array answer: shape first, then values, with hints for known
     wrong arrays.
+
+    Parameters
+    ----------
+    answer : array_like or ``...``
+    expected : array_like
+    wrong_answers : sequence of (array_like, hint)
+    tolerance : float
+        Entries within ``tolerance`` (absolute, and relative to the entry)
+        are equal, so float noise is accepted.
+
+    Notes
+    -----
+    Extra axes of length one are ignored (``[[1, 2, 3]]`` for ``[1, 2, 3]``).
+    When values differ, the message names the wrong cells by their index
+    (counting from 0, row first), not only how many there are.
 
     Examples
     --------
@@ -93,6 +148,8 @@ def check_array(answer, expected, wrong_answers=(), tolerance=1e-9, success="Tha
     Not yet: you flipped the kernel
     >>> check_array([1, 1], [1, 1, 1])
     Not yet: your array has shape (2,); the answer has shape (3,).
+    >>> check_array([[1, 2], [3, 5]], [[1, 2], [3, 4]])
+    Not yet: 1 of 4 entries differ from the answer: the entry at [1, 1] (row, column, counting from 0).
     """
     if not_attempted(answer):
         return Feedback("not attempted", "replace ... with your answer and run the cell again.")
@@ -101,14 +158,24 @@ def check_array(answer, expected, wrong_answers=(), tolerance=1e-9, success="Tha
     except (TypeError, ValueError):
         return Feedback("wrong", f"expected an array of numbers; got {answer!r}")
     expected = np.asarray(expected, dtype=float)
+
+    def same(a, b):
+        return a.shape == b.shape and np.allclose(a, b, atol=tolerance, rtol=tolerance)
+
+    if value.shape != expected.shape and value.squeeze().shape == expected.squeeze().shape:
+        value = value.reshape(expected.shape)  # [[1, 2, 3]] for [1, 2, 3]: the same numbers
     for wrong, hint in wrong_answers:
         wrong = np.asarray(wrong, dtype=float)
-        if wrong.shape == value.shape and np.allclose(value, wrong, atol=tolerance, rtol=0):
-            if not (wrong.shape == expected.shape and np.allclose(wrong, expected, atol=tolerance, rtol=0)):
-                return Feedback("wrong", hint)
+        if same(value, wrong) and not same(wrong, expected):
+            return Feedback("wrong", hint)
     if value.shape != expected.shape:
         return Feedback("wrong", f"your array has shape {value.shape}; the answer has shape {expected.shape}.")
-    if np.allclose(value, expected, atol=tolerance, rtol=0):
+    if same(value, expected):
         return Feedback("correct", success)
-    wrong_cells = int(np.sum(~np.isclose(value, expected, atol=tolerance, rtol=0)))
-    return Feedback("wrong", f"{wrong_cells} of {expected.size} entries differ from the answer.")
+    differ = np.argwhere(~np.isclose(value, expected, atol=tolerance, rtol=tolerance))
+    where = "the entry at" if len(differ) == 1 else "the entries at"
+    axes = {1: "counting from 0", 2: "row, column, counting from 0"}.get(expected.ndim, "counting from 0")
+    return Feedback(
+        "wrong",
+        f"{len(differ)} of {expected.size} entries differ from the answer: {where} {_cell_names(differ)} ({axes}).",
+    )

@@ -106,6 +106,20 @@ def check_strided_size(answer):
                 "(It is not simply n / s.)",
             ),
             (13.5, "the number of positions is a whole number: take the floor of (n + 2p - f) / s = 12.5 first."),
+            (
+                12.5,
+                (
+                    "(n + 2p - f) / s = 12.5 is not yet a count of positions: take its floor (12), then add 1 "
+                    "for the first position."
+                ),
+            ),
+            (
+                15,
+                (
+                    "n / s + 1 = 28 / 2 + 1 is not the formula: the kernel needs f = 3 cells, so first subtract f "
+                    "from n: floor((28 - 3) / 2) + 1."
+                ),
+            ),
             (12, "do not forget the + 1 at the end: it counts the first position."),
             (26, "that is stride 1; with stride 2 the kernel skips every other position: divide by s."),
             (25, "that is stride 1 without the + 1; divide by the stride s = 2, take the floor, then add 1."),

@@ -12,6 +12,7 @@ Correct: 5: the bias touches every output of every sample, so its gradient sums 
 """
 
 import numpy as np
+import scipy.signal
 
 from cnnedu.backprop_paths import dilate, input_gradient, kernel_gradient
 from cnnedu.correlate import convolve2d, correlate2d
@@ -80,6 +81,8 @@ def check_kernel_gradient(answer):
     --------
     >>> check_kernel_gradient([[4, 1], [3, 6]])
     Not yet: you flipped dJ/dY (that is a convolution). dJ/dk11 = sum of dJ/dy_ij times x_ij, no flip.
+    >>> check_kernel_gradient([[2, 3], [1, 0]]).message[:40]
+    'that is dJ/dK turned by 180 degrees, wha'
     """
     return check_array(
         answer,
@@ -87,6 +90,10 @@ def check_kernel_gradient(answer):
         wrong_answers=[
             (convolve2d(X, GRAD_OUTPUT, mode="valid"),
              "you flipped dJ/dY (that is a convolution). dJ/dk11 = sum of dJ/dy_ij times x_ij, no flip."),
+            (scipy.signal.correlate2d(GRAD_OUTPUT, X, mode="valid"),
+             ("that is dJ/dK turned by 180 degrees, what scipy.signal.correlate2d(dJ/dY, X, mode='valid') returns: "
+              "cross-correlation is not commutative, and swapping its arguments turns the result around. "
+              "Slide dJ/dY over X: correlate2d(X, dJ/dY, mode='valid').")),
             (GRAD_OUTPUT * K, "dJ/dK needs the inputs X: each entry is a sum of dJ/dy times the pixel that met it."),
             (input_gradient(GRAD_OUTPUT, K, X.shape),
              "that is dJ/dX (3x3); dJ/dK has the shape of K: slide dJ/dY over X and sum the products."),

@@ -31,6 +31,7 @@ TITLES = {
 MAX_MARKS = 9  # highlighted cells per panel (a 3x3 kernel meets at most 9 cells)
 MAX_PADDING = 1
 HIGHLIGHT = "#ff7f00"
+VALUE_PANELS = ("grad_x", "grad_kernel")  # panels that write every cell's value (the gradients)
 
 
 def _name(symbol, row, column):
@@ -49,7 +50,8 @@ def backprop_figure(input_shape=(5, 5), kernel_shape=(3, 3), figsize=(13, 3.6)):
     figure : matplotlib.figure.Figure
     artists : dict
         ``images`` and ``marks`` (lists of Rectangle), ``numbers`` (lists of
-        Text) and ``window`` (Rectangle) by panel name; ``formula`` (Text).
+        Text) and ``window`` (Rectangle) by panel name; ``values`` (lists of
+        Text: every cell's value of dJ/dX and dJ/dK); ``formula`` (Text).
 
     Examples
     --------
@@ -59,7 +61,7 @@ def backprop_figure(input_shape=(5, 5), kernel_shape=(3, 3), figsize=(13, 3.6)):
     """
     height, width = input_shape
     figure, axes = new_figure(1, 5, figsize=figsize)
-    artists = {"images": {}, "marks": {}, "numbers": {}, "window": {}, "axes": {}}
+    artists = {"images": {}, "marks": {}, "numbers": {}, "window": {}, "axes": {}, "values": {}}
     limits = {
         "x": (height, width, MAX_PADDING),
         "grad_x": (height, width, MAX_PADDING),
@@ -87,6 +89,11 @@ def backprop_figure(input_shape=(5, 5), kernel_shape=(3, 3), figsize=(13, 3.6)):
                 ax.text(0, 0, "", ha="center", va="center", fontsize=11, fontweight="bold", visible=False)
                 for _ in range(MAX_MARKS)
             ]
+            if name in VALUE_PANELS:  # every value of the gradient, small and grey; marked cells in bold on top
+                artists["values"][name] = [
+                    ax.text(0, 0, "", ha="center", va="center", fontsize=9, color="0.25", visible=False)
+                    for _ in range((rows + 2 * pad) * (columns + 2 * pad))
+                ]
             artists["window"][name] = ax.add_patch(
                 Rectangle((0, 0), 1, 1, fill=False, edgecolor="black", linewidth=2, linestyle="--", visible=False)
             )
@@ -108,6 +115,17 @@ def _show(artists, name, values, padding=0, limit=None):
     ax = artists["axes"][name]
     ax.set_xlim(-0.5 - padding, columns - 0.5 - padding)
     ax.set_ylim(rows - 0.5 - padding, -0.5 - padding)
+    if name in artists.get("values", {}):
+        texts = artists["values"][name]
+        cells = [(r - padding, c - padding, v) for (r, c), v in np.ndenumerate(values) if not np.isnan(v)]
+        for k, text in enumerate(texts):
+            if k < len(cells):
+                row, column, value = cells[k]
+                text.set_position((column, row))
+                text.set_text(_fmt(value + 0.0))  # + 0.0: no '-0'
+                text.set_visible(True)
+            else:
+                text.set_visible(False)
 
 
 def _mark(artists, name, cells, numbers=None, fontsize=11):
@@ -116,6 +134,10 @@ def _mark(artists, name, cells, numbers=None, fontsize=11):
     cells = list(cells)
     if len(cells) > MAX_MARKS:
         raise ValueError(f"at most {MAX_MARKS} cells can be marked; got {len(cells)}")
+    if numbers is not None and name in artists.get("values", {}):  # the bold number replaces the grey one
+        for text in artists["values"][name]:
+            if text.get_visible() and tuple(round(float(v)) for v in text.get_position()[::-1]) in cells:
+                text.set_visible(False)
     for k, (mark, text) in enumerate(zip(artists["marks"][name], artists["numbers"][name])):
         if k < len(cells):
             row, column = cells[k]

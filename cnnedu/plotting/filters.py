@@ -3,7 +3,9 @@ filters on one photograph, and the kernel scanner (one window position at a
 time: the window, the element-wise products, their sum, the output so far).
 
 Signed responses always use the diverging map centred on zero with a
-labelled colour bar.
+labelled colour bar; outputs that are pictures (blur, sharpen, identity:
+weights adding up to one) are drawn in grey, and outputs that cannot be
+negative (after a ReLU) on a sequential map starting at zero.
 """
 
 import numpy as np
@@ -18,7 +20,7 @@ from matplotlib.transforms import Affine2D
 from cnnedu._checks import as_array
 from cnnedu.correlate import correlate2d
 from cnnedu.kernels import response_range, window_products
-from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, new_figure, show_map, symmetric_limit
+from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, SEQUENTIAL_CMAP, new_figure, show_map, symmetric_limit
 
 UNFILLED_COLOR = "0.78"  # output cells the scan has not reached yet (white means zero)
 WINDOW_COLOR = "#ff9f1c"
@@ -203,12 +205,87 @@ def plot_response(response, ax=None, limit=None, title=None, label="response", p
     return image
 
 
-def plot_filter_bank(image, kernels, axes=None, image_title="input", percentile=None):
+def plot_picture(values, ax=None, low=None, high=None, title=None, label="grey level"):
+    """An output that is itself a picture (a blurred or sharpened image) in
+    grey, from ``low`` (black) to ``high`` (white), with a colour bar.
+
+    Values beyond the range are drawn black or white and the colour bar gets
+    pointed ends to say so.
+
+    Returns
+    -------
+    matplotlib.image.AxesImage
+
+    Examples
+    --------
+    >>> figure, ax = new_figure()
+    >>> image = plot_picture([[-1.0, 0.5], [1.5, 0.0]], ax=ax, low=-1, high=1)
+    >>> image.get_clim(), image.get_cmap().name
+    ((-1.0, 1.0), 'gray')
+    """
+    values = as_array("values", values, ndim=2)
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(4, 4))
+    low = float(np.min(values)) if low is None else float(low)
+    high = float(np.max(values)) if high is None else float(high)
+    if not high > low:
+        raise ValueError(f"high must be larger than low; got low={low}, high={high}")
+    image = ax.imshow(values, cmap=IMAGE_CMAP, vmin=low, vmax=high, interpolation="nearest")
+    if title:
+        ax.set_title(title)
+    extend = {(False, False): "neither", (True, False): "min", (False, True): "max", (True, True): "both"}[
+        (bool(values.min() < low - 1e-9), bool(values.max() > high + 1e-9))
+    ]
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label=label, extend=extend)
+    return image
+
+
+def plot_activation(values, ax=None, limit=None, title=None, label="activation"):
+    """A map that cannot be negative (the output of a ReLU) on a sequential
+    colour map from 0 (black) to ``limit`` (light yellow), with a colour bar.
+
+    Returns
+    -------
+    matplotlib.image.AxesImage
+
+    Examples
+    --------
+    >>> figure, ax = new_figure()
+    >>> image = plot_activation([[0.0, 2.0], [1.0, 0.0]], ax=ax)
+    >>> image.get_clim(), image.get_cmap().name
+    ((0.0, 2.0), 'magma')
+    >>> plot_activation([[-1.0]], ax=ax)
+    Traceback (most recent call last):
+    ...
+    ValueError: values must not be negative (an activation after a ReLU); got a minimum of -1.0
+    """
+    values = as_array("values", values, ndim=2)
+    if values.min() < 0:
+        raise ValueError(f"values must not be negative (an activation after a ReLU); got a minimum of {values.min()}")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(4, 4))
+    limit = max(float(values.max()), 1e-12) if limit is None else float(limit)
+    image = ax.imshow(values, cmap=SEQUENTIAL_CMAP, vmin=0, vmax=limit, interpolation="nearest")
+    if title:
+        ax.set_title(title)
+    ax.figure.colorbar(image, ax=ax, shrink=0.8, label=label)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+    return image
+
+
+def plot_filter_bank(image, kernels, axes=None, image_title="input", percentile=None, pictures=None):
     """An image and its response to each kernel (valid cross-correlation).
 
-    Each response has its own colour scale, centred on zero and labelled
-    (see :func:`plot_response` for ``percentile``). Unused extra axes are
-    hidden.
+    Each signed response has its own colour scale, centred on zero and
+    labelled (see :func:`plot_response` for ``percentile``). Kernels whose
+    output is a picture (by default those whose weights add up to one: box
+    blur, sharpen, identity) are drawn in grey on the image's own range, so
+    they compare directly with it. Unused extra axes are hidden.
 
     Parameters
     ----------
@@ -217,6 +294,9 @@ def plot_filter_bank(image, kernels, axes=None, image_title="input", percentile=
         Title -> kernel.
     axes : sequence of Axes, optional
         ``len(kernels) + 1`` axes; default a new row of them.
+    pictures : collection of str, optional
+        Titles of the kernels to draw as grey pictures; default every kernel
+        whose weights add up to one.
 
     Returns
     -------
@@ -241,10 +321,20 @@ def plot_filter_bank(image, kernels, axes=None, image_title="input", percentile=
     axes = np.ravel(axes)
     if len(axes) < count:
         raise ValueError(f"axes must hold at least {count} axes (the image and one per kernel); got {len(axes)}")
+    if pictures is None:
+        pictures = {title for title, kernel in kernels.items() if abs(float(np.sum(kernel)) - 1) < 1e-9}
+    unknown = set(pictures) - set(kernels)
+    if unknown:
+        raise ValueError(f"pictures must name kernels of the bank {sorted(kernels)}; got {sorted(unknown)}")
     drawn = {"input": show_map(image, ax=axes[0], title=image_title)}
     _bare(axes[0])
+    low, high = float(image.min()), float(image.max())
     for ax, (title, kernel) in zip(axes[1:], kernels.items()):
-        drawn[title] = plot_response(correlate2d(image, kernel), ax=ax, title=title, percentile=percentile)
+        response = correlate2d(image, kernel)
+        if title in pictures and high > low:
+            drawn[title] = plot_picture(response, ax=ax, low=low, high=high, title=f"{title} (a picture: grey)")
+        else:
+            drawn[title] = plot_response(response, ax=ax, title=title, percentile=percentile)
         _bare(ax)
     for ax in axes[count:]:
         ax.set_visible(False)

@@ -8,6 +8,8 @@ stack of layers with its shapes, parameter counts and receptive fields.
   diagram and a table of a layer stack (from :func:`cnnedu.architecture.describe`).
 * :func:`plot_parameter_comparison`: parameters of convolution layers against
   dense layers producing the same outputs.
+* :func:`plot_volumes`: the arrays of a network drawn as C x H x W blocks, one
+  sheet per channel, so that depth is seen next to height and width.
 """
 
 import matplotlib
@@ -414,3 +416,73 @@ def plot_parameter_comparison(labels, conv_counts, dense_counts, ax=None):
     ax.set_ylim(1, max(max(dense_counts), max(conv_counts)) * 20)
     ax.legend(loc="upper left")
     return [conv_bars, dense_bars]
+
+
+def plot_volumes(shapes, labels=None, ax=None, max_sheets=16, title=None):
+    """Draw each array of a network as a volume: a (C, H, W) map as C stacked
+    sheets of H x W (drawn to scale, receding to the upper right), a flat
+    vector (N,) as a thin bar. Under each: its label and its shape.
+
+    Parameters
+    ----------
+    shapes : sequence of tuple
+        (C, H, W) or (N,) per array, input first, batch axis left out.
+    labels : sequence of str, optional
+        One name per shape (e.g. the layer that made it).
+    max_sheets : int
+        More channels than this are drawn as ``max_sheets`` sheets (the
+        shape under the block says how many there are).
+
+    Returns
+    -------
+    list of list of Rectangle: the sheets (or the bar) of each array
+
+    Examples
+    --------
+    >>> figure, ax = new_figure()
+    >>> drawn = plot_volumes([(1, 32, 32), (2, 30, 30), (900,)], ["input", "conv", "flatten"], ax=ax)
+    >>> [len(sheets) for sheets in drawn]
+    [1, 2, 1]
+    """
+    shapes = [tuple(int(size) for size in shape) for shape in shapes]
+    if not shapes or any(len(shape) not in (1, 3) or min(shape) < 1 for shape in shapes):
+        raise ValueError(f"shapes must be a non-empty list of (C, H, W) or (N,) with positive sizes; got {shapes}")
+    if labels is not None and len(labels) != len(shapes):
+        raise ValueError(f"labels must give one name per shape ({len(shapes)}); got {len(labels)}")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(2.2 * len(shapes), 3.2))
+    tallest = max(max(shape[1:]) if len(shape) == 3 else 1 for shape in shapes)
+    unit = 1.0 / tallest  # the largest map is 1 high
+    step = 0.08  # offset from one sheet to the next
+    left, drawn = 0.0, []
+    for index, shape in enumerate(shapes):
+        sheets = []
+        if len(shape) == 3:
+            channels, height, width = shape
+            count = min(channels, max_sheets)
+            h, w = height * unit, width * unit
+            for sheet in reversed(range(count)):  # the back sheet first, the front one on top
+                sheets.append(ax.add_patch(Rectangle(
+                    (left + sheet * step, sheet * step), w, h, facecolor="#9ecae1" if sheet else "#c6dbef",
+                    edgecolor="#08519c", linewidth=1.0,
+                )))
+            right = left + w + (count - 1) * step
+            text = f"{channels} x {height} x {width}"
+        else:
+            sheets.append(ax.add_patch(Rectangle((left, 0), 0.08, 1.0, facecolor="#fdd0a2", edgecolor="#a63603")))
+            right = left + 0.08
+            text = f"{shape[0]} values"
+        name = "" if labels is None else f"{labels[index]}\n"
+        ax.text((left + right) / 2, -0.08, name + text, ha="center", va="top", fontsize=10)
+        drawn.append(sheets)
+        left = right + 0.35
+    ax.set_xlim(-0.1, left - 0.2)
+    deepest = max(min(shape[0], max_sheets) if len(shape) == 3 else 1 for shape in shapes)
+    ax.set_ylim(-0.45, 1.0 + (deepest - 1) * step + 0.05)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if title:
+        ax.set_title(title)
+    return drawn

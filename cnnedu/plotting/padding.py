@@ -23,7 +23,7 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from cnnedu.correlate import convolve2d, correlate2d
 from cnnedu.coverage import coverage_counts, kernel_span, mode_padding, window_positions
 from cnnedu.padding import pad2d
-from cnnedu.plotting.style import new_figure
+from cnnedu.plotting.style import LINESTYLES, OKABE_ITO, new_figure
 
 # mode label -> (coverage mode, 'same' convention, cnnedu function that computes it)
 MODES = {
@@ -37,7 +37,7 @@ PADDING_COLOR = "#c9d6e8"  # padded zeros
 INPUT_COLOR = "white"
 POSITION_CMAP = "viridis"
 COVERAGE_CMAP = "magma_r"  # 0 = white, many windows = dark
-FIRST_COLOR, LAST_COLOR = "#e4572e", "#1f77b4"
+FIRST_COLOR, LAST_COLOR = "#D55E00", "#0072B2"  # Okabe-Ito vermillion and blue; the last is also dashed
 
 
 
@@ -175,9 +175,13 @@ def plot_positions_2d(geometry, ax=None):
         "lines": ax.add_collection(LineCollection([], colors="0.6", linewidths=0.5)),
         "centres": ax.scatter([], [], c=[], s=18, cmap=POSITION_CMAP, zorder=4),
         "first": ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=FIRST_COLOR, linewidth=2.2, zorder=5)),
-        "last": ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=LAST_COLOR, linewidth=2.2, zorder=5)),
+        "last": ax.add_patch(
+            Rectangle((0, 0), 1, 1, fill=False, edgecolor=LAST_COLOR, linewidth=2.2, linestyle="--", zorder=5)
+        ),  # dashed, so that first and last differ in more than colour
         "first_taps": ax.scatter([], [], marker="s", s=30, facecolor="none", edgecolor=FIRST_COLOR, linewidths=1.5, zorder=5),
-        "last_taps": ax.scatter([], [], marker="s", s=30, facecolor="none", edgecolor=LAST_COLOR, linewidths=1.5, zorder=5),
+        "last_taps": ax.scatter(
+            [], [], marker="o", s=30, facecolor="none", edgecolor=LAST_COLOR, linewidths=1.5, zorder=5
+        ),
         "title": _title(ax),
     }
     ax.set_facecolor(PADDING_COLOR)
@@ -373,3 +377,48 @@ def update_padding(artists, n, kernel_size, stride=1, padding=0, dilation=1, mod
     _update_coverage(artists["coverage"], geometry)
     artists["formula"].set_text(_caption(geometry))
     return geometry
+
+
+def plot_column_profile(profiles, ax=None, title=None, ylabel="mean |response|"):
+    """One value per column of a map (e.g. the mean absolute response of
+    each column), one line per map, so that a border artefact shows as a
+    spike at the ends. Lines differ in colour, line style and marker.
+
+    Parameters
+    ----------
+    profiles : dict of str -> array_like, shape (W,)
+        Label -> one value per column.
+
+    Returns
+    -------
+    dict of str -> Line2D
+
+    Examples
+    --------
+    >>> figure, ax = new_figure()
+    >>> lines = plot_column_profile({"zero padding": [3.0, 1.0, 1.0, 3.0], "replicate": [1.0, 1.0, 1.0, 1.0]}, ax=ax)
+    >>> [line.get_linestyle() for line in lines.values()]
+    ['-', '--']
+    """
+    if not isinstance(profiles, dict) or not profiles:
+        raise TypeError(f"profiles must be a non-empty dict of label -> values; got {type(profiles).__name__}")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(8, 3))
+    markers = ("o", "s", "^", "D")
+    lines = {}
+    for index, (label, values) in enumerate(profiles.items()):
+        values = np.asarray(values, dtype=float)
+        if values.ndim != 1:
+            raise ValueError(f"profile {label!r} must be 1-D (one value per column); got shape {values.shape}")
+        (lines[label],) = ax.plot(
+            np.arange(len(values)), values, label=label, color=OKABE_ITO[index % len(OKABE_ITO)],
+            linestyle=LINESTYLES[index % len(LINESTYLES)], marker=markers[index % len(markers)], markersize=4,
+        )
+    ax.set_xlabel("column")
+    ax.set_ylabel(ylabel)
+    ax.legend()
+    if title:
+        ax.set_title(title)
+    return lines

@@ -11,7 +11,6 @@ moves by a few pixels.
 """
 
 import numpy as np
-from matplotlib import colormaps
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.ticker import MaxNLocator
 
@@ -20,12 +19,11 @@ from cnnedu.correlate import correlate2d
 from cnnedu.coverage import coverage_counts, pool_winners, relative_change
 from cnnedu.images import load_image
 from cnnedu.pooling import avg_pool2d, max_pool2d
-from cnnedu.plotting.style import DIVERGING_CMAP, new_figure
+from cnnedu.plotting.style import DIVERGING_CMAP, LINESTYLES, OKABE_ITO, new_figure
 
 EXAMPLE_MAP = np.array([[1, 3, 2, 4], [5, 6, 7, 8], [9, 2, 3, 1], [4, 0, 1, 5]], dtype=float)
 KINDS = ("max", "average")
 MAPS = ("4x4 example", "random 6x6")
-WINDOW_CMAP = colormaps["tab10"]
 CELL_CMAP = "Greys"
 SOBEL_X = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])  # bright on the right -> positive
 MAX_TEXTS = 36  # the random map is 6x6
@@ -83,8 +81,20 @@ def format_value(value):
     return f"{value:.2f}".rstrip("0")
 
 
-def _window_colors(count):
-    return WINDOW_CMAP(np.arange(count) % 10)
+def window_styles(count):
+    """Frame colour and line style of each of ``count`` windows in reading
+    order: colour-blind-safe colours, and a line style as well, so that
+    neighbouring windows differ in more than colour.
+
+    Examples
+    --------
+    >>> colors, styles = window_styles(3)
+    >>> colors, styles
+    (['#0072B2', '#E69F00', '#009E73'], ['-', '--', ':'])
+    """
+    colors = [OKABE_ITO[index % len(OKABE_ITO)] for index in range(count)]
+    styles = [LINESTYLES[index % len(LINESTYLES)] for index in range(count)]
+    return colors, styles
 
 
 def _text_pool(ax, count, fontsize):
@@ -209,7 +219,7 @@ def update_pooling(artists, x, size, stride=None, kind="max"):
     rows, columns = x.shape
     out_h, out_w = output.shape
     count = len(geometry["windows"])
-    colors = _window_colors(count)
+    colors, styles = window_styles(count)
     top = float(max(x.max(), 1.0)) * 2.5  # light greys, so the numbers stay readable
     for name, values in (("input", x), ("output", output)):
         image = artists[name]
@@ -223,23 +233,26 @@ def update_pooling(artists, x, size, stride=None, kind="max"):
     insets = [0.06 + (0.1 * ((r // stride + c // stride) % 2) if overlapping else 0.0) for r, c in geometry["windows"]]
     artists["windows"].set_verts([_square(r, c, size, inset) for (r, c), inset in zip(geometry["windows"], insets)])
     artists["windows"].set_edgecolor(colors)
+    artists["windows"].set_linestyle(styles)
     unpooled_rows, unpooled_columns = np.nonzero(geometry["unpooled"])
     artists["unpooled"].set_verts([_square(r, c, 1, 0.0) for r, c in zip(unpooled_rows, unpooled_columns)])
     if geometry["winners"] is not None:
         winner_rows, winner_columns = geometry["winners"]
         artists["winners"].set_offsets(np.column_stack([winner_columns.ravel(), winner_rows.ravel()]).astype(float))
         artists["winners"].set_edgecolor(colors)
+        artists["winners"].set_linestyle(styles)
         artists["winners"].set_sizes([min(420.0, 420.0 * (4 / max(rows, columns)) ** 2)])
     else:
         artists["winners"].set_offsets(np.empty((0, 2)))
     output_cells = [_square(r, c, 1, 0.04) for r in range(out_h) for c in range(out_w)]
     artists["output_cells"].set_verts(output_cells)
     artists["output_cells"].set_edgecolor(colors)
+    artists["output_cells"].set_linestyle(styles)
     _write(artists["input_texts"], x)
     _write(artists["output_texts"], output)
     picked = "circled: the cell each window picks" if kind == "max" else "each window is averaged"
     artists["input_title"].set_text(f"{rows}x{columns} input, {size}x{size} windows, stride {stride}\n{picked}")
-    artists["output_title"].set_text(f"{kind} pooling: {out_h}x{out_w} output\n(frame colour = window)")
+    artists["output_title"].set_text(f"{kind} pooling: {out_h}x{out_w} output\n(frame colour and line = window)")
     return geometry
 
 

@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from cnnedu.plotting.style import IMAGE_CMAP, new_figure
+from cnnedu.plotting.style import IMAGE_CMAP, LINESTYLES, OKABE_ITO, new_figure
 from cnnedu.receptive_field import receptive_field, receptive_fields
 
 FIELD_COLOR = "#ff7f0e"  # orange: the receptive field
@@ -282,9 +282,10 @@ def plot_field_growth(tables, ax=None):
     """
     ax = _axes(ax, figsize=(7, 4))
     lines = {}
-    for label, table in tables.items():
+    for index, (label, table) in enumerate(tables.items()):
         sizes = [row["size"] for row in table]
-        (line,) = ax.plot(range(1, len(sizes) + 1), sizes, marker="o", label=label)
+        (line,) = ax.plot(range(1, len(sizes) + 1), sizes, marker="os^D"[index % 4], label=label,
+                          color=OKABE_ITO[index % len(OKABE_ITO)], linestyle=LINESTYLES[index % len(LINESTYLES)])
         lines[label] = line
         last = table[-1]
         ax.annotate(
@@ -304,7 +305,7 @@ def plot_field_growth(tables, ax=None):
     return lines
 
 
-def plot_profile(magnitude, region, row=None, ax=None, label=None):
+def plot_profile(magnitude, region, row=None, ax=None, label=None, linestyle="-", marker="."):
     """One row of an effective field (scaled to peak 1), with the theoretical
     field shaded.
 
@@ -315,6 +316,9 @@ def plot_profile(magnitude, region, row=None, ax=None, label=None):
         Theoretical field along the columns.
     row : int, optional
         Input row to draw (default: the middle row).
+    linestyle, marker : str
+        Give each of several profiles on one axes its own, so that they
+        differ in more than colour.
 
     Returns
     -------
@@ -331,7 +335,7 @@ def plot_profile(magnitude, region, row=None, ax=None, label=None):
     magnitude = np.asarray(magnitude, dtype=float)
     middle = magnitude[magnitude.shape[0] // 2 if row is None else row]
     peak = float(middle.max()) or 1.0
-    (line,) = ax.plot(np.arange(len(middle)), middle / peak, marker=".", label=label)
+    (line,) = ax.plot(np.arange(len(middle)), middle / peak, marker=marker, linestyle=linestyle, label=label)
     ax.axvspan(region[0] - 0.5, region[1] + 0.5, color=FIELD_COLOR, alpha=0.12)
     ax.set_xlabel("input column")
     ax.set_ylabel("|dJ/dX| / peak")

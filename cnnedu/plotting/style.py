@@ -7,6 +7,12 @@ from matplotlib.figure import Figure
 
 IMAGE_CMAP = "gray"
 DIVERGING_CMAP = "RdBu_r"  # negative blue, zero white, positive red
+SEQUENTIAL_CMAP = "magma"  # values that cannot be negative (after a ReLU): black 0 to light yellow
+# Okabe and Ito's palette, told apart with the common colour-vision deficiencies (its yellow
+# is left out: too light on white); where colours name things (windows, lines) a line style
+# or a label says the same.
+OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#000000")
+LINESTYLES = ("-", "--", ":", "-.")
 
 # Large enough to read from the back of a lecture hall at 100 dpi.
 PROJECTOR_RC = {

@@ -9,7 +9,9 @@ outputs) use the diverging map centred on zero with a labelled colour bar.
 import numpy as np
 
 from cnnedu._checks import as_array
-from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, symmetric_limit
+from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, OKABE_ITO, symmetric_limit
+
+RIGHT_COLOR, WRONG_COLOR = OKABE_ITO[2], OKABE_ITO[3]  # bluish green, vermillion (and a word above the bar)
 
 
 def _new_axes(ax, figsize=(5, 4)):
@@ -306,6 +308,7 @@ def digit_explorer_figure():
         "digit_title": digit_ax.set_title(" " * 24),
         "maps_title": maps_ax.set_title(" " * 40),
         "bars_title": bars_ax.set_title(" " * 30),
+        "bar_label": bars_ax.text(0, 0, "", ha="center", va="bottom", fontsize=10),
         "axes": axes,
     }
     return figure, artists
@@ -323,7 +326,7 @@ def update_digit_explorer(artists, image, label, layer_name, layer_output, proba
     >>> figure, artists = digit_explorer_figure()
     >>> update_digit_explorer(artists, np.zeros((8, 8)), 3, "ReLU", np.ones((2, 4, 4)), np.eye(10)[3])
     >>> artists["bars_title"].get_text()
-    'prediction: 3 (100%)'
+    'prediction: 3 (100%), right'
     """
     artists["digit"].set_data(np.asarray(image, dtype=float))
     artists["digit_title"].set_text(f"test digit, label {label}")
@@ -340,5 +343,9 @@ def update_digit_explorer(artists, image, label, layer_name, layer_output, proba
     predicted = int(np.argmax(probabilities))
     for digit, (bar, p) in enumerate(zip(artists["bars"], probabilities)):
         bar.set_height(100 * p)
-        bar.set_color("C2" if digit == predicted == label else ("C3" if digit == predicted else "0.6"))
-    artists["bars_title"].set_text(f"prediction: {predicted} ({100 * probabilities[predicted]:.0f}%)")
+        # right: green, wrong: vermillion; the word above the bar and the title say it too (not colour alone)
+        bar.set_color(RIGHT_COLOR if digit == predicted == label else (WRONG_COLOR if digit == predicted else "0.6"))
+    verdict = "right" if predicted == label else "wrong"
+    artists["bar_label"].set_position((predicted, min(100 * probabilities[predicted], 86) + 2))
+    artists["bar_label"].set_text(verdict)
+    artists["bars_title"].set_text(f"prediction: {predicted} ({100 * probabilities[predicted]:.0f}%), {verdict}")

@@ -47,6 +47,9 @@ class Demo(widgets.VBox):
     freeze_layout : bool
         Lay the figure out once (constrained layout) and keep that layout:
         re-solving it on every redraw would double the time of a slider move.
+    caption : str, optional
+        One line of text under the figure saying what it shows (for every
+        reader, and for those who cannot see the picture).
 
     Attributes
     ----------
@@ -54,7 +57,9 @@ class Demo(widgets.VBox):
         Time of the last redraw (``draw`` plus PNG encoding).
     """
 
-    def __init__(self, figure, controls, draw, extras=(), title=None, artists=None, dpi=80, freeze_layout=True):
+    def __init__(
+        self, figure, controls, draw, extras=(), title=None, artists=None, dpi=80, freeze_layout=True, caption=None
+    ):
         self.figure = figure
         self.controls = dict(controls)
         self.artists = dict(artists or {})
@@ -71,6 +76,9 @@ class Demo(widgets.VBox):
         box_layout = widgets.Layout(flex_flow="row wrap", align_items="center")
         children.append(widgets.HBox(list(extras) + list(self.controls.values()), layout=box_layout))
         children += [self.message, self.image]
+        self.caption = caption
+        if caption:
+            children.append(widgets.HTML(f"<div style='color:#444;font-style:italic'>{_escape(caption)}</div>"))
         super().__init__(children)
         for control in self.controls.values():
             control.observe(self._on_change, names="value")

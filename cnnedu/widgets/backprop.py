@@ -63,4 +63,8 @@ def backprop_explorer(seed=0):
             update_output_cell(artists, x, kernel, grad_output, row - 1, column - 1, stride, padding)
 
     return Demo(figure, controls, draw, title="Follow the gradient through a convolution",
+                caption=(
+                    "Five panels: the input X, the kernel K, the incoming dJ/dY and the computed dJ/dX and dJ/dK, "
+                    "each with its values; boxes mark the cells the chosen pixel or gradient cell connects."
+                ),
                 artists=dict(artists, x=x, kernel=kernel, grad_table=grad_table))

@@ -88,6 +88,10 @@ def flip_explorer(kernel="Sobel x"):
         controls,
         draw,
         title="Cross-correlation vs convolution: convolution flips the kernel first",
+        caption=(
+            "The image, the kernel, and the maps made by cross-correlation and by convolution on one colour scale "
+            "(blue negative, red positive); with the flip ticked the two maps are identical."
+        ),
         artists=artists,
     )
 
@@ -160,6 +164,10 @@ def impulse_response_stepper(time=2):
         draw,
         extras=[play],
         title="A causal system in time: the impulse response comes out in order",
+        caption=(
+            "A table of the input over time, the impulse response laid under it, their products and the output so "
+            "far; the bars show the output at each time step."
+        ),
         artists=artists,
     )
     demo.play = play

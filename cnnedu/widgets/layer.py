@@ -56,6 +56,10 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
         update_rgb_layer(artists, image_of(photo), RGB_PRESETS[preset], bias, activation)
 
     demo = Demo(figure, controls, draw, title="One output channel of a 3-channel convolution layer",
+                caption=(
+                    "Top: the photo and each colour channel's response to its own kernel; bottom: the three kernels, "
+                    "the summed response, the sum plus the bias, and the feature map after the activation."
+                ),
                 artists=artists)
     # the layout is frozen now: from here on only the changing artists are redrawn (images first,
     # then the frames and numbers drawn over them, then the titles whose text changes)
@@ -127,6 +131,10 @@ def layer_stack_builder():
         table.value = summary_html(rows, input_shape, error)
 
     demo = Demo(figure, controls, draw, title="Build a small CNN: shapes, parameters, receptive fields",
+                caption=(
+                    "A diagram of the stack, one block per layer with its output shape, parameter count and receptive"
+                    " field; the table under it adds the totals."
+                ),
                 artists=dict(artists, table=table))
     demo.children = demo.children + (table,)
     return demo

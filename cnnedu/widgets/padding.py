@@ -81,6 +81,10 @@ def padding_explorer(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="
         controls,
         draw,
         title="Padding, stride and dilation: o = floor((n + 2p - d(f-1) - 1) / s) + 1",
+        caption=(
+            "Left: every kernel position on the padded grid (first window solid, last dashed); middle: the positions "
+            "along one axis; right: how often each cell is read, never-read cells crossed out."
+        ),
         artists=artists,
     )
     # the layout is frozen now: titles, frames' backgrounds and the axis label are

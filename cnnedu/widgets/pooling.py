@@ -43,7 +43,11 @@ def pooling_explorer(size=2, stride=2, kind="max", map_name="4x4 example"):
         "kind": widgets.ToggleButtons(options=list(KINDS), value=kind, description="pooling", style=_STYLE),
         "map_name": widgets.Dropdown(options=list(MAPS), value=map_name, description="map", style=_STYLE),
     }
-    demo = Demo(figure, controls, draw, title="Pooling: each window keeps one number", artists=artists)
+    demo = Demo(figure, controls, draw, title="Pooling: each window keeps one number",
+                caption=(
+                    "Left: the map with each pooling window framed in its own colour and line style, the kept cell "
+                    "circled for max pooling; right: the pooled map, each cell framed like its window."
+                ), artists=artists)
     # a setting can change anything inside the two panels, so only the titles and
     # the panels' backgrounds are kept from one redraw to the next (same pixels)
     BlitCanvas(figure, _pooling_dynamic(figure))
@@ -93,6 +97,10 @@ def shift_demo(shift=1, size=2, kind="max"):
         controls,
         draw,
         title="Move the picture by a pixel: the edge map changes a lot, the max-pooled map much less",
+        caption=(
+            "The photo crop and its shifted copy; rows: the edge map and its pooled versions; columns: before, after "
+            "the shift, and the difference (blue: response lost, red: gained)."
+        ),
         artists=artists,
     )
     # the layout is frozen now: the photo crop, the original edge map, the colour

@@ -227,6 +227,10 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
         draw,
         extras=[stack_line],
         title="Receptive field explorer",
+        caption=(
+            "Left: the chosen unit's theoretical receptive field outlined on a photo (grey frame: zero padding); "
+            "right: its effective field, brighter where the gradient reaching the pixel is larger."
+        ),
         artists={
             "photo": photo_artists["image"],
             "field": photo_artists["field"],

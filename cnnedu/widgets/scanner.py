@@ -92,6 +92,10 @@ def kernel_scanner(image=None, kernel="45-degree edge"):
         draw,
         extras=[play],
         title="Kernel scanner: multiply the window by the kernel, add up, write the sum",
+        caption=(
+            "Left: the image with the kernel's window; middle: the window, the kernel and their products, with the "
+            "sum above; right: the response map filling in (blue negative, red positive)."
+        ),
         artists=artists,
     )
     demo.play = play

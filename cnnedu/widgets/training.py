@@ -60,4 +60,8 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
         "index": widgets.IntSlider(value=index, min=0, max=len(images) - 1, description="held-out digit", style=_STYLE),
         "layer": widgets.ToggleButtons(options=list(LAYER_NAMES), value=layer, description="layer", style=_STYLE),
     }
-    return Demo(figure, controls, draw, title="One digit through the trained network", artists=artists)
+    return Demo(figure, controls, draw, title="One digit through the trained network",
+                caption=(
+                    "Left: a held-out digit; middle: every feature map of the chosen layer; right: the probability "
+                    "the network gives each digit, the predicted digit labelled right or wrong."
+                ), artists=artists)

@@ -39,6 +39,10 @@ fp.plot_kernel(kernel, ax=ax, title="45-degree edge kernel")
 plt.show()
 
 # %% [markdown]
+# *Figure: the 3x3 kernel as a grid of coloured cells, each with its weight written in it: -1 (blue) in the
+# top-left corner, 2 (dark red) on the rising diagonal, 1 (light red) below it.*
+
+# %% [markdown]
 # Read it as a picture. The negative weights (blue) sit in the top-left corner, the positive ones
 # (red) on the diagonal from bottom-left to top-right and below it. So it asks for **dark above the
 # diagonal and bright on and below it**: an edge at 45 degrees, bright side down and to the right.
@@ -56,9 +60,8 @@ plt.show()
 #   1 1 1                        0 0 0
 # ```
 #
-# For the first patch, only the white pixels count (black ones multiply to 0), and they sit under
-# the weights 2; 2, 1; 2, 1, 1. The response is 2 + 3 + 4 = **9**. For the opposite patch the white
-# pixels sit under the three -1 weights: the response is **-3**.
+# **Predict first.** Before you run the next cell, work out both responses (or at least their
+# signs): which patch scores higher, and is the other one positive, zero or negative?
 
 # %%
 patch = np.array([[0, 0, 1], [0, 1, 1], [1, 1, 1]], dtype=float)
@@ -70,6 +73,10 @@ print("response to its opposite:", (opposite * kernel).sum())
 assert products.sum() == 9 and (opposite * kernel).sum() == -3
 
 # %% [markdown]
+# For the first patch, only the white pixels count (black ones multiply to 0), and they sit under
+# the weights 2; 2, 1; 2, 1, 1. The response is 2 + 3 + 4 = **9**. For the opposite patch the white
+# pixels sit under the three -1 weights: the response is **-3**.
+#
 # No patch of pixels between 0 and 1 can score more than 9: that needs white under every positive
 # weight and black under every negative one, which is exactly the first patch. And none can score
 # less than -3, which is the opposite patch. So the response ranks patches by how much they look
@@ -139,6 +146,10 @@ for row_index, row in enumerate(response):
 plt.show()
 
 # %% [markdown]
+# *Figure: left, the 6x6 image, black above a 45-degree staircase edge and white below; middle, the kernel;
+# right, the 4x4 response map with its value in every cell: -6 in the black corner, 12 on the edge.*
+
+# %% [markdown]
 # ## Try it: the kernel scanner
 #
 # Move the **row** and **column** sliders, or press **play** to scan every position in reading
@@ -175,7 +186,10 @@ cnnedu.widgets.kernel_scanner()
 #
 # The edge detectors and the Laplacian have weights that add up to **zero**, so a flat region
 # answers 0 whatever its brightness; box blur, sharpen and identity add up to **one**, so a flat
-# region keeps its brightness. Here they are on a picture of simple shapes:
+# region keeps its brightness. Their outputs are **pictures** (a blurred, a sharpened, an unchanged
+# image), not signed answers to "is my pattern here?", so they are drawn in grey on the input's own
+# scale (the pointed ends of sharpen's colour bar: it overshoots black and white at edges). Here
+# they are on a picture of simple shapes:
 
 # %%
 shapes = 2 * ce.shapes_image(28) - 1
@@ -185,6 +199,11 @@ fp.plot_filter_bank(shapes, bank, axes=axes.ravel(), image_title="shapes (black 
 plt.show()
 for name, weights in bank.items():
     print(f"{name:15s} weights add up to {weights.sum():5.2f}")
+
+# %% [markdown]
+# *Figure: the shapes picture (a square, a disk, a triangle and a thin diagonal line) and its seven filtered
+# versions; the four edge and spot detectors in blue and red around white, blur, sharpen and identity in
+# grey.*
 
 # %% [markdown]
 # Look at the disk (top right): Sobel x paints its left side red (dark to bright going right) and
@@ -206,10 +225,10 @@ assert strongest[0] < 6 and strongest[1] < 6 and weakest[0] > 5 and weakest[1] >
 #
 # The same kernels on a photograph of Grace Hopper (shipped with matplotlib), in grey levels and
 # shrunk from 600 x 512 to 150 x 128 pixels (`size=150` sets the longer side; each new pixel is the
-# mean of the 4x4 pixels it replaces), centred like before. Each map has its own scale,
+# mean of the 4x4 pixels it replaces), centred like before. Each response map has its own scale,
 # always symmetric around zero, so white always means "no response". The scale ends at the value
 # that only 0.5% of the pixels exceed (the pointed ends of the colour bar), so that a few extreme
-# pixels do not wash out the rest.
+# pixels do not wash out the rest. Blur, sharpen and identity are again drawn as grey pictures.
 
 # %%
 photo = 2 * ce.load_image("grace_hopper", grayscale=True, size=150) - 1  # black -1, white +1
@@ -220,6 +239,10 @@ plt.show()
 sobel_x = ce.correlate2d(photo, get_kernel("Sobel x"))
 assert photo.shape == (150, 128) and sobel_x.shape == (148, 126)
 assert np.allclose(sobel_x, scipy.signal.correlate2d(photo, get_kernel("Sobel x"), mode="valid"))
+
+# %% [markdown]
+# *Figure: Grace Hopper's portrait and its seven filtered versions: four signed edge and spot maps in blue
+# and red, and the blurred, sharpened and unchanged portrait in grey.*
 
 # %% [markdown]
 # Sobel x picks out the vertical outlines (the flag's stripes, the edges of the collar and the tie),
@@ -236,7 +259,11 @@ assert np.allclose(sobel_x, scipy.signal.correlate2d(photo, get_kernel("Sobel x"
 # edge dark-to-bright going down), add them and subtract 8. The sum only stays positive where
 # **both** edges are present at once: at the square's top-left corner, and along the upper-left
 # parts of the disk and the triangle, whose outline there is both. That unit is a corner detector
-# built from two edge detectors.
+# built from two edge detectors. After a ReLU nothing is negative, so these maps use a
+# **sequential** colour scale from black (0) to light yellow instead of the diverging one.
+#
+# **Predict first:** which of the square's four corners will the "both at once" unit find? Decide
+# before you look at the picture.
 
 # %%
 def relu(x):
@@ -247,12 +274,17 @@ vertical_edges = relu(ce.correlate2d(shapes, get_kernel("Sobel x")))
 horizontal_edges = relu(ce.correlate2d(shapes, get_kernel("Sobel y")))
 corners = relu(vertical_edges + horizontal_edges - 8)
 figure, axes = plt.subplots(1, 3, figsize=(11, 3.4), layout="constrained")
-fp.plot_response(vertical_edges, ax=axes[0], title="layer 1: Sobel x, positive part")
-fp.plot_response(horizontal_edges, ax=axes[1], title="layer 1: Sobel y, positive part")
-fp.plot_response(corners, ax=axes[2], title="layer 2: both at once")
+fp.plot_activation(vertical_edges, ax=axes[0], title="layer 1: Sobel x, positive part")
+fp.plot_activation(horizontal_edges, ax=axes[1], title="layer 1: Sobel y, positive part")
+fp.plot_activation(corners, ax=axes[2], title="layer 2: both at once")
 plt.show()
 print("square's top-left corner:", corners[2, 2], "  its left side:", corners[5, 1], "  its top side:", corners[1, 5])
 assert corners[2, 2] == 4 and corners[5, 1] == 0 and corners[1, 5] == 0
+
+# %% [markdown]
+# *Figure: three maps of the shapes picture on a black-to-yellow scale: the vertical edges, the horizontal
+# edges, and their combination, bright only at the square's top-left corner and the upper-left arcs of the
+# disk and the triangle.*
 
 # %% [markdown]
 # Real networks learn such combinations instead of having them written by hand: layer by layer,

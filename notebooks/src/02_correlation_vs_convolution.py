@@ -46,6 +46,10 @@ flp.plot_flip(kernel, axes=axes)
 plt.show()
 
 # %% [markdown]
+# *Figure: the kernel [[1, 2], [3, 4]] and, next to it, the same kernel turned by 180 degrees, [[4, 3], [2,
+# 1]], each weight written in its cell.*
+
+# %% [markdown]
 # So convolution **is** cross-correlation with the flipped kernel. On a 3x3 image you can check it
 # by hand. The top-left window is `[[1, 2], [4, 5]]`: cross-correlation gives 1·1 + 2·2 + 4·3 + 5·4 =
 # 37, convolution 1·4 + 2·3 + 4·2 + 5·1 = 23.
@@ -121,13 +125,10 @@ assert np.array_equal(two_taps, by_hand) and two_taps.tolist() == [1, 2, 5, 4, 6
 # A CNN filter is not an impulse response: it is a **detector**, and we write (or the network
 # learns) its weights in the orientation of the pattern it should find. Take the 1-D detector for a
 # falling slope, k = [1, -1]: "this value minus the next one". Slide it over the falling ramp [3, 2,
-# 1, 0]:
+# 1, 0].
 #
-# - cross-correlation: 3 - 2, 2 - 1, 1 - 0 = **[1, 1, 1]**, a positive answer everywhere: found it;
-# - convolution uses the flipped kernel [-1, 1]: -3 + 2, -2 + 1, -1 + 0 = **[-1, -1, -1]**.
-#
-# The flip turned the falling-slope detector into a rising-slope detector: it now answers "the
-# opposite of what I look for" on exactly the pattern it was written for.
+# **Predict first:** what do cross-correlation and convolution give here? Write down both lists
+# before you run the next cell.
 
 # %%
 ramp = [3, 2, 1, 0]
@@ -138,17 +139,42 @@ assert ce.correlate1d(ramp, slope).tolist() == [1, 1, 1]
 assert ce.convolve1d(ramp, slope).tolist() == [-1, -1, -1]
 
 # %% [markdown]
-# A small remark on why this kernel shows the effect so clearly. With k = [1, 0] ("just this
-# value") the flip gives [0, 1] ("just the next value"): cross-correlation outputs [3, 2, 1] and
-# convolution [2, 1, 0]. Different numbers, but no change of sign, because all weights have the same
-# sign. A detector can only answer "opposite" with a *negative* number if its weights add up to
-# zero, like [1, -1], the Sobel kernels or the Laplacian; then a flip can turn its answer around.
+# - cross-correlation: 3 - 2, 2 - 1, 1 - 0 = **[1, 1, 1]**, a positive answer everywhere: found it;
+# - convolution uses the flipped kernel [-1, 1]: -3 + 2, -2 + 1, -1 + 0 = **[-1, -1, -1]**.
+#
+# The flip turned the falling-slope detector into a rising-slope detector: it now answers "the
+# opposite of what I look for" on exactly the pattern it was written for.
+#
+# When can a flip make an answer *negative*? With k = [1, 0] ("just this value") the flip gives
+# [0, 1] ("just the next value"): cross-correlation outputs [3, 2, 1] and convolution [2, 1, 0].
+# Different numbers, but no change of sign: all weights are positive, and so is the ramp, so every
+# product is. A negative answer needs **weights of both signs**; they need not add up to zero.
+# Lesson 01's 45-degree kernel adds up to 6 and still answered the opposite patch with -3. In 1-D,
+# k = [2, -1] adds up to 1: on the ramp, cross-correlation gives [4, 3, 2] and convolution, with the
+# flipped kernel [-1, 2], gives [1, 0, -1].
 
 # %%
-print("cross-correlation with [1, 0]:", ce.correlate1d(ramp, [1, 0]))
-print("convolution with [1, 0]:      ", ce.convolve1d(ramp, [1, 0]))
+print("cross-correlation with [1, 0]: ", ce.correlate1d(ramp, [1, 0]))
+print("convolution with [1, 0]:       ", ce.convolve1d(ramp, [1, 0]))
+print("cross-correlation with [2, -1]:", ce.correlate1d(ramp, [2, -1]))
+print("convolution with [2, -1]:      ", ce.convolve1d(ramp, [2, -1]))
 assert ce.correlate1d(ramp, [1, 0]).tolist() == [3, 2, 1]
 assert ce.convolve1d(ramp, [1, 0]).tolist() == [2, 1, 0]
+assert ce.correlate1d(ramp, [2, -1]).tolist() == [4, 3, 2]
+assert ce.convolve1d(ramp, [2, -1]).tolist() == [1, 0, -1]  # a sum of 1, and a negative answer all the same
+assert get_kernel("45-degree edge").sum() == 6
+
+# %% [markdown]
+# And a flip turns a detector into the detector of the *opposite* pattern only when the flipped
+# kernel is minus the original, as for [1, -1] and the Sobel kernels. A zero sum is not enough: the
+# Laplacian adds up to zero too, but turned by 180 degrees it is itself, so the flip changes nothing.
+
+# %%
+laplacian = get_kernel("Laplacian")
+print("Laplacian adds up to", laplacian.sum(), " equals its flip:", np.array_equal(flip_kernel(laplacian), laplacian))
+print("Sobel x flipped is -Sobel x:", np.array_equal(flip_kernel(get_kernel("Sobel x")), -get_kernel("Sobel x")))
+assert laplacian.sum() == 0 and np.array_equal(flip_kernel(laplacian), laplacian)
+assert np.array_equal(flip_kernel(get_kernel("Sobel x")), -get_kernel("Sobel x"))
 
 # %% [markdown]
 # In a network the weights are **learned**. Had we defined the layer with convolution, training
@@ -188,22 +214,22 @@ print("correlate2d == convolve2d for this K:   ", correlate_is_convolve)
 assert same_as_scipy_correlate and same_as_scipy_convolve and not correlate_is_convolve
 
 # %% [markdown]
-# PyTorch's layer is called `Conv2d`, but it computes cross-correlation. If PyTorch is installed,
-# the next cell shows it; without PyTorch it says so and moves on.
+# PyTorch's layer is called `Conv2d`, but it computes cross-correlation. Where PyTorch is
+# installed, the next cell checks it (the asserts fail if it were not so); without PyTorch it skips
+# the check. It prints the same line either way.
 
 # %%
-# NBVAL_IGNORE_OUTPUT  (the output depends on whether PyTorch is installed)
 try:
     import torch
 except ImportError:
-    print("PyTorch is not installed; skipping this comparison.")
-else:
+    torch = None  # the check needs PyTorch; the lesson does not
+if torch is not None:
     torch_output = torch.nn.functional.conv2d(
         torch.tensor(X)[None, None], torch.tensor(K)[None, None]
     )[0, 0].numpy()  # (N, C, H, W) in and out: one image, one channel
-    print("torch conv2d == cross-correlation:", np.allclose(torch_output, ce.correlate2d(X, K)))
-    print("torch conv2d == convolution:      ", np.allclose(torch_output, ce.convolve2d(X, K)))
-    assert np.allclose(torch_output, ce.correlate2d(X, K))
+    assert np.allclose(torch_output, ce.correlate2d(X, K))  # cross-correlation ...
+    assert not np.allclose(torch_output, ce.convolve2d(X, K))  # ... not convolution
+print("PyTorch's conv2d slides the kernel as written: cross-correlation (checked here when PyTorch is installed).")
 
 # %% [markdown]
 # ## What the flip is good for: algebra
@@ -269,6 +295,10 @@ for ax in axes:
 plt.show()
 
 # %% [markdown]
+# *Figure: the Sobel x response of the portrait twice, by cross-correlation and by convolution: the same
+# picture with red and blue swapped.*
+
+# %% [markdown]
 # The two maps are the same picture with red and blue swapped: every edge that cross-correlation
 # calls "dark to bright going right", convolution calls the opposite. A network does not care, as
 # long as it always uses the same one; you only need to know which one your library computes when you
@@ -282,10 +312,12 @@ plt.show()
 # - Signal processing flips because a causal system's output at time t is the sum of h[k] times the
 #   input k steps ago: under the input, the impulse response lies reversed. Only then does the
 #   impulse [1, 0, 0] produce 1, 2, 3 in order.
-# - CNN filters are detectors written (or learned) in the orientation of their pattern; flipping a
-#   zero-sum detector turns it into a detector of the opposite ([1, -1] on [3, 2, 1, 0] gives
-#   [1, 1, 1] vs [-1, -1, -1]). Learned weights make the flip unnecessary, so libraries (PyTorch,
-#   TensorFlow) compute cross-correlation and call it convolution.
+# - CNN filters are detectors written (or learned) in the orientation of their pattern. Flipping a
+#   kernel whose flip is minus itself ([1, -1], Sobel) turns it into a detector of the opposite
+#   ([1, -1] on [3, 2, 1, 0] gives [1, 1, 1] vs [-1, -1, -1]); a kernel that equals its flip
+#   (Laplacian) is unchanged. Negative answers need weights of both signs, not a zero sum. Learned
+#   weights make the flip unnecessary, so libraries (PyTorch, TensorFlow) compute cross-correlation
+#   and call it convolution.
 # - Convolution is commutative and associative; cross-correlation is not commutative.
 # - Kernels that equal their half-turn (Laplacian, blur, sharpen, identity) give the same result
 #   both ways.

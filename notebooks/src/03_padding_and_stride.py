@@ -67,12 +67,9 @@ assert coverage.coverage_counts(6, 3)[0, 0] == 1 and coverage.coverage_counts(6,
 # cells, so floor(... / s) further positions fit, plus the first one. With d = 1 it is the familiar
 # floor((n + 2p - f) / s) + 1.
 #
-# **Worked example (by hand):** n = 7, f = 3, s = 2, p = 1, d = 1:
-# floor((7 + 2 - 2 - 1) / 2) + 1 = floor(6 / 2) + 1 = **4**. The windows start at padded indices
-# 0, 2, 4 and 6; the last one covers indices 6, 7 and 8, the last padded cell.
-#
-# The formula must agree with what a convolution actually returns: `ce.correlate2d` on a padded 7x7
-# image with stride 2 gives a 4x4 map.
+# **Predict first:** n = 7, f = 3, s = 2, p = 1, d = 1. How many positions does the kernel take
+# along one axis, and at which padded indices do the windows start? Work it out by hand before you
+# run the next cell, which asks the formula and an actual convolution of a padded 7x7 image.
 
 # %%
 image = rng.normal(size=(7, 7))
@@ -82,6 +79,11 @@ print("formula:", ce.output_size(7, 3, stride=2, padding=1), "  computed shape:"
 print("window starts and taps along one axis:\n", coverage.window_positions(7, 3, stride=2, padding=1))
 assert ce.output_size(7, 3, stride=2, padding=1) == 4 and result.shape == (4, 4)
 assert coverage.window_positions(7, 3, stride=2, padding=1)[:, 0].tolist() == [0, 2, 4, 6]
+
+# %% [markdown]
+# By hand: floor((7 + 2 - 2 - 1) / 2) + 1 = floor(6 / 2) + 1 = **4**. The windows start at padded
+# indices 0, 2, 4 and 6; the last one covers indices 6, 7 and 8, the last padded cell. The formula
+# and the convolution agree: a 4x4 map.
 
 # %% [markdown]
 # ## Three padding modes, in one dimension
@@ -175,6 +177,11 @@ assert geometry["output_size"] == 2 and coverage.never_visited(10, 3, stride=4).
 assert int((geometry["counts"] == 0).sum()) == 100 - 36  # only 6 x 6 of the 100 cells are read
 
 # %% [markdown]
+# *Figure: left, the two positions of the 3-wide kernel along a row of 10 cells; right, a 10x10 grid
+# coloured by how often each cell is read, with crosses on the never-read column 3 and columns 7-9 (and the
+# same rows).*
+
+# %% [markdown]
 # Losing a few border cells is usually harmless, but it is worth knowing when it happens: choose n,
 # f, s and p so that (n + 2p - f) is a multiple of s, and no cell is skipped at the end. A gap
 # *between* windows (s > f) loses information everywhere, which is why strides larger than the
@@ -201,7 +208,8 @@ assert dilated.shape == (3, 3) == (ce.output_size(7, 3, dilation=2),) * 2
 # ## Try it: the padding explorer
 #
 # Every kernel position is drawn on the padded grid (left: a dot at each window's centre, the first
-# window outlined in red and the last in blue; middle: the positions along one axis, one per row),
+# window outlined by a solid red line and the last by a dashed blue one; middle: the positions along one
+# axis, one per row),
 # and the right panel counts how often each cell is read, with never-read input cells crossed out.
 # Under the panels, the formula with your numbers stands next to the shape `ce.correlate2d` returns.
 #
@@ -255,6 +263,10 @@ assert versions["padding 1, stride 2"].shape == (75, 64) == (ce.output_size(150,
 assert versions["padding 1, stride 4"].shape == (38, 32)
 
 # %% [markdown]
+# *Figure: the portrait in grey and its Sobel x response four ways (valid, padding 1, padding 1 with stride
+# 2 and with stride 4), on one blue-white-red scale, each titled with its size.*
+
+# %% [markdown]
 # What to notice:
 #
 # * 'valid' loses one pixel on every side (148 x 126); padding 1 keeps 150 x 128.
@@ -273,6 +285,26 @@ replicated = ce.correlate2d(ce.pad2d(photo, 1, mode="replicate"), sobel_x)
 print(f"mean |response| in the first column: {border:.2f} with zero padding, "
       f"{np.abs(replicated[:, 0]).mean():.2f} with replicate padding; inside the image: {inside:.2f}")
 assert border > 3 * inside and np.abs(replicated[:, 0]).mean() < border / 3
+
+# %% [markdown]
+# The same numbers for every column, as a profile: the mean |response| of each column of the map
+# (leaving out the top and bottom rows, which sit next to padding too). Inside the image the two
+# paddings give the same values; only the first and last columns differ, where zero padding makes a
+# spike that replicate padding does not.
+
+# %%
+fig, ax = plt.subplots(figsize=(10, 3.2), layout="constrained")
+zero_profile = np.abs(versions["padding 1 (same), stride 1"][1:-1]).mean(axis=0)  # (128,): one value per column
+replicate_profile = np.abs(replicated[1:-1]).mean(axis=0)
+pp.plot_column_profile({"zero padding": zero_profile, "replicate padding": replicate_profile}, ax=ax,
+                       title="mean |Sobel x response| of each column: the border artefact")
+plt.show()
+assert np.allclose(zero_profile[1:-1], replicate_profile[1:-1])  # the padding only reaches the border columns
+assert zero_profile[0] > 3 * zero_profile[1:-1].mean() and zero_profile[-1] > 3 * zero_profile[1:-1].mean()
+
+# %% [markdown]
+# *Figure: two lines over the 128 columns, solid for zero padding and dashed for replicate padding: they
+# coincide inside the image, and only the solid line jumps up at the first and last column.*
 
 # %% [markdown]
 # ## Summary

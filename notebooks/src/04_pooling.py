@@ -44,13 +44,8 @@ rng = np.random.default_rng(0)
 #  4  0 | 1  5
 # ```
 #
-# * max pooling: max(1, 3, 5, 6) = 6, max(2, 4, 7, 8) = 8, max(9, 2, 4, 0) = 9, max(3, 1, 1, 5) = 5,
-#   so **[[6, 8], [9, 5]]**;
-# * average pooling: (1 + 3 + 5 + 6) / 4 = 15 / 4 = 3.75, then 21 / 4 = 5.25, 15 / 4 = 3.75 and
-#   10 / 4 = 2.5, so **[[3.75, 5.25], [3.75, 2.5]]**.
-#
-# Check with cnnedu, and look at the picture: each window has its own colour, the circled cell is
-# the one max pooling keeps, and the output cell has the frame colour of its window.
+# **Predict first:** write down the 2x2 result of max pooling and of average pooling before you run
+# the next cell.
 
 # %%
 x = np.array([[1, 3, 2, 4], [5, 6, 7, 8], [9, 2, 3, 1], [4, 0, 1, 5]], dtype=float)
@@ -59,10 +54,27 @@ print("max:\n", max_pooled, "\naverage:\n", average_pooled)
 assert max_pooled.tolist() == [[6, 8], [9, 5]]
 assert average_pooled.tolist() == [[3.75, 5.25], [3.75, 2.5]]
 
+# %% [markdown]
+# By hand:
+#
+# * max pooling: max(1, 3, 5, 6) = 6, max(2, 4, 7, 8) = 8, max(9, 2, 4, 0) = 9, max(3, 1, 1, 5) = 5,
+#   so **[[6, 8], [9, 5]]**;
+# * average pooling: (1 + 3 + 5 + 6) / 4 = 15 / 4 = 3.75, then 21 / 4 = 5.25, 15 / 4 = 3.75 and
+#   10 / 4 = 2.5, so **[[3.75, 5.25], [3.75, 2.5]]**.
+#
+# In the picture each window has its own frame (colour and line style), the circled cell is the one
+# max pooling keeps, and each output cell is framed like its window.
+
+# %%
 fig, axes = plt.subplots(1, 4, figsize=(15, 4), layout="constrained")
 pl.plot_pooling(x, 2, kind="max", axes=axes[:2])
 pl.plot_pooling(x, 2, kind="average", axes=axes[2:])
 plt.show()
+
+# %% [markdown]
+# *Figure: the 4x4 map twice with its four 2x2 windows framed (solid, dashed, dotted, dash-dotted), the
+# maximum of each circled on the left; next to each, the 2x2 output with its value in every cell and each
+# cell framed like its window.*
 
 # %% [markdown]
 # ## The size of a pooled map, and overlapping windows
@@ -128,9 +140,35 @@ print("dense weights after flattening 512 maps of 7x7:", 512 * 7 * 7 * 1000, "  
 # %% [markdown]
 # ## The gradient of max pooling, and ties
 #
-# In the backward pass, each output of max pooling is just a copy of one input cell, its window's
-# maximum. So the gradient of that output goes to that one cell, and every other cell of the window
-# gets zero: moving a non-maximum a little does not change the maximum at all.
+# **A primer on gradients** (lesson 06 treats them in full). Training asks, for every number in the
+# network: if it grew by a tiny eps, how much would the loss J change? The answer, per unit of eps,
+# is the gradient, written dJ/dx for an input cell x. Backpropagation gets it one layer at a time,
+# from the top: the layer above hands each layer **dJ/dY**, one number per output cell of this layer,
+# and the layer turns it into dJ/dX by the chain rule, dJ/dx = sum over its outputs y of
+# dJ/dy * (how much y moves when x moves). For now dJ/dY simply arrives from above.
+#
+# For max pooling that last factor is simple: y is a copy of its window's maximum, so it moves 1 for
+# 1 with the maximum and not at all with any other cell. One window [[1, 3], [2, 0]] with y = 3 and
+# dJ/dy = 5 from above: the 3 gets dJ/dx = 5 * 1 = 5, the others 5 * 0 = 0. Nudging each cell by eps
+# and watching J = 5 y confirms it.
+
+# %%
+window = np.array([[1.0, 3.0], [2.0, 0.0]])
+output, cache = ce.max_pool2d_forward(window, 2)
+gradient = ce.max_pool2d_backward(np.array([[5.0]]), cache)  # dJ/dY = 5 arrives from above
+eps = 1e-6
+nudged = np.zeros_like(window)
+for cell in np.ndindex(window.shape):  # J = 5 * y: raise one cell by eps, see how much J moves per eps
+    bumped = window.copy()
+    bumped[cell] += eps
+    nudged[cell] = 5 * (ce.max_pool2d(bumped, 2) - output).item() / eps
+print("dJ/dX from max_pool2d_backward:\n", gradient, "\nmeasured by nudging:\n", nudged.round(6) + 0.0)
+assert gradient.tolist() == [[0, 5], [0, 0]] and np.allclose(nudged, gradient)
+
+# %% [markdown]
+# In the backward pass, then, each output of max pooling is just a copy of one input cell, its
+# window's maximum. So the gradient of that output goes to that one cell, and every other cell of the
+# window gets zero: moving a non-maximum a little does not change the maximum at all.
 #
 # What if two cells of a window tie for the maximum? This is common: after a ReLU, a whole window
 # may be zeros, and integer images tie all the time. Only **one** of the tied cells may receive the
@@ -252,6 +290,11 @@ plt.show()
 assert edges.shape == (148, 126) and pooled_max.shape == pooled_average.shape == (37, 31)
 assert pooled_max.max() == edges.max() and pooled_average.max() < 0.8 * edges.max()
 print(f"share of 2x2 windows of the edge map with a tie: {np.mean(coverage.tied_maxima(edges, 2) > 1):.2f}")
+
+# %% [markdown]
+# *Figure: the portrait in grey, its vertical-edge map after a ReLU, and the map's 4x4 max-pooled and
+# average-pooled versions, all three on one black-to-yellow scale: the max-pooled edges stay bright, the
+# averaged ones fade.*
 
 # %% [markdown]
 # The max-pooled map is a sixteenth of the size and still shows every strong edge at full strength;

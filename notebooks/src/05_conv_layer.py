@@ -48,6 +48,9 @@ rng = np.random.default_rng(0)
 # ## A worked example you can check by hand
 #
 # Two input channels of 3x3, one output channel, 2x2 kernels, bias 0.5, stride 1, no padding.
+#
+# **Predict first:** from the arrays in the next cell, work out the top-left output value by hand
+# (channel 0's response, plus channel 1's, plus the bias) before you run it.
 
 # %%
 x = np.array([
@@ -114,6 +117,45 @@ print(round(float(neuron), 6), round(float(layer(images)[0, 2, r, c]), 6))
 assert np.isclose(neuron, layer(images)[0, 2, r, c])
 
 # %% [markdown]
+# ## Where convolution comes from: a dense layer, made local and shared
+#
+# Start from the most general layer there is, a **dense** layer from an image to an image of the
+# same size: output pixel (i, j) = sum over every input pixel (k, l) of W[i, j, k, l] x[k, l], plus a
+# bias. For 32x32 images that is 32^4 = 1,048,576 weights. Two assumptions about images cut it down
+# (Dive into Deep Learning, chapter 7, takes this route):
+#
+# 1. **Translation invariance**: a pattern means the same wherever it appears, so the weight may
+#    depend only on the *offset* between output and input pixel, W[i, j, i + a, j + b] = V[a, b],
+#    and the bias is one number. The sum becomes sum over (a, b) of V[a, b] x[i + a, j + b]: a
+#    cross-correlation, still with a kernel V as large as the image.
+# 2. **Locality**: to say what is at (i, j), only nearby pixels matter, so V[a, b] = 0 beyond a small
+#    offset. What is left is a small kernel, here 3x3: 9 weights instead of a million.
+#
+# The next cell builds such a dense layer for a 6x6 image and a 3x3 kernel explicitly: its weight
+# matrix has one row per output pixel (16) and one column per input pixel (36), and each row holds
+# the same 9 kernel weights, shifted, and zeros elsewhere. Multiplying it with the flattened image is
+# the convolution. And because the weights are shared, shifting the image shifts the response by the
+# same amount (away from the border).
+
+# %%
+small_kernel = rng.integers(-2, 3, size=(3, 3)).astype(float)
+small_image = rng.integers(0, 5, size=(6, 6)).astype(float)
+dense_weights = np.zeros((4 * 4, 6 * 6))  # (outputs, inputs)
+for row in range(4):
+    for column in range(4):
+        placed = np.zeros((6, 6))
+        placed[row : row + 3, column : column + 3] = small_kernel  # this output's weights: the kernel, shifted
+        dense_weights[row * 4 + column] = placed.ravel()
+as_dense = (dense_weights @ small_image.ravel()).reshape(4, 4)
+print("dense layer == convolution:", np.allclose(as_dense, ce.correlate2d(small_image, small_kernel)))
+print("weight matrix", dense_weights.shape, "with", np.count_nonzero(dense_weights), "non-zero entries, all copies of",
+      small_kernel.size, "numbers")
+shifted = np.roll(small_image, 1, axis=1)  # the picture moves one pixel right
+assert np.allclose(as_dense, ce.correlate2d(small_image, small_kernel))
+assert np.allclose(ce.correlate2d(shifted, small_kernel)[:, 1:], ce.correlate2d(small_image, small_kernel)[:, :-1])
+assert set(np.unique(dense_weights)) <= set(np.unique(small_kernel)) | {0.0}
+
+# %% [markdown]
 # ## Why convolution layers: parameters and sparse connections
 #
 # Suppose a dense (fully connected) layer had to produce the same 30x30x2 outputs from a 32x32x1
@@ -146,6 +188,69 @@ ax.set_title("Parameters for the same outputs: convolution against dense")
 plt.show()
 
 # %% [markdown]
+# *Figure: paired bars for the three layers, convolution against dense, on a logarithmic axis: 20 against
+# 1,845,000 for the smallest, and the gap grows with the image.*
+
+# %% [markdown]
+# ## 1x1 convolutions: a dense layer at every pixel
+#
+# A kernel of size 1x1 sees a single pixel, so it finds no spatial pattern at all. It still does
+# something useful: at each pixel it takes the C_in numbers of that pixel (one per channel) and
+# mixes them into C_out new ones,
+#
+# y[n, o, i, j] = sum over c of W[o, c] x[n, c, i, j] + b[o],
+#
+# which is a **dense layer from C_in to C_out, applied at every pixel with the same weights**. It has
+# C_out C_in + C_out parameters, whatever the image size. Networks use it to change the number of
+# channels cheaply (Inception reduces 256 channels to 64 this way before its expensive 3x3 and 5x5
+# convolutions; ResNet's bottleneck blocks do the same). The check: a `Conv2d(3, 2, kernel_size=1)`
+# gives exactly the matrix product of its 2x3 weights with each pixel's 3 channel values.
+
+# %%
+mixer = ce.Conv2d(3, 2, kernel_size=1, rng=3)
+mixer.bias = np.array([0.5, -1.0])
+pixels = rng.random((1, 3, 4, 5))  # (N, C_in, H, W)
+by_convolution = mixer(pixels)  # (1, 2, 4, 5)
+matrix = mixer.weights[:, :, 0, 0]  # (C_out, C_in) = (2, 3): a dense layer's weights
+by_dense_layer = (matrix @ pixels[0].reshape(3, -1) + mixer.bias[:, None]).reshape(2, 4, 5)  # every pixel at once
+print("1x1 convolution == dense layer at every pixel:", np.allclose(by_convolution[0], by_dense_layer))
+print("parameters:", mixer.parameter_count(), "= 2 x 3 weights + 2 biases")
+assert np.allclose(by_convolution[0], by_dense_layer) and mixer.parameter_count() == 2 * 3 + 2
+
+# %% [markdown]
+# ## Why the starting weights are scaled by sqrt(2 / fan_in)
+#
+# `ce.Conv2d` does not start from weights of any size: it draws them from a normal distribution with
+# standard deviation **sqrt(2 / fan_in)**, where fan_in = C_in x kh x kw is the number of inputs of one
+# neuron (27 for the `Conv2d(3, 4, 3)` above). This is **He initialisation** (He, Zhang, Ren and Sun, 2015). The
+# reason: an output is a sum of fan_in products, so its variance is about fan_in x Var(w) x (the mean
+# square of the inputs), and a ReLU then keeps half of it. With Var(w) = 2 / fan_in the two factors
+# cancel and every layer hands on signals of the same size. Larger weights make the activations
+# grow layer after layer, smaller ones make them die out, and then so do the gradients.
+#
+# **Predict first:** ten 3x3 convolutions with 32 channels and a ReLU after each, started with weight
+# standard deviations 0.01, sqrt(2 / 288) = 0.083 and 1. Roughly how large (root mean square) is the
+# output of the last layer, for an input of size 1? Guess each before you run the cell.
+
+# %%
+fan_in = 32 * 3 * 3  # C_in x kh x kw
+print("Conv2d(3, 4, 3) starts with weight std", round(float(layer.weights.std()), 3),
+      " sqrt(2 / 27) =", round(float(np.sqrt(2 / 27)), 3))
+signal = rng.standard_normal((4, 32, 12, 12))  # (N, C, H, W), root mean square about 1
+sizes = {}
+for label, std in [("std 0.01", 0.01), ("He: sqrt(2 / fan_in)", np.sqrt(2 / fan_in)), ("std 1", 1.0)]:
+    weight_rng = np.random.default_rng(8)
+    activations = signal
+    for depth in range(10):
+        conv = ce.Conv2d(32, 32, kernel_size=3, padding=1, rng=weight_rng)
+        conv.weights = weight_rng.standard_normal(conv.weights.shape) * std
+        activations = ce.ReLU()(conv(activations))
+    sizes[label] = float(np.sqrt(np.mean(activations**2)))
+    print(f"{label:<22} root mean square after 10 layers: {sizes[label]:.2g}")
+assert sizes["std 0.01"] < 1e-6 and sizes["std 1"] > 1e8 and 0.4 < sizes["He: sqrt(2 / fan_in)"] < 2
+assert abs(float(layer.weights.std()) - np.sqrt(2 / 27)) < 0.05  # cnnedu's own layer uses He's scale
+
+# %% [markdown]
 # ## Demo: a colour photo through one output channel
 #
 # The demo below takes a real photo (shrunk to 96 pixels on its longer side so it stays fast) through one output
@@ -154,6 +259,12 @@ plt.show()
 # the title: 1 with "x1/9" is a weight of 1/9), the sum of the three responses, the sum plus the
 # bias, and the feature map after the activation. Every response panel uses the same fixed colour scale (red positive, blue negative,
 # white zero).
+#
+# The photos come with the packages: Grace Hopper's portrait with matplotlib (a US Navy photograph);
+# `china` and `flower` with scikit-learn (`sklearn/datasets/images`). Per scikit-learn's README there,
+# both are released under CC BY 2.0 (creativecommons.org/licenses/by/2.0): china.jpg by danielbuechele
+# on Flickr (flickr.com/photos/danielbuechele), flower.jpg from Flickr user vultilion
+# (flickr.com/photos/vultilion), both retrieved by Robert Layton in 2011.
 #
 # Things to try:
 # * **red minus blue**: the red kernel adds up red, the blue kernel subtracts blue. Where is the sum
@@ -175,7 +286,8 @@ cnnedu.widgets.rgb_layer_demo()
 #
 # A layer makes all its output channels at once. Here a `Conv2d(3, 4, 3)` gets the four preset
 # filters of the demo as its weights (shape (4, 3, 3, 3)) and zero biases; after a ReLU each output
-# channel is a feature map that lights up where its own pattern occurs.
+# channel is a feature map that lights up where its own pattern occurs. (Photo: china.jpg from
+# scikit-learn, by danielbuechele on Flickr, CC BY 2.0.)
 
 # %%
 photo = ce.load_image("china", size=96)  # (64, 96, 3) in [0, 1]
@@ -201,6 +313,10 @@ plt.show()
 assert feature_maps.min() == 0  # the ReLU leaves nothing negative, so the scale starts at 0
 
 # %% [markdown]
+# *Figure: the colour photo of a Chinese pagoda among trees and the four feature maps of the layer, each titled with its
+# preset, on one black-to-yellow scale: bright where that filter's pattern occurs.*
+
+# %% [markdown]
 # ## A small network, shape by shape and parameter by parameter
 #
 # Here is a small CNN for a 32x32 grey image (one channel), traced by hand with the output-size
@@ -218,6 +334,9 @@ assert feature_maps.min() == 0  # the ReLU leaves nothing negative, so the scale
 # 7. **Flatten**: 15 x 15 x 4 = **900** numbers in one vector.
 # 8. **Fully connected** layer, say to 10 classes: 900 x 10 + 10 = 9,010 parameters, far more than
 #    both convolutions together.
+#
+# The figure draws each array as a block of C sheets of H x W, to scale, so the depth (the channels)
+# is seen next to height and width.
 #
 # `cnnedu.architecture.describe` does the same bookkeeping (and adds each layer's receptive field,
 # the subject of lesson 07); a forward pass through real `cnnedu` layers confirms every shape.
@@ -243,6 +362,35 @@ for layer, row in zip(network, rows):
     activations = layer(activations)
     assert activations.shape[1:] == row.output_shape  # the real forward pass agrees
 print("forward pass output:", activations.shape)
+
+fig, ax = plt.subplots(figsize=(12, 3.4), layout="constrained")
+names = ["input", "conv 3x3, 2 filters", "ReLU", "max pool 2x2", "conv 3x3, 4 filters,\npadding 1", "ReLU", "flatten"]
+lp.plot_volumes([(1, 32, 32)] + [row.output_shape for row in rows[:6]], names, ax=ax)
+plt.show()
+
+# %% [markdown]
+# *Figure: the network's arrays as blue blocks of stacked sheets, left to right: one 32x32 sheet, two 30x30
+# sheets after the first convolution and after its ReLU, two 15x15 after pooling, four 15x15 after the
+# second convolution and after its ReLU, and a thin orange bar of 900 values.*
+
+# %% [markdown]
+# **One pooling fewer than the original.** The example network this lesson is drawn from pools a
+# second time, after the second convolution and its activation (2x2, stride 2: 15 -> 7), and still
+# says "flatten -> 900". With that pooling the flattened vector has 7 x 7 x 4 = **196** values (and
+# the fully connected layer 196 x 10 + 10 = 1,970 parameters); 900 holds only without it, as traced
+# above. **Predict first:** why 7 and not 7.5? Then check it.
+
+# %%
+with_second_pool = ce.Sequential(
+    ce.Conv2d(1, 2, kernel_size=3, rng=0), ce.ReLU(), ce.MaxPool2d(2, stride=2),
+    ce.Conv2d(2, 4, kernel_size=3, padding=1, rng=1), ce.ReLU(), ce.MaxPool2d(2, stride=2),
+    ce.Flatten(), ce.Linear(196, 10, rng=2),
+)
+seed_rows = describe(with_second_pool, (1, 32, 32))
+print("shapes:", [row.output_shape for row in seed_rows])
+assert seed_rows[5].output_shape == (4, 7, 7) and seed_rows[6].output_shape == (196,)  # floor((15 - 2) / 2) + 1 = 7
+assert seed_rows[7].parameter_count == 196 * 10 + 10
+assert with_second_pool(rng.random((1, 1, 32, 32))).shape == (1, 10)
 
 # %% [markdown]
 # ## Demo: build your own stack
@@ -280,7 +428,12 @@ cnnedu.widgets.layer_stack_builder()
 # * Sparse connections (Hebb's "fire together, wire together", as argued by Szegedy et al. 2015):
 #   each output depends on a small neighbourhood.
 # * The worked network: 32x32x1 -> 30x30x2 (20 parameters) -> pool 15x15x2 -> 15x15x4
-#   (76 parameters, padding 1) -> flatten 900 -> fully connected.
+#   (76 parameters, padding 1) -> flatten 900 -> fully connected. Pooling again after the second
+#   convolution (as the original example does) gives 7x7x4 -> flatten **196**.
+# * Convolution is a dense layer restricted by translation invariance (shared weights) and locality
+#   (a small kernel). A 1x1 convolution is a dense layer from C_in to C_out at every pixel.
+# * Start the weights with standard deviation sqrt(2 / fan_in) (He): a ReLU stack then keeps its
+#   activations' scale.
 
 # %% [markdown]
 # ## Exercises

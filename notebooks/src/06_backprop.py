@@ -69,7 +69,9 @@ assert forward_sum(0, 1) == "y12 = x12 k11 + x13 k12 + x22 k21 + x23 k22 + b"
 # valid cross-correlation of X with dJ/dY** (no flip). It has the shape of K.
 #
 # **Worked example.** X = [[1, 0, 2], [3, 1, 0], [0, 2, 1]], K = [[2, -1], [0, 1]], b = 0.5, and the
-# layer above sends dJ/dY = [[1, 2], [-1, 0]]. Then dJ/dk11 = 1*1 + 2*0 + (-1)*3 + 0*1 = **-2**.
+# layer above sends dJ/dY = [[1, 2], [-1, 0]].
+#
+# **Predict first:** compute dJ/dk11 by hand from the sum above before you run the next cell.
 
 # %%
 X = np.array([[1, 0, 2], [3, 1, 0], [0, 2, 1]], dtype=float)
@@ -81,6 +83,10 @@ grad_K = ce.correlate2d(X, grad_Y, mode="valid")  # the formula
 print("dJ/dK =\n", grad_K)
 assert grad_K[0, 0] == -2  # the hand computation above
 assert grad_K[0, 1] == 1 * 0 + 2 * 2 + (-1) * 1 + 0 * 0  # dJ/dk12
+
+# %% [markdown]
+# By hand: dJ/dk11 = dJ/dy11 x11 + dJ/dy12 x12 + dJ/dy21 x21 + dJ/dy22 x22 = 1*1 + 2*0 + (-1)*3 + 0*1
+# = **-2**, the top-left entry of the printed dJ/dK.
 
 # %% [markdown]
 # ## The bias gradient: a plain sum
@@ -292,7 +298,8 @@ assert error_bug_w > 0.1 and error_bug_x > 0.1
 # Five panels: the input X (the grey frame is zero padding), the kernel K, the gradient dJ/dY that
 # arrives from above, and the two gradients the layer computes, dJ/dX and dJ/dK. Colours show the
 # sign (red positive, blue negative, white zero), each panel on its own scale; the numbers written
-# in the outlined cells are the values.
+# in the outlined cells are the values, and the two gradient panels write every value (small grey
+# numbers), so nothing has to be read from a colour.
 #
 # * **pick: input pixel.** Orange boxes show the outputs the pixel feeds (in dJ/dY), the kernel
 #   entries it meets (in K), its own gradient (in dJ/dX) and the entries of dJ/dK it adds to (its
@@ -335,12 +342,23 @@ routed = images_drawn[3].get_array()
 assert routed[1, 1] == 1 and routed[1, 3] == 2 and routed[2, 0] == 3 and routed[3, 3] == 4
 assert routed.sum() == pool_grad.sum()
 
+# %% [markdown]
+# *Figure: four 4x4 or 2x2 grids with a number in every cell: the input with each window's maximum outlined,
+# the pooled output, the incoming dJ/dY, and dJ/dX, zero everywhere except 1, 2, 3 and 4 on the four
+# maxima.*
+
+# %%
 relu_input = np.array([[-2, 1, 0], [3, -1, 2]], dtype=float)
 relu_grad = np.array([[5, 5, 5], [-1, -1, -1]], dtype=float)
 fig, axes = plt.subplots(1, 3, figsize=(10, 2.8), layout="constrained")
 bp.plot_relu_backward(relu_input, relu_grad, axes=axes)
 plt.show()
 
+# %% [markdown]
+# *Figure: three 2x3 grids with their numbers: the ReLU's input, the incoming gradient, and the gradient
+# passed back, equal to the incoming one where the input was positive and 0 elsewhere.*
+
+# %%
 relu = ce.ReLU()
 relu(relu_input)
 print("ReLU backward:\n", relu.backward(relu_grad) + 0.0)  # + 0.0 prints -0.0 as 0.0
@@ -407,6 +425,11 @@ for ax in axes[1:]:
 fig.colorbar(edge_image, ax=axes[2], shrink=0.8, extend="both", label="output value (clipped at ±2)")
 fig.colorbar(kernel_image, ax=axes[3], shrink=0.8, label="weight")
 plt.show()
+
+# %% [markdown]
+# *Figure: the loss falling over 300 steps on a logarithmic axis to below one millionth; the photo; the
+# learned kernel's output, a vertical-edge map; and the learned 3x3 kernel with its weights written in: 1,
+# 0, -1 / 2, 0, -2 / 1, 0, -1.*
 
 # %% [markdown]
 # ## Summary

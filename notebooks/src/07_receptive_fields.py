@@ -37,6 +37,10 @@ plt.show()
 print("cells seen at each level, input first:", drawn["highlighted"])
 
 # %% [markdown]
+# *Figure: four rows of cells, the input at the bottom and three 3x3 layers above it; the top unit's cell
+# and the cells it depends on are orange: 1, 3, 5 and 7 cells from top to bottom.*
+
+# %% [markdown]
 # ## Going down one layer at a time
 #
 # Start at the unit itself: at its own layer L it covers r_L = 1 cell. Now step down through layer l,
@@ -50,8 +54,8 @@ print("cells seen at each level, input first:", drawn["highlighted"])
 # other here (a 2x2 pooling with stride 2 has k = 2, s = 2), and a ReLU has k = 1, s = 1, so it
 # changes nothing.
 #
-# **Worked example 1 (by hand):** three 3x3 convolutions, stride 1. From the top:
-# r_3 = 1, r_2 = 1 * 1 + 3 - 1 = 3, r_1 = 3 + 2 = 5, r_0 = 5 + 2 = **7**.
+# **Worked example 1 (by hand):** three 3x3 convolutions, stride 1. **Predict first:** apply the
+# recursion three times and write down r_0 before you run the next cell, which prints every step.
 
 # %%
 def receptive_field_by_recursion(layers, verbose=True):
@@ -72,6 +76,10 @@ assert r == 7
 assert ce.receptive_field(three_convs).size == 7
 
 # %% [markdown]
+# From the top: r_3 = 1, r_2 = 1 * 1 + 3 - 1 = 3, r_1 = 3 + 2 = 5, r_0 = 5 + 2 = **7**, the 7 cells of
+# the picture above.
+
+# %% [markdown]
 # **Worked example 2 (by hand):** a 3x3 convolution, a 2x2 pooling with stride 2, another 3x3
 # convolution. From the top: r_3 = 1; through the last convolution r_2 = 1 * 1 + 3 - 1 = 3; through
 # the pooling r_1 = 2 * 3 + 2 - 2 = 6; through the first convolution r_0 = 1 * 6 + 3 - 1 = **8**.
@@ -87,6 +95,10 @@ assert ce.receptive_field(conv_pool_conv).size == 8
 fig, ax = plt.subplots(figsize=(8, 2.8))
 rp.receptive_field_diagram(conv_pool_conv, unit=2, input_size=14, ax=ax, names=["conv 3x3", "pool 2x2/2", "conv 3x3"])
 plt.show()
+
+# %% [markdown]
+# *Figure: the same kind of diagram for conv 3x3, pool 2x2 with stride 2, conv 3x3: the pooling row has
+# cells twice as wide, and the top unit's orange cone covers 8 input cells.*
 
 # %% [markdown]
 # ## The closed form
@@ -126,6 +138,28 @@ for trial in range(300):
 print("recursion, closed form and cnnedu agree on 300 random stacks")
 
 # %% [markdown]
+# ## Three 3x3 layers or one 7x7?
+#
+# Worked example 1 showed that three stacked 3x3 convolutions (stride 1) see 7 x 7 pixels, as much
+# as a single 7x7 convolution. **Predict first:** with C channels in and out (biases left out),
+# which of the two has more weights, and by how much?
+#
+# One 7x7 layer has 7 x 7 x C x C = 49 C^2 weights; three 3x3 layers have 3 x (3 x 3 x C x C) =
+# 27 C^2, about half. And the stack puts a ReLU after each layer: three non-linearities instead of
+# one, so it can compute more complicated functions of the same pixels. This is why VGG (Simonyan
+# and Zisserman, 2015) uses nothing but 3x3 kernels. The price is depth: three layers to run and to
+# train instead of one.
+
+# %%
+channels = 64
+stack_weights = sum(ce.Conv2d(channels, channels, kernel_size=3, rng=0).weights.size for _ in range(3))
+single_weights = ce.Conv2d(channels, channels, kernel_size=7, rng=0).weights.size
+print(f"field: three 3x3 -> {ce.receptive_field([(3, 1)] * 3).size}, one 7x7 -> {ce.receptive_field([(7, 1)]).size}")
+print(f"weights with C = {channels}: three 3x3 -> {stack_weights:,} (27 C^2), one 7x7 -> {single_weights:,} (49 C^2)")
+assert ce.receptive_field([(3, 1)] * 3).size == ce.receptive_field([(7, 1)]).size == 7
+assert stack_weights == 27 * channels**2 and single_weights == 49 * channels**2
+
+# %% [markdown]
 # ## Which pixels exactly: the region of a unit
 #
 # With zero-based indices, unit u of the top layer sees input cells
@@ -150,10 +184,13 @@ assert field.region(0) == (-3, 4) and field.region(1) == (-1, 6)
 # %% [markdown]
 # Is that really what the network does? Build it from cnnedu layers with random weights, put a
 # gradient of 1 on one output unit, back-propagate with the layers' own `backward`, and look at
-# which input pixels receive a non-zero gradient. (Without ReLUs and with average pooling the
-# network is linear, so every pixel in the field gets some gradient.) On a 16 x 16 input the output
-# map is 8 x 8; for unit (row 0, column 5) the formula says rows -3..4 (clipped to 0..4) and columns
-# 7..14.
+# which input pixels receive a non-zero gradient. (Without ReLUs and with average pooling the network
+# is linear, so the gradient is the same for every input. That every pixel of the field gets a
+# *non-zero* share is not a consequence of linearity: the paths from a pixel to the unit could cancel,
+# or a kernel entry could be zero, and dilated stacks leave pixels with no gradient at all (the demo
+# below shows such holes). With random weights, exact cancellation has probability zero, so here every
+# pixel of the field gets some gradient.) On a 16 x 16 input the output map is 8 x 8; for unit
+# (row 0, column 5) the formula says rows -3..4 (clipped to 0..4) and columns 7..14.
 
 # %%
 layers = [("conv", 3, 1, 1), ("avg", 2), ("conv", 3, 1, 1)]
@@ -247,6 +284,10 @@ ax.set_title("receptive field after each layer")
 plt.show()
 
 # %% [markdown]
+# *Figure: receptive field size after each layer, AlexNet as a solid line with round markers reaching 195
+# after 8 layers, VGG-16 as a dashed line with square markers reaching 212 after 18.*
+
+# %% [markdown]
 # ## On a real photograph
 #
 # On a 224 x 224 image (the input size of both networks) a unit of VGG-16's `conv3_3` (a 56 x 56
@@ -268,6 +309,11 @@ for ax, (name, unit) in zip(axes, [("conv3_3", (15, 25)), ("pool5", (3, 3))]):
     print(f"{name} unit {unit}: rows {rows[0]}..{rows[1]}, columns {columns[0]}..{columns[1]}")
 plt.show()
 assert by_name["pool5"].region(3) == (6, 217)  # 3 * 32 - 90 = 6, 6 + 212 - 1 = 217
+
+# %% [markdown]
+# *Figure: the portrait twice: left, a small orange square around one eye, the field of a conv3_3 unit;
+# right, an orange square covering almost the whole picture (rows and columns 6 to 217 of 0 to 223), the
+# field of a pool5 unit.*
 
 # %% [markdown]
 # ## The effective receptive field
@@ -297,7 +343,7 @@ fig, axes = plt.subplots(1, 3, figsize=(14, 3.8), layout="constrained")
 rp.show_effective_field(linear, region, region, ax=axes[0], margin=2, title="no ReLU")
 rp.show_effective_field(with_relu, region, region, ax=axes[1], margin=2, title="with ReLU")
 rp.plot_profile(linear, region, ax=axes[2], label="no ReLU")
-rp.plot_profile(with_relu, region, ax=axes[2], label="with ReLU")
+rp.plot_profile(with_relu, region, ax=axes[2], label="with ReLU", linestyle="--", marker="s")
 axes[2].legend()
 axes[2].set_title("row 16; shaded: theoretical field")
 plt.show()
@@ -308,6 +354,11 @@ for name, magnitude in [("no ReLU", linear), ("with ReLU", with_relu)]:
     outside = share.sum() - share[region[0] : region[1] + 1, region[0] : region[1] + 1].sum()
     print(f"{name}: middle 9x9 holds {middle:.0%} of |dJ/dX|; outside the field: {outside:.0%}")
     assert middle > 0.6 and outside == 0
+
+# %% [markdown]
+# *Figure: two black-to-yellow maps of |dJ/dX|, without and with ReLU, each a bright blob in the middle of
+# the dashed 17x17 square of the theoretical field; right, the middle row of both as a solid and a dashed
+# line, a bump that falls to zero well inside the shaded field.*
 
 # %% [markdown]
 # Nothing leaks outside the theoretical field (that is a hard limit), but most of the weight sits in
