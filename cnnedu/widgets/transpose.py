@@ -56,5 +56,9 @@ def transpose_explorer(n=4, kernel_size=3, stride=2, padding=1, output_padding=0
         controls,
         draw,
         title="Transposed convolution: o = (n - 1)s - 2p + (k - 1) + output_padding + 1",
+        caption=(
+            "Left: each input cell's kernel stamp along one axis, the cells cut by padding shaded; right: how many "
+            "stamp entries land on each output cell (uneven counts make the checkerboard)."
+        ),
         artists=artists,
     )

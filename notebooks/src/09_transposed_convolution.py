@@ -109,6 +109,9 @@ assert layout.counts[0].tolist() == [1, 2, 1, 2, 1, 2, 1]
 assert layout.counts.max() == 4 and layout.counts.min() == 1
 
 # %% [markdown]
+# *Figure: left, the stamps of four input cells along one axis (stride 2, 3-wide kernel), the padded ends shaded and the overlap count under each position; right, the 7x7 output's overlap counts, a checkerboard of 1, 2 and 4.*
+
+# %% [markdown]
 # Left: along one axis, each row is one input cell's stamp; the shaded columns are cut away by the
 # padding; the numbers underneath count the stamp entries on each position. Right: the 2-D counts
 # are the products of the row and column counts, so the pattern 1, 2, 1, 2 becomes a **checkerboard**
@@ -146,6 +149,9 @@ tp.plot_images(pictures, titles, axes=axes, limits=(0, 1))
 plt.show()
 print("shapes:", [picture.shape for picture in pictures])
 assert odd.shape == even.shape == resized.shape == (64, 54)
+
+# %% [markdown]
+# *Figure: a 32x27 photo of Grace Hopper upsampled to 64x54 three ways: a 3x3 stride-2 transposed convolution covers it in a grid of bright dots, a 4x4 one and resize-then-convolve look smooth. Photo: official U.S. Navy portrait, public domain, from matplotlib's sample data.*
 
 # %% [markdown]
 # The grey scale is clipped at 1, so the cells that got four stamps glow white. (The thin dark frame of
@@ -250,6 +256,9 @@ tp.plot_matrix(C.T, ax=axes[1], title="C^T: transposed, 2 -> 5", row_label="outp
 plt.show()
 
 # %% [markdown]
+# *Figure: the 2x5 matrix C of a stride-2 convolution with kernel [1, 2, 3], each row the kernel shifted by two, beside its 5x2 transpose, whose columns are the same kernel copies stamped into the output.*
+
+# %% [markdown]
 # ## Upsampling in a tiny encoder-decoder
 #
 # An **autoencoder** squeezes an image through a short code and learns to rebuild it. The encoder
@@ -297,6 +306,9 @@ gap = np.full((8, 1), np.nan)  # a blank column between neighbouring digits
 rows = [np.hstack([part for digit in digits[:8, 0] for part in (digit, gap)]) for digits in (x_test, reconstructed)]
 tp.plot_images(rows, ["eight held-out digits", "rebuilt from 16 numbers each"], axes=axes, limits=(0, 1))
 plt.show()
+
+# %% [markdown]
+# *Figure: eight held-out digits (top) and the autoencoder's reconstructions from 16 numbers each (bottom): the same digits, slightly blurred.*
 
 # %% [markdown]
 # Sixteen numbers are enough to rebuild recognisable digits the network never saw. A segmentation
