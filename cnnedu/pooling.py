@@ -132,20 +132,18 @@ def max_pool2d_forward(x, size, stride=None, padding=0):
         y, winner = _max_pool_2x2(x, out_h, out_w)
         return y, PoolCache(x.shape, cache_size, cache_stride, winner)
     x_padded = _pad(x, pads, -np.inf)
+    real = _pad(np.ones(x.shape[-2:], dtype=bool), pads, False)  # (H_pad, W_pad): False on the padding
     y = None
     winner = np.zeros(x.shape[:-2] + (out_h, out_w), dtype=np.int32)
-    if pads != (0, 0):  # which cells are real; a padded cell (-inf) must lose even to a real -inf
-        real = _pad(np.ones(x.shape[-2:], dtype=bool), pads, False)
-        real_windows = _windows(real, window, steps, out_h, out_w)
-    for index, _, _, view in _windows(x_padded, window, steps, out_h, out_w):
-        real_view = None if pads == (0, 0) else next(real_windows)[3]
+    cells = zip(_windows(x_padded, window, steps, out_h, out_w), _windows(real, window, steps, out_h, out_w))
+    for (index, _, _, view), (_, _, _, real_view) in cells:
         if y is None:
             y = view.copy()
             winner_is_real = real_view
             continue
         better = view > y  # strictly greater: ties keep the first maximum
-        if real_view is not None:
-            better |= real_view & ~winner_is_real  # (only a real -inf or NaN needs this)
+        if pads != (0, 0):  # a padded cell (-inf) loses even to a real -inf (only then does this change anything)
+            better |= real_view & ~winner_is_real
             winner_is_real = winner_is_real | better
         np.copyto(y, view, where=better)
         np.copyto(winner, index, where=better)

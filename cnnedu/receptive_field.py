@@ -14,7 +14,7 @@ Unit ``u`` of layer L sees input cells ``u * S_0 - P_0`` to
 
 from dataclasses import dataclass
 
-from cnnedu._checks import non_negative_int, positive_int
+from cnnedu._checks import int_pair, non_negative_int, one_of, positive_int
 
 
 @dataclass(frozen=True)
@@ -38,15 +38,37 @@ class ReceptiveField:
         return (start, start + self.size - 1)
 
 
-def _layer_geometry(layer, position):
-    """Return (kernel_size, stride, padding, dilation) of a tuple or layer."""
+AXES = {"rows": 0, "columns": 1}
+
+
+def _one_axis(position, layer, settings, axis):
+    """The settings of one axis, from (rows, columns) pairs; without ``axis`` both must agree."""
+    if axis is not None:
+        return tuple(pair[axis] for pair in settings)
+    if any(pair[0] != pair[1] for pair in settings):
+        raise ValueError(
+            f"layer {position} ({layer!r}) has different settings along rows and columns, so its receptive "
+            f"field is a rectangle: pass axis='rows' or axis='columns' to get one side of it"
+        )
+    return tuple(pair[0] for pair in settings)
+
+
+def _layer_geometry(layer, position, axis=None):
+    """Return (kernel_size, stride, padding, dilation) of a tuple or layer, along ``axis`` (0 rows, 1 columns)."""
     # Imported here so that this module stays usable without the layer classes.
+    from cnnedu.conv import conv_padding
     from cnnedu.layers import AvgPool2d, Conv2d, Flatten, GlobalAvgPool, Linear, MaxPool2d, ReLU
 
     if isinstance(layer, Conv2d):
-        return layer.kernel_size, layer.stride, layer.padding, 1
+        kernel, stride, dilation = (int_pair(name, value) for name, value in [
+            ("kernel_size", layer.kernel_size), ("stride", layer.stride), ("dilation", layer.dilation)])
+        # the padding before the first cell (top or left) is what shifts the field; 'same' puts an odd cell after
+        padding = tuple(side[0] for side in conv_padding(layer.padding, kernel, stride, dilation))
+        return _one_axis(position, layer, (kernel, stride, padding, dilation), axis)
     if isinstance(layer, (MaxPool2d, AvgPool2d)):
-        return layer.size, layer.stride, 0, 1
+        kernel, stride = int_pair("size", layer.size), int_pair("stride", layer.stride)
+        padding = int_pair("padding", layer.padding, minimum=0)
+        return _one_axis(position, layer, (kernel, stride, padding, (1, 1)), axis)
     if isinstance(layer, ReLU):
         return 1, 1, 0, 1
     if isinstance(layer, (Flatten, Linear, GlobalAvgPool)):
@@ -74,14 +96,19 @@ def _layer_geometry(layer, position):
     )
 
 
-def receptive_fields(layers):
+def receptive_fields(layers, axis=None):
     """Receptive field after each layer, from the first to the last.
+
+    ``axis`` ('rows' or 'columns') picks one side of the field for layers
+    whose settings differ between rows and columns (see :func:`receptive_field`).
 
     Examples
     --------
     >>> [rf.size for rf in receptive_fields([(3, 1), (3, 1), (2, 2)])]
     [3, 5, 6]
     """
+    if axis is not None:
+        axis = AXES[one_of("axis", axis, tuple(AXES))]
     from cnnedu.layers import Sequential
 
     if isinstance(layers, Sequential):
@@ -92,7 +119,7 @@ def receptive_fields(layers):
     fields = []
     size, stride, padding = 1, 1, 0
     for position, layer in enumerate(layers):
-        kernel_size, layer_stride, layer_padding, dilation = _layer_geometry(layer, position)
+        kernel_size, layer_stride, layer_padding, dilation = _layer_geometry(layer, position, axis)
         span = dilation * (kernel_size - 1) + 1
         size += (span - 1) * stride  # stride so far = product of the earlier strides
         padding += layer_padding * stride
@@ -101,7 +128,7 @@ def receptive_fields(layers):
     return fields
 
 
-def receptive_field(layers):
+def receptive_field(layers, axis=None):
     """Receptive field size, effective stride and effective padding of the
     last layer's units.
 
@@ -111,7 +138,12 @@ def receptive_field(layers):
         Each item a tuple ``(kernel_size, stride)``, ``(kernel_size, stride,
         padding)`` or ``(kernel_size, stride, padding, dilation)``, or a
         cnnedu ``Conv2d``, ``MaxPool2d``, ``AvgPool2d`` or ``ReLU``; or a
-        ``Sequential`` of those.
+        ``Sequential`` of those. A layer's dilation and padding count
+        (``'same'``: the padding before the first cell).
+    axis : None, 'rows' or 'columns'
+        Layers with different settings along rows and columns (a 1x3 kernel)
+        have a rectangular field: ``axis`` picks its height ('rows') or width
+        ('columns'). Without it, such a layer is refused.
 
     Returns
     -------
@@ -122,5 +154,13 @@ def receptive_field(layers):
     --------
     >>> receptive_field([(11, 4, 2), (3, 2), (5, 1, 2)])  # AlexNet conv1, pool1, conv2
     ReceptiveField(size=51, stride=8, padding=18)
+
+    A 1x3 then a 3x1 kernel (as in Inception) see a 3x3 square with 6
+    weights instead of 9:
+
+    >>> from cnnedu.layers import Conv2d
+    >>> stack = [Conv2d(1, 1, (1, 3), padding=(0, 1)), Conv2d(1, 1, (3, 1), padding=(1, 0))]
+    >>> receptive_field(stack, axis="rows").size, receptive_field(stack, axis="columns").size
+    (3, 3)
     """
-    return receptive_fields(layers)[-1]
+    return receptive_fields(layers, axis)[-1]

@@ -477,3 +477,16 @@ def test_pytorch_refuses_the_same_settings(torch):
         torch.nn.functional.avg_pool2d(torch.zeros(1, 1, 4, 4), (4, 2), padding=(2, 2))
     torch.nn.functional.max_pool2d(torch.zeros(1, 1, 4, 4), 2, padding=1)  # half the window: allowed by both
     ce.max_pool2d(np.zeros((1, 1, 4, 4)), 2, padding=1)
+
+
+@pytest.mark.parametrize("stride, padding, dilation", [(1, "same", (2, 1)), ((2, 3), (1, 0), 2)])
+def test_float32_stays_float32_with_the_new_options(rng, stride, padding, dilation):
+    layer = ce.Conv2d(2, 3, (3, 2), stride=stride, padding=padding, dilation=dilation, dtype=np.float32, rng=0)
+    reference = ce.Conv2d(2, 3, (3, 2), stride=stride, padding=padding, dilation=dilation, rng=0)
+    x = rng.normal(size=(2, 2, 9, 8))
+    y = layer(x.astype(np.float32))
+    grad_output = rng.normal(size=y.shape)
+    grad_x = layer.backward(grad_output.astype(np.float32))
+    assert y.dtype == grad_x.dtype == layer.weights_gradient.dtype == np.float32
+    np.testing.assert_allclose(y, reference(x), rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(grad_x, reference.backward(grad_output), rtol=1e-4, atol=1e-5)

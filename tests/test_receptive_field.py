@@ -97,3 +97,40 @@ def test_backpropagation_reaches_exactly_the_receptive_field(rng, unit):
 def test_bad_input_gets_a_clear_error(layers, error, message):
     with pytest.raises(error, match=message):
         ce.receptive_field(layers)
+
+
+def test_layer_dilation_and_padding_count():
+    """Conv2d's dilation and 'same' padding, and pooling padding, enter the field as in the tuple spec."""
+    net = [ce.Conv2d(1, 1, 3, dilation=2, padding="same"), ce.MaxPool2d(3, stride=2, padding=1), ce.Conv2d(1, 1, 4, padding="same")]
+    assert ce.receptive_field(net) == ce.receptive_field([(3, 1, 2, 2), (3, 2, 1), (4, 1, 1)])  # 'same' 4: 1 before, 2 after
+
+
+@pytest.mark.parametrize("unit", [(0, 0), (2, 5), (7, 3)])
+def test_backpropagation_reaches_the_field_of_a_rectangular_stack(rng, unit):
+    """Non-square kernels, a pair stride, dilation, 'same' and padded average pooling: the field of each
+    axis is exactly what the gradient of one output unit reaches (positive weights: nothing cancels)."""
+    net = ce.Sequential(
+        ce.Conv2d(1, 1, (1, 4), padding="same", rng=0),
+        ce.AvgPool2d((3, 2), stride=(2, 1), padding=(1, 0)),
+        ce.Conv2d(1, 1, (3, 2), stride=(1, 2), dilation=(2, 1), padding=(2, 1), rng=1),
+    )
+    for layer in (net[0], net[2]):
+        layer.weights = np.abs(layer.weights) + 0.1
+    x = rng.uniform(1, 2, size=(1, 1, 20, 24))
+    y = net(x)
+    grad = np.zeros_like(y)
+    grad[0, 0][unit] = 1.0
+    reached = np.argwhere(net.backward(grad)[0, 0] != 0)
+    rows, columns = ce.receptive_field(net, axis="rows"), ce.receptive_field(net, axis="columns")
+    (top, bottom), (left, right) = rows.region(unit[0]), columns.region(unit[1])
+    assert (reached[:, 0].min(), reached[:, 0].max()) == (max(top, 0), min(bottom, 19))
+    assert (reached[:, 1].min(), reached[:, 1].max()) == (max(left, 0), min(right, 23))
+    assert rows.size != columns.size  # really a rectangle
+
+
+def test_a_rectangular_layer_needs_an_axis():
+    with pytest.raises(ValueError, match=r"layer 0 \(Conv2d\(1, 1, kernel_size=\(1, 3\).*pass axis='rows' or axis='columns'"):
+        ce.receptive_field([ce.Conv2d(1, 1, (1, 3))])
+    with pytest.raises(ValueError, match=r"axis must be 'rows' or 'columns'; got 0"):
+        ce.receptive_field([(3, 1)], axis=0)
+    assert ce.receptive_field([ce.Conv2d(1, 1, (3, 3), stride=[2, 2])]) == ce.receptive_field([(3, 2)])
