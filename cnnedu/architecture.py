@@ -77,11 +77,18 @@ def _spec_from_layer(layer, position):
     from cnnedu.layers import AvgPool2d, Conv2d, Flatten, GlobalAvgPool, Linear, MaxPool2d, ReLU
 
     if isinstance(layer, Conv2d):
+        _refuse_unsupported(layer, position, kernel_size=layer.kernel_size, stride=layer.stride,
+                            padding=layer.padding, dilation=layer.dilation)
+        if layer.bias is None:
+            raise ValueError(f"layers[{position}] ({layer!r}): describe() counts a bias for every conv layer; "
+                             "this one has bias=False")
         return "conv", (layer.out_channels, layer.kernel_size, layer.stride, layer.padding), layer.in_channels
-    if isinstance(layer, MaxPool2d):
-        return "maxpool", (layer.size, layer.stride), None
-    if isinstance(layer, AvgPool2d):
-        return "avgpool", (layer.size, layer.stride), None
+    if isinstance(layer, MaxPool2d | AvgPool2d):
+        _refuse_unsupported(layer, position, size=layer.size, stride=layer.stride, padding=layer.padding)
+        if layer.padding != 0:
+            raise ValueError(f"layers[{position}] ({layer!r}): describe() handles pooling without padding; "
+                             f"got padding={layer.padding}")
+        return ("maxpool" if isinstance(layer, MaxPool2d) else "avgpool"), (layer.size, layer.stride), None
     if isinstance(layer, ReLU):
         return "relu", (), None
     if isinstance(layer, Flatten):
@@ -94,6 +101,18 @@ def _spec_from_layer(layer, position):
         f"layers[{position}] must be a cnnedu layer (Conv2d, MaxPool2d, AvgPool2d, ReLU, Flatten, "
         f"GlobalAvgPool, Linear) or a spec tuple such as ('conv', 4, 3); got {type(layer).__name__}"
     )
+
+
+def _refuse_unsupported(layer, position, dilation=1, **settings):
+    """describe() covers square kernels with one int stride and padding and no dilation;
+    say so instead of returning shapes for a layer it would misread."""
+    for name, value in settings.items():
+        if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
+            raise ValueError(f"layers[{position}] ({layer!r}): describe() handles an int {name}, the same along "
+                             f"both axes; got {name}={value!r}")
+    if dilation != 1:
+        raise ValueError(f"layers[{position}] ({layer!r}): describe() handles undilated kernels; "
+                         f"got dilation={dilation!r}")
 
 
 def _parse(layer, position):

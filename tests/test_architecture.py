@@ -1,5 +1,7 @@
 """Tests of cnnedu.architecture: shapes, parameter counts, receptive fields."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -123,3 +125,20 @@ def test_summary_table_columns_line_up():
     assert all(line[start:].startswith(" x ".join(map(str, row.output_shape)))
                for line, row in zip(lines[2:], rows))
     assert lines[-1].split() == ["total", str(sum(row.parameter_count for row in rows))]
+
+
+@pytest.mark.parametrize(
+    "layer, named",
+    [
+        (ce.Conv2d(1, 2, 3, dilation=2), "dilation=2"),
+        (ce.Conv2d(1, 2, (3, 1)), "kernel_size=(3, 1)"),
+        (ce.Conv2d(1, 2, 3, stride=(1, 2)), "stride=(1, 2)"),
+        (ce.Conv2d(1, 2, 3, padding="same"), "padding='same'"),
+        (ce.Conv2d(1, 2, 3, bias=False), "bias=False"),
+        (ce.MaxPool2d(2, padding=1), "padding=1"),
+        (ce.AvgPool2d((2, 1)), "size=(2, 1)"),
+    ],
+)
+def test_options_describe_cannot_show_are_refused_not_misread(layer, named):
+    with pytest.raises(ValueError, match=re.escape(named)):
+        describe([layer], (1, 8, 8))
