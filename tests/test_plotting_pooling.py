@@ -51,9 +51,13 @@ def test_drawn_values_windows_and_winners_equal_the_math(map_name, size, stride,
     expected = ce.max_pool2d(x, size, stride) if kind == "max" else ce.avg_pool2d(x, size, stride)
     np.testing.assert_array_equal(artists["output"].get_array(), expected)
     np.testing.assert_array_equal(artists["input"].get_array(), x)
-    shown = [t.get_text() for t in artists["output_texts"] if t.get_visible()]
+    shown = [text for text in artists["output_texts"].get_texts() if text]
     assert shown == [format_value(v) for v in expected.ravel()]
-    assert [t.get_text() for t in artists["input_texts"] if t.get_visible()] == [format_value(v) for v in x.ravel()]
+    assert [text for text in artists["input_texts"].get_texts() if text] == [format_value(v) for v in x.ravel()]
+    # each value sits in its own cell: (column, row) of the value's position in the map
+    rows, columns = np.indices(x.shape)
+    np.testing.assert_array_equal(artists["input_texts"].get_positions()[: x.size],
+                                  np.column_stack([columns.ravel(), rows.ravel()]))
     assert len(artists["windows"].get_paths()) == expected.size
     assert len(artists["output_cells"].get_paths()) == expected.size
     winners = artists["winners"].get_offsets()
@@ -80,7 +84,7 @@ def test_plot_pooling_default_is_the_worked_example():
     import matplotlib.pyplot as plt
 
     artists = plot_pooling()
-    assert [t.get_text() for t in artists["output_texts"] if t.get_visible()] == ["6", "8", "9", "5"]
+    assert [text for text in artists["output_texts"].get_texts() if text] == ["6", "8", "9", "5"]
     plt.close(artists["input"].axes.figure)
 
 

@@ -101,11 +101,17 @@ class CellNumbers:
             outline = self._outlines[key] = path
         return outline
 
-    def set(self, texts, colors=None):
-        """Write ``texts`` (one string per position), in ``colors``."""
+    def set(self, texts, colors=None, positions=None):
+        """Write ``texts`` (one string per position; "" for none), in ``colors``,
+        optionally at new ``positions`` (as many as before, data coordinates)."""
         texts = [str(text) for text in texts]
         if len(texts) != len(self._texts):
             raise ValueError(f"texts must hold {len(self._texts)} strings; got {len(texts)}")
+        if positions is not None:
+            positions = np.asarray(positions, dtype=float).reshape(-1, 2)
+            if len(positions) != len(texts):
+                raise ValueError(f"positions must hold {len(texts)} (x, y) pairs; got {len(positions)}")
+            self.collection.set_offsets(positions)
         colors = ["black"] * len(texts) if colors is None else list(colors)
         self._texts, self._colors = texts, colors
         self.collection.set_paths([self._outline(text) for text in texts])
@@ -114,6 +120,10 @@ class CellNumbers:
     def get_texts(self):
         """The strings shown, in the order of the positions."""
         return list(self._texts)
+
+    def get_positions(self):
+        """Their centres, (count, 2) in data coordinates."""
+        return np.asarray(self.collection.get_offsets())
 
     def get_colors(self):
         """Their colours."""

@@ -29,7 +29,7 @@ def pooling_explorer(size=2, stride=2, kind="max", map_name="4x4 example"):
     Examples
     --------
     >>> demo = pooling_explorer()
-    >>> [t.get_text() for t in demo.artists["output_texts"][:4]]
+    >>> demo.artists["output_texts"].get_texts()[:4]
     ['6', '8', '9', '5']
     """
     figure, artists = pooling_figure()
