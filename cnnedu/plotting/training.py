@@ -317,6 +317,9 @@ def update_digit_explorer(artists, image, label, layer_name, layer_output, proba
 
     Every layer uses the diverging scale centred on zero: a convolution's
     output is blue and red, after ReLU or pooling only white and red remain.
+    ``label`` is the true digit of a test image (the predicted bar is then
+    green when right, red when wrong), or None for a digit someone drew
+    (the predicted bar is blue).
 
     Examples
     --------
@@ -324,9 +327,12 @@ def update_digit_explorer(artists, image, label, layer_name, layer_output, proba
     >>> update_digit_explorer(artists, np.zeros((8, 8)), 3, "ReLU", np.ones((2, 4, 4)), np.eye(10)[3])
     >>> artists["bars_title"].get_text()
     'prediction: 3 (100%)'
+    >>> update_digit_explorer(artists, np.zeros((8, 8)), None, "ReLU", np.ones((2, 4, 4)), np.eye(10)[3])
+    >>> artists["digit_title"].get_text()
+    'your drawing, as input'
     """
     artists["digit"].set_data(np.asarray(image, dtype=float))
-    artists["digit_title"].set_text(f"test digit, label {label}")
+    artists["digit_title"].set_text("your drawing, as input" if label is None else f"test digit, label {label}")
     output = np.asarray(layer_output, dtype=float)
     tiled = mosaic(output, columns)
     maps = artists["maps"]
@@ -340,5 +346,8 @@ def update_digit_explorer(artists, image, label, layer_name, layer_output, proba
     predicted = int(np.argmax(probabilities))
     for digit, (bar, p) in enumerate(zip(artists["bars"], probabilities)):
         bar.set_height(100 * p)
-        bar.set_color("C2" if digit == predicted == label else ("C3" if digit == predicted else "0.6"))
+        if digit != predicted:
+            bar.set_color("0.6")
+        else:
+            bar.set_color("C0" if label is None else ("C2" if digit == label else "C3"))
     artists["bars_title"].set_text(f"prediction: {predicted} ({100 * probabilities[predicted]:.0f}%)")
