@@ -167,9 +167,11 @@ def load_image(source="grace_hopper", grayscale=False, size=None):
     * Transparent parts are laid on white, as on a page.
     * 8-bit files are divided by 255, 16-bit PNGs by 65535.
     * A file larger than ``MAX_SIDE`` (1024) pixels on its longer side is
-      reduced to 1024 by area averaging as it is read: a 12-megapixel phone
-      photo would take about 290 MB as floats, and every demo uses at most
-      a few hundred pixels. ``size`` then resizes from there.
+      reduced to 1024 as it is read, each pixel the mean of the file's
+      pixels it covers (Pillow's box filter; a JPEG is first decoded at
+      1/2, 1/4 or 1/8 scale): a 12-megapixel phone photo would take about
+      290 MB as floats, and every demo uses at most a few hundred pixels.
+      ``size`` then resizes from there.
 
     Examples
     --------
@@ -324,7 +326,7 @@ def _plain_mode(image):
 
 
 def _shrink(image):
-    """Reduce ``image`` by area averaging so that its longer side is at most MAX_SIDE."""
+    """Reduce ``image`` by averaging (box filter) so that its longer side is at most MAX_SIDE."""
     from PIL import Image
 
     width, height = image.size
