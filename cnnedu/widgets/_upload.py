@@ -68,10 +68,11 @@ def connect_upload(demo, upload, status, control, prepare, pictures, key=YOUR_PI
     the picture shown and every control stay as they were, and the next good
     file is taken as usual.
 
-    Sets ``demo.upload`` (the button) and ``demo.upload_error`` (the message
-    for the last file if it was bad, else None). Returns the callback.
+    Sets ``demo.upload`` (the button), ``demo.upload_status`` (``status``)
+    and ``demo.upload_error`` (the message for the last file if it was bad,
+    else None). Returns the callback.
     """
-    demo.upload = upload
+    demo.upload, demo.upload_status = upload, status
     demo.upload_error = None
 
     def on_upload(change):
