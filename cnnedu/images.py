@@ -8,6 +8,7 @@ Every image is a float array with values in [0, 1]: (H, W) for grayscale,
 
 import functools
 import io
+import warnings
 
 import numpy as np
 
@@ -287,12 +288,14 @@ def _decode(data, label):
     if not data:
         raise ValueError(f"{label} is empty (0 bytes): there is no picture in it")
     try:
-        with Image.open(io.BytesIO(data)) as opened:
-            if opened.format == "JPEG":
-                opened.draft("RGB" if opened.mode != "L" else "L", (MAX_SIDE, MAX_SIDE))  # decode at 1/2, 1/4 or 1/8
-            image = ImageOps.exif_transpose(opened)  # loads the pixels; turned as the camera meant
-            image = _shrink(_plain_mode(image))
-            pixels = _to_floats(image)
+        with warnings.catch_warnings():
+            # Pillow warns about pictures of 89 to 179 megapixels: they are reduced as they are read
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(data)) as opened:
+                if opened.format == "JPEG":
+                    opened.draft(opened.mode, (MAX_SIDE, MAX_SIDE))  # decode at 1/2, 1/4 or 1/8 scale
+                image = ImageOps.exif_transpose(opened)  # loads the pixels; turned as the camera meant
+                pixels = _to_floats(_shrink(_plain_mode(image)))
     except Image.DecompressionBombError:
         raise ValueError(
             f"{label} is far too large to read safely (it has more pixels than Pillow accepts, "

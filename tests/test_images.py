@@ -136,7 +136,8 @@ def test_png_with_transparency_is_laid_on_white(picture, rng):
     rgba = np.concatenate([picture, alpha], axis=2)
     a = alpha / 255.0
     np.testing.assert_allclose(ce.load_image(encoded(rgba, "PNG")), picture / 255.0 * a + (1 - a), atol=1e-12)
-    grey_alpha = Image.fromarray(np.concatenate([picture[:, :, :1], alpha], axis=2), mode="LA")
+    grey_alpha = Image.fromarray(np.concatenate([picture[:, :, :1], alpha], axis=2))  # two channels: 'LA'
+    assert grey_alpha.mode == "LA"
     expected = picture[:, :, 0] / 255.0 * a[:, :, 0] + (1 - a[:, :, 0])
     np.testing.assert_allclose(ce.load_image(encoded(grey_alpha, "PNG"), grayscale=True), expected, atol=1e-12)
 
@@ -159,7 +160,8 @@ def test_png_16bit_colour_is_read_to_within_one_8bit_step(rng, channels):
 
 def test_palette_png_with_a_transparent_colour():
     indices = np.array([[0, 1], [2, 1]], dtype=np.uint8)
-    paletted = Image.fromarray(indices, mode="P")
+    paletted = Image.new("P", (2, 2))
+    paletted.putdata(indices.ravel().tolist())
     paletted.putpalette([255, 0, 0, 0, 0, 255, 0, 255, 0] + [0] * 759)  # red, blue, green
     image = ce.load_image(encoded(paletted, "PNG", transparency=1))  # blue is transparent: white shows
     np.testing.assert_array_equal(image, [[[1, 0, 0], [1, 1, 1]], [[0, 1, 0], [1, 1, 1]]])
@@ -287,6 +289,16 @@ def test_files_that_are_not_pictures_get_a_clear_value_error(data, message, tmp_
 def test_truncated_files_get_a_clear_value_error(picture, file_format):
     with pytest.raises(ValueError, match=r"is damaged or cut short and cannot be read"):
         ce.load_image(truncated(encoded(np.kron(picture, np.ones((4, 4, 1), np.uint8)), file_format)))
+
+
+def test_a_file_claiming_too_many_pixels_is_refused_before_it_is_decoded():
+    def chunk(kind, payload):
+        return struct.pack(">I", len(payload)) + kind + payload + struct.pack(">I", zlib.crc32(kind + payload))
+
+    header = struct.pack(">IIBBBBB", 30000, 20000, 8, 0, 0, 0, 0)  # 600 megapixels of grey, and no pixel data
+    bomb = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"")) + chunk(b"IEND", b"")
+    with pytest.raises(ValueError, match=r"is far too large to read safely"):
+        ce.load_image(bomb)
 
 
 def test_missing_path_folder_text_mode_and_wrong_types(tmp_path):

@@ -51,7 +51,6 @@ def upload_controls(description="upload a picture"):
         accept="image/*",
         multiple=False,
         description=description,
-        tooltip=f"Any photo ({FILE_TYPES}); it is shown as 'your picture'",
         layout=widgets.Layout(width="auto"),
     )
     return upload, widgets.HTML(value="")
