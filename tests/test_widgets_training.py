@@ -104,7 +104,7 @@ def test_drawing_is_what_the_network_reads(setup):
     p = training.probabilities(model, x)[0]
     np.testing.assert_array_equal(demo.artists["digit"].get_array(), drawn)
     np.testing.assert_allclose([bar.get_height() for bar in demo.artists["bars"]], 100 * p, rtol=1e-6)
-    assert demo.artists["digit_title"].get_text() == "your drawing, as input"
+    assert demo.artists["digit_title"].get_text() == "your drawing"
     assert demo.artists["bars"][int(p.argmax())].get_facecolor()[:3] == pytest.approx((0.12, 0.47, 0.71), abs=0.01)  # C0
     assert f">{p.argmax()}</span>" in demo.verdict.value and f"{100 * p.max():.0f}% sure" in demo.verdict.value
     for position, layer in enumerate(LAYER_NAMES):  # every layer's maps are those of the drawing
@@ -126,7 +126,7 @@ def test_slider_and_load_button_put_a_test_digit_on_the_pad_with_one_redraw(setu
     np.testing.assert_array_equal(demo.pad.array, images[7, 0])
     assert demo.artists["digit_title"].get_text() == f"test digit, label {labels[7]}"
     demo.pad.cells[0][0].click()  # change it: now it is a drawing
-    assert demo.artists["digit_title"].get_text() == "your drawing, as input"
+    assert demo.artists["digit_title"].get_text() == "your drawing"
     demo.load_button.click()  # and back to the test digit
     np.testing.assert_array_equal(demo.pad.array, images[7, 0])
     assert demo.artists["digit_title"].get_text() == f"test digit, label {labels[7]}"

@@ -329,10 +329,10 @@ def update_digit_explorer(artists, image, label, layer_name, layer_output, proba
     'prediction: 3 (100%)'
     >>> update_digit_explorer(artists, np.zeros((8, 8)), None, "ReLU", np.ones((2, 4, 4)), np.eye(10)[3])
     >>> artists["digit_title"].get_text()
-    'your drawing, as input'
+    'your drawing'
     """
     artists["digit"].set_data(np.asarray(image, dtype=float))
-    artists["digit_title"].set_text("your drawing, as input" if label is None else f"test digit, label {label}")
+    artists["digit_title"].set_text("your drawing" if label is None else f"test digit, label {label}")
     output = np.asarray(layer_output, dtype=float)
     tiled = mosaic(output, columns)
     maps = artists["maps"]

@@ -92,7 +92,7 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
     }
     clear_button = widgets.Button(description="clear", icon="eraser", tooltip="Empty the pad",
                                   layout=widgets.Layout(width="auto"))
-    load_button = widgets.Button(description="load test digit", icon="upload",
+    load_button = widgets.Button(description="load test digit", icon="th",
                                  tooltip="Put the held-out digit chosen by the slider on the pad",
                                  layout=widgets.Layout(width="auto"))
     hint = widgets.HTML("<small>click: ink, again: half, again: empty</small>")

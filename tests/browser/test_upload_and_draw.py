@@ -1,0 +1,148 @@
+"""Your own pictures, in JupyterLab in Chromium: upload a photo and then a
+file that is not one into the kernel scanner, and draw a held-out digit on the
+digit explorer's pad, cell by cell, until the network names it.
+
+The notebook under test is written into the served folder by the test (two
+one-line demo cells). Screenshots: ``test-artifacts/screenshots/own_pictures/``.
+"""
+
+import importlib.util
+import json
+import time
+
+import numpy as np
+import pytest
+
+from .browser_driver import (
+    NOTEBOOK_SCROLLER,
+    cell_report,
+    changed_fraction,
+    demo_message,
+    errors_in,
+    full_screenshot,
+    open_notebook,
+    run_all,
+    tall_viewport,
+    wait_for_figures,
+    wait_for_kernel_idle,
+)
+
+NOTEBOOK = "own_pictures.ipynb"
+CELLS = ["import cnnedu.widgets", "cnnedu.widgets.kernel_scanner()", "cnnedu.widgets.digit_explorer()"]
+DIGIT_INDEX = 14  # a held-out "5" that the quick model names with 99.9% when rounded to the pad's shades
+
+
+def write_notebook(folder):
+    cells = [
+        {"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
+        for source in CELLS
+    ]
+    notebook = {
+        "cells": cells,
+        "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (folder / NOTEBOOK).write_text(json.dumps(notebook))
+
+
+def a_real_photo():
+    """china.jpg, a 427x640 JPEG photograph that ships with scikit-learn (found without importing it)."""
+    from pathlib import Path
+
+    spec = importlib.util.find_spec("sklearn")
+    return Path(list(spec.submodule_search_locations)[0]) / "datasets" / "images" / "china.jpg"
+
+
+@pytest.fixture
+def demos(lab, page, timing):
+    """The notebook opened and run in JupyterLab; returns the two demo elements."""
+    write_notebook(lab.root)
+    start = time.perf_counter()
+    open_notebook(page, lab.notebook_url(NOTEBOOK, f"own-pictures-{time.monotonic_ns()}"))
+    prompts = run_all(page)
+    problems = errors_in(cell_report(page), prompts)
+    assert not problems, problems
+    images = wait_for_figures(page, ".jp-Notebook", 2, timeout_ms=90_000)
+    timing["open and run"] = f"{time.perf_counter() - start:.1f} s"
+    tall_viewport(page, 1600)
+    return [images.nth(index).locator("xpath=..") for index in range(2)]
+
+
+def wait_until(page, condition, timeout_s=30, what="the condition"):
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {timeout_s} s")
+        page.wait_for_timeout(100)
+
+
+def upload(page, demo, path):
+    with page.expect_file_chooser() as chooser:
+        demo.locator(".widget-upload").click()
+    chooser.value.set_files(str(path))
+
+
+def test_upload_a_photo_then_a_bad_file_into_the_kernel_scanner(demos, page, tmp_path, timing, screenshots):
+    scanner = demos[0]
+    figure = scanner.locator("img.widget-image")
+    scanner.scroll_into_view_if_needed()
+    before_src, before = figure.get_attribute("src"), figure.screenshot()
+
+    upload(page, scanner, a_real_photo())  # a good file: the figure shows it, the menu says so
+    wait_until(page, lambda: figure.get_attribute("src") != before_src, what="a new figure after the upload")
+    wait_for_kernel_idle(page)
+    assert scanner.locator(".widget-dropdown select").last.input_value() == "your picture"
+    assert "china.jpg" in scanner.inner_text()
+    assert not demo_message(scanner) and "Cannot use" not in scanner.inner_text()
+    assert changed_fraction(before, figure.screenshot()) > 0.05
+    scanner.screenshot(path=screenshots("own_pictures", "scanner-uploaded-photo.png"))
+    good_src = figure.get_attribute("src")
+
+    bad = tmp_path / "lecture-notes.pdf"
+    bad.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\n")
+    upload(page, scanner, bad)  # a bad file: its message in the demo, the picture kept
+    wait_until(page, lambda: "Cannot use lecture-notes.pdf" in scanner.inner_text(), what="the bad file's message")
+    text = scanner.inner_text()
+    assert "is a PDF document, not an image" in text
+    assert figure.get_attribute("src") == good_src
+    scanner.screenshot(path=screenshots("own_pictures", "scanner-bad-file.png"))
+
+    handle = scanner.locator(".widget-slider .noUi-handle").first  # and the demo goes on
+    handle.focus()
+    handle.press("ArrowRight")
+    wait_until(page, lambda: figure.get_attribute("src") != good_src, what="a redraw after the bad file")
+    wait_for_kernel_idle(page)
+    assert "Cannot use" not in scanner.inner_text()
+    timing["upload"] = "china.jpg shown, lecture-notes.pdf refused, slider still works"
+
+
+def test_draw_a_held_out_digit_on_the_pad(demos, page, timing, screenshots):
+    from cnnedu.training import digits_dataset
+
+    _, images, _, labels = digits_dataset()
+    shades = np.round(images[DIGIT_INDEX, 0] * 2) / 2  # the pad's shades: 0, 0.5, 1
+    explorer = demos[1]
+    explorer.scroll_into_view_if_needed()
+    cells = explorer.locator(".cnnedu-drawing-pad button")
+    assert cells.count() == 64
+    explorer.locator("button", has_text="clear").click()
+    wait_until(page, lambda: "the pad is empty" in explorer.inner_text(), what="the cleared pad")
+    start = time.perf_counter()
+    clicks = 0
+    for (row, column), shade in np.ndenumerate(shades):
+        for _ in range({0.0: 0, 1.0: 1, 0.5: 2}[float(shade)]):  # ink takes one click, half ink two
+            cells.nth(row * 8 + column).click()
+            clicks += 1
+            page.wait_for_timeout(60)  # a student's pace; two quick clicks would each cycle the cell
+    wait_for_kernel_idle(page)
+    label = int(labels[DIGIT_INDEX])
+    prediction = explorer.locator(".cnnedu-prediction")
+    wait_until(page, lambda: prediction.count() and prediction.inner_text().strip() == str(label), timeout_s=60,
+               what=f"the prediction {label}")
+    timing["drawing"] = f"{clicks} clicks, {time.perf_counter() - start:.1f} s until the network said {label}"
+    colours = cells.evaluate_all("cells => cells.map(cell => getComputedStyle(cell).backgroundColor)")
+    expected = [f"rgb({v}, {v}, {v})" for v in (np.round(255 * (1 - shades.ravel()))).astype(int)]
+    assert colours == expected, "the pad does not show the drawing the kernel received"
+    explorer.screenshot(path=screenshots("own_pictures", "digit-drawn-and-classified.png"))
+    full_screenshot(page, NOTEBOOK_SCROLLER, screenshots("own_pictures", "notebook.png"))
