@@ -146,3 +146,72 @@ def test_draw_a_held_out_digit_on_the_pad(demos, page, timing, screenshots):
     assert colours == expected, "the pad does not show the drawing the kernel received"
     explorer.screenshot(path=screenshots("own_pictures", "digit-drawn-and-classified.png"))
     full_screenshot(page, NOTEBOOK_SCROLLER, screenshots("own_pictures", "notebook.png"))
+
+
+PHOTO_DEMOS = ["kernel_scanner", "flip_explorer", "rgb_layer_demo", "receptive_field_explorer"]
+
+
+@pytest.fixture(scope="module")
+def voila_photo_demos(chromium, tmp_path_factory):
+    """Voila (as the lecture board is served) on a page with the four photo demos."""
+    import sys
+
+    from .servers import Server, free_port, jupyter_environment
+
+    base = tmp_path_factory.mktemp("voila-own-pictures")
+    folder = base / "notebooks"
+    folder.mkdir()
+    cells = ["import cnnedu.widgets"] + [f"cnnedu.widgets.{name}()" for name in PHOTO_DEMOS]
+    notebook = {
+        "cells": [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
+                  for source in cells],
+        "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    path = folder / "photos.ipynb"
+    path.write_text(json.dumps(notebook))
+    port = free_port()
+    command = [sys.executable, "-m", "voila", str(path), f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1",
+               "--Voila.port_retries=0", "--show_tracebacks=True"]
+    server = Server("Voila", command, jupyter_environment(base / "jupyter"), folder, base / "voila.log",
+                    "/voila/static/favicon.ico", f"http://127.0.0.1:{port}")
+    yield server
+    server.stop()
+
+
+def test_upload_good_and_bad_files_into_every_photo_demo_in_voila(voila_photo_demos, browser, tmp_path, timing,
+                                                                   screenshots):
+    bad = tmp_path / "notes.txt"
+    bad.write_text("Bring a photo of your cat to the next lecture.\n")
+    context = browser.new_context(viewport={"width": 1440, "height": 2400}, device_scale_factor=1)
+    context.set_default_timeout(60_000)
+    page = context.new_page()
+    try:
+        start = time.perf_counter()
+        page.goto(voila_photo_demos.url + "/")
+        wait_until(page, lambda: page.locator("img.widget-image").count() == len(PHOTO_DEMOS)
+                   and page.evaluate("() => Array.from(document.querySelectorAll('img.widget-image'))"
+                                     ".every(img => img.complete && img.naturalWidth > 0)"),
+                   timeout_s=120, what="the four demos in Voila")
+        timing["shown"] = f"{time.perf_counter() - start:.1f} s"
+        for index, name in enumerate(PHOTO_DEMOS):
+            figure = page.locator("img.widget-image").nth(index)
+            demo = figure.locator("xpath=..")
+            demo.scroll_into_view_if_needed()
+            old_src = figure.get_attribute("src")
+            upload(page, demo, a_real_photo())
+            wait_until(page, lambda: figure.get_attribute("src") != old_src, timeout_s=60,
+                       what=f"{name}: a new figure after uploading china.jpg")
+            wait_until(page, lambda: "china.jpg" in demo.inner_text(), what=f"{name}: the file named")
+            assert "your picture" in demo.locator("select").evaluate_all(
+                "selects => selects.map(select => select.value)"), f"{name}: 'your picture' is not selected"
+            demo.screenshot(path=screenshots("own_pictures", f"voila-{name}-photo.png"))
+            good_src = figure.get_attribute("src")
+            upload(page, demo, bad)
+            wait_until(page, lambda: "Cannot use notes.txt" in demo.inner_text(), what=f"{name}: the bad file's message")
+            assert "is text, not an image" in demo.inner_text()
+            assert figure.get_attribute("src") == good_src, f"{name}: a bad file changed the figure"
+        timing["uploads"] = f"china.jpg and notes.txt into {', '.join(PHOTO_DEMOS)}"
+    finally:
+        context.close()
