@@ -1,9 +1,18 @@
-"""Offline images: real photographs and digits from installed packages, and synthetic pictures."""
+"""Offline images: real photographs and digits from installed packages, synthetic pictures,
+and picture files of every kind load_image reads (and broken ones it refuses)."""
+
+import io
+import struct
+import zlib
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from PIL import Image
 
 import cnnedu as ce
+from cnnedu.images import MAX_SIDE
 
 
 @pytest.mark.parametrize("name, shape", [("grace_hopper", (600, 512, 3)), ("china", (427, 640, 3)), ("flower", (427, 640, 3))])
@@ -79,17 +88,6 @@ def test_scikit_learn_photos_are_the_ones_sklearn_loads(name):
 
 
 # --- your own picture files: every kind load_image reads, and the broken ones it refuses ---
-
-import io  # noqa: E402
-import struct  # noqa: E402
-import zlib  # noqa: E402
-
-from hypothesis import given  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from cnnedu.images import MAX_SIDE  # noqa: E402
-
 
 def encoded(array_or_image, file_format, **options):
     """Bytes of ``array_or_image`` (a uint8 array or a PIL image) saved by Pillow."""

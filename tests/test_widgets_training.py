@@ -7,6 +7,7 @@ import pytest
 from cnnedu import training
 from cnnedu.plotting.training import mosaic
 from cnnedu.widgets import DEMOS
+from cnnedu.widgets._pad import DrawingPad, shade_colour
 from cnnedu.widgets.training import LAYER_NAMES, digit_explorer
 
 
@@ -55,9 +56,6 @@ def test_default_demo_trains_a_quick_model():
 
 
 # --- the drawing pad: what is drawn is what the network reads ---
-
-from cnnedu.widgets._pad import DrawingPad, shade_colour  # noqa: E402
-
 
 def test_pad_click_cycles_ink_half_empty_and_colours_the_cell():
     pad = DrawingPad()

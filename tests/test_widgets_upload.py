@@ -34,7 +34,7 @@ def value_in_ipywidgets_7_shape(name, content):
 
 def value_in_ipywidgets_8_shape(name, content):
     """What FileUpload.value holds in ipywidgets 8: a tuple of dicts, the content a memoryview."""
-    modified = datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc)
+    modified = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
     return ({"name": name, "type": "image/png", "size": len(content), "content": memoryview(content),
              "last_modified": modified},)
 
@@ -51,7 +51,7 @@ def upload(demo, name, content):
 def test_uploaded_file_reads_both_shapes(shape):
     content = b"\x89PNG and the rest"
     assert uploaded_file(shape("cat.png", content)) == ("cat.png", content)
-    name, read = uploaded_file(shape("cat.png", content))
+    _, read = uploaded_file(shape("cat.png", content))
     assert type(read) is bytes
 
 

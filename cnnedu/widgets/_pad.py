@@ -42,7 +42,7 @@ def shade_colour(value):
     >>> shade_colour(0.0), shade_colour(1.0), shade_colour(0.5)
     ('#ffffff', '#000000', '#808080')
     """
-    level = int(round(255 * (1.0 - min(max(float(value), 0.0), 1.0))))
+    level = round(255 * (1.0 - min(max(float(value), 0.0), 1.0)))
     return f"#{level:02x}{level:02x}{level:02x}"
 
 

@@ -51,7 +51,7 @@ def a_real_photo():
     from pathlib import Path
 
     spec = importlib.util.find_spec("sklearn")
-    return Path(list(spec.submodule_search_locations)[0]) / "datasets" / "images" / "china.jpg"
+    return Path(next(iter(spec.submodule_search_locations))) / "datasets" / "images" / "china.jpg"
 
 
 @pytest.fixture
@@ -201,15 +201,16 @@ def test_upload_good_and_bad_files_into_every_photo_demo_in_voila(voila_photo_de
             demo.scroll_into_view_if_needed()
             old_src = figure.get_attribute("src")
             upload(page, demo, a_real_photo())
-            wait_until(page, lambda: figure.get_attribute("src") != old_src, timeout_s=60,
-                       what=f"{name}: a new figure after uploading china.jpg")
-            wait_until(page, lambda: "china.jpg" in demo.inner_text(), what=f"{name}: the file named")
+            wait_until(page, lambda figure=figure, old_src=old_src: figure.get_attribute("src") != old_src,
+                       timeout_s=60, what=f"{name}: a new figure after uploading china.jpg")
+            wait_until(page, lambda demo=demo: "china.jpg" in demo.inner_text(), what=f"{name}: the file named")
             assert "your picture" in demo.locator("select").evaluate_all(
                 "selects => selects.map(select => select.value)"), f"{name}: 'your picture' is not selected"
             demo.screenshot(path=screenshots("own_pictures", f"voila-{name}-photo.png"))
             good_src = figure.get_attribute("src")
             upload(page, demo, bad)
-            wait_until(page, lambda: "Cannot use notes.txt" in demo.inner_text(), what=f"{name}: the bad file's message")
+            wait_until(page, lambda demo=demo: "Cannot use notes.txt" in demo.inner_text(),
+                       what=f"{name}: the bad file's message")
             assert "is text, not an image" in demo.inner_text()
             assert figure.get_attribute("src") == good_src, f"{name}: a bad file changed the figure"
         timing["uploads"] = f"china.jpg and notes.txt into {', '.join(PHOTO_DEMOS)}"
