@@ -74,13 +74,10 @@ class DrawingPad(widgets.GridBox):
 
     def __init__(self, rows=8, columns=8, cell_size=30):
         self.shape = (rows, columns)
+        cell_layout = widgets.Layout(width=f"{cell_size}px", height=f"{cell_size}px", margin="0", padding="0")
         self.cells = [
             [
-                widgets.Button(
-                    description="",
-                    tooltip=f"row {row}, column {column}",
-                    layout=widgets.Layout(width=f"{cell_size}px", height=f"{cell_size}px", margin="0", padding="0"),
-                )
+                widgets.Button(description="", tooltip=f"row {row}, column {column}", layout=cell_layout)  # one shared layout
                 for column in range(columns)
             ]
             for row in range(rows)
