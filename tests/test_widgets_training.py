@@ -145,3 +145,27 @@ def test_a_test_digit_drawn_cell_by_cell_is_classified_as_its_label():
     np.testing.assert_array_equal(demo.pad.array, shades)
     assert demo.artists["bars_title"].get_text().startswith(f"prediction: {labels[index]} ")
     assert f">{labels[index]}</span>" in demo.verdict.value
+
+
+@pytest.mark.parametrize("settings", [{"index": 3}, {"layer": "max pool"}, {"index": 9, "layer": "ReLU 2"}, {"drawing": True}])
+def test_fast_redraw_gives_the_same_picture_as_a_full_redraw(setup, settings):
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    from cnnedu.widgets._blit import BlitCanvas
+
+    model, images, labels = setup
+    demo = digit_explorer(model, images, labels)
+    demo.set(index=1)  # the fast canvas keeps this picture's background; the settings below change it
+    if settings.pop("drawing", False):
+        demo.pad.cells[0][0].click()
+    demo.set(**settings)
+    fast = np.asarray(Image.open(io.BytesIO(demo.png())))
+    blit_canvas = demo.figure.canvas
+    assert isinstance(blit_canvas, BlitCanvas)
+    buffer = io.BytesIO()
+    FigureCanvasAgg(demo.figure).print_png(buffer)
+    demo.figure.set_canvas(blit_canvas)
+    np.testing.assert_array_equal(fast, np.asarray(Image.open(io.BytesIO(buffer.getvalue()))))

@@ -5,6 +5,7 @@ import numpy as np
 
 from cnnedu.plotting.training import digit_explorer_figure, update_digit_explorer
 from cnnedu.training import digits_dataset, digits_network, layer_outputs, probabilities, train
+from cnnedu.widgets._blit import BlitCanvas
 from cnnedu.widgets._demo import Demo
 from cnnedu.widgets._pad import DrawingPad
 
@@ -109,6 +110,14 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
     clear_button.on_click(lambda _button: pad.set_array(np.zeros(pad.shape)))
     load_button.on_click(lambda _button: pad.set_array(images[demo.controls["index"].value, 0]))
     demo.pad, demo.clear_button, demo.load_button, demo.verdict = pad, clear_button, load_button, verdict
+    # the layout is frozen now: from here on only what changes is redrawn (the images and their
+    # frames, the colour bar whose scale follows the maps, the bars, the titles); another layer
+    # gives the maps another shape, which moves their frame: then everything is drawn again
+    digit_ax, maps_ax, bars_ax = artists["axes"]
+    dynamic = [artists["digit"], *digit_ax.spines.values(), artists["maps"], *maps_ax.spines.values(),
+               artists["colorbar"].ax, *artists["bars"], *bars_ax.spines.values(),
+               artists["digit_title"], artists["maps_title"], artists["bars_title"]]
+    BlitCanvas(figure, dynamic, layout_key=lambda: artists["maps"].get_array().shape)
     return demo
 
 
