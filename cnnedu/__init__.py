@@ -28,6 +28,7 @@ from cnnedu.correlate import (
 from cnnedu.gradcheck import gradient_check, numerical_gradient, relative_error
 from cnnedu.images import (
     checkerboard,
+    crop_and_resize,
     edge_image,
     load_digits,
     load_image,
@@ -104,6 +105,7 @@ __all__ = [
     "correlate1d",
     "correlate2d",
     "correlate2d_loop",
+    "crop_and_resize",
     "edge_image",
     "global_avg_pool",
     "global_max_pool",

@@ -7,6 +7,7 @@ import pytest
 from cnnedu import training
 from cnnedu.plotting.training import mosaic
 from cnnedu.widgets import DEMOS
+from cnnedu.widgets._pad import DrawingPad, shade_colour
 from cnnedu.widgets.training import LAYER_NAMES, digit_explorer
 
 
@@ -53,3 +54,119 @@ def test_default_demo_trains_a_quick_model():
     assert demo.controls["index"].max == 359
     assert demo.artists["bars_title"].get_text().startswith("prediction: ")
     assert demo.png()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# --- the drawing pad: what is drawn is what the network reads ---
+
+def test_pad_click_cycles_ink_half_empty_and_colours_the_cell():
+    pad = DrawingPad()
+    seen = []
+    pad.observe(lambda change: seen.append(np.array(change["new"])), names="value")
+    cell = pad.cells[3][5]
+    for expected in (1.0, 0.5, 0.0, 1.0):
+        cell.click()
+        assert pad.array[3, 5] == expected
+        assert cell.style.button_color == shade_colour(expected)
+    assert pad.array.sum() == 1.0  # no other cell changed
+    assert len(seen) == 4  # one change of value per click
+    assert shade_colour(1.0) == "#000000" and shade_colour(0.0) == "#ffffff"
+
+
+def test_pad_set_array_checks_the_shape_and_clips():
+    pad = DrawingPad()
+    pad.set_array(np.full((8, 8), 2.0))
+    assert pad.array.max() == 1.0 and pad.cells[0][0].style.button_color == "#000000"
+    with pytest.raises(ValueError, match=r"image must have the pad's shape \(8, 8\); got \(4, 4\)"):
+        pad.set_array(np.zeros((4, 4)))
+
+
+def count_redraws(demo):
+    calls = []
+    refresh = demo.refresh
+    demo.refresh = lambda: (calls.append(1), refresh())[1]  # the demo's observers call self.refresh()
+    return calls
+
+
+def test_drawing_is_what_the_network_reads(setup):
+    model, images, labels = setup
+    demo = digit_explorer(model, images, labels, index=4)
+    np.testing.assert_array_equal(demo.pad.array, images[4, 0])  # the first digit is on the pad
+    assert demo.artists["digit_title"].get_text() == f"test digit, label {labels[4]}"
+    redraws = count_redraws(demo)
+    demo.clear_button.click()
+    assert demo.pad.array.sum() == 0 and "the pad is empty" in demo.verdict.value
+    for row, column in [(1, 3), (1, 4), (2, 4), (3, 4), (4, 4), (5, 4), (6, 3), (6, 4), (6, 5)]:
+        demo.pad.cells[row][column].click()  # a "1"
+    assert len(redraws) == 1 + 9  # one redraw for the clear button, one per click
+    drawn = demo.pad.array
+    x = drawn[np.newaxis, np.newaxis].astype(np.float32)
+    p = training.probabilities(model, x)[0]
+    np.testing.assert_array_equal(demo.artists["digit"].get_array(), drawn)
+    np.testing.assert_allclose([bar.get_height() for bar in demo.artists["bars"]], 100 * p, rtol=1e-6)
+    assert demo.artists["digit_title"].get_text() == "your drawing"
+    assert demo.artists["bars"][int(p.argmax())].get_facecolor()[:3] == pytest.approx((0.12, 0.47, 0.71), abs=0.01)  # C0
+    assert f">{p.argmax()}</span>" in demo.verdict.value and f"{100 * p.max():.0f}% sure" in demo.verdict.value
+    for position, layer in enumerate(LAYER_NAMES):  # every layer's maps are those of the drawing
+        demo.set(layer=layer)
+        np.testing.assert_allclose(
+            np.asarray(demo.artists["maps"].get_array().filled(np.nan)),
+            mosaic(training.layer_outputs(model, x)[position][1][0], 8),
+            rtol=1e-5, atol=1e-6,
+        )
+    np.testing.assert_array_equal(demo.pad.array, drawn)  # changing the layer keeps the drawing
+
+
+def test_slider_and_load_button_put_a_test_digit_on_the_pad_with_one_redraw(setup):
+    model, images, labels = setup
+    demo = digit_explorer(model, images, labels)
+    redraws = count_redraws(demo)
+    demo.controls["index"].value = 7
+    assert len(redraws) == 1
+    np.testing.assert_array_equal(demo.pad.array, images[7, 0])
+    assert demo.artists["digit_title"].get_text() == f"test digit, label {labels[7]}"
+    demo.pad.cells[0][0].click()  # change it: now it is a drawing
+    assert demo.artists["digit_title"].get_text() == "your drawing"
+    demo.load_button.click()  # and back to the test digit
+    np.testing.assert_array_equal(demo.pad.array, images[7, 0])
+    assert demo.artists["digit_title"].get_text() == f"test digit, label {labels[7]}"
+    assert len(redraws) == 3
+
+
+def test_a_test_digit_drawn_cell_by_cell_is_classified_as_its_label():
+    """Click a held-out digit onto the empty pad, each cell rounded to the pad's
+    shades (ink, half, empty): the quick model names the digit."""
+    demo = digit_explorer()
+    _, images, _, labels = training.digits_dataset()
+    index = 12
+    shades = np.round(images[index, 0] * 2) / 2  # 0, 0.5 or 1
+    demo.clear_button.click()
+    for (row, column), shade in np.ndenumerate(shades):
+        for _ in range({0.0: 0, 1.0: 1, 0.5: 2}[shade]):
+            demo.pad.cells[row][column].click()
+    np.testing.assert_array_equal(demo.pad.array, shades)
+    assert demo.artists["bars_title"].get_text().startswith(f"prediction: {labels[index]} ")
+    assert f">{labels[index]}</span>" in demo.verdict.value
+
+
+@pytest.mark.parametrize("settings", [{"index": 3}, {"layer": "max pool"}, {"index": 9, "layer": "ReLU 2"}, {"drawing": True}])
+def test_fast_redraw_gives_the_same_picture_as_a_full_redraw(setup, settings):
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    from cnnedu.widgets._blit import BlitCanvas
+
+    model, images, labels = setup
+    demo = digit_explorer(model, images, labels)
+    demo.set(index=1)  # the fast canvas keeps this picture's background; the settings below change it
+    if settings.pop("drawing", False):
+        demo.pad.cells[0][0].click()
+    demo.set(**settings)
+    fast = np.asarray(Image.open(io.BytesIO(demo.png())))
+    blit_canvas = demo.figure.canvas
+    assert isinstance(blit_canvas, BlitCanvas)
+    buffer = io.BytesIO()
+    FigureCanvasAgg(demo.figure).print_png(buffer)
+    demo.figure.set_canvas(blit_canvas)
+    np.testing.assert_array_equal(fast, np.asarray(Image.open(io.BytesIO(buffer.getvalue()))))

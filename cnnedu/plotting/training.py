@@ -12,6 +12,7 @@ from cnnedu._checks import as_array
 from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, OKABE_ITO, symmetric_limit
 
 RIGHT_COLOR, WRONG_COLOR = OKABE_ITO[2], OKABE_ITO[3]  # bluish green, vermillion (and a word above the bar)
+DRAWN_COLOR = OKABE_ITO[0]  # blue: the answer for a drawing, which has no label to be right or wrong about
 
 
 def _new_axes(ax, figsize=(5, 4)):
@@ -320,6 +321,9 @@ def update_digit_explorer(artists, image, label, layer_name, layer_output, proba
 
     Every layer uses the diverging scale centred on zero: a convolution's
     output is blue and red, after ReLU or pooling only white and red remain.
+    ``label`` is the true digit of a test image (the predicted bar is then
+    green when right, red when wrong), or None for a digit someone drew
+    (the predicted bar is blue).
 
     Examples
     --------
@@ -327,9 +331,12 @@ def update_digit_explorer(artists, image, label, layer_name, layer_output, proba
     >>> update_digit_explorer(artists, np.zeros((8, 8)), 3, "ReLU", np.ones((2, 4, 4)), np.eye(10)[3])
     >>> artists["bars_title"].get_text()
     'prediction: 3 (100%), right'
+    >>> update_digit_explorer(artists, np.zeros((8, 8)), None, "ReLU", np.ones((2, 4, 4)), np.eye(10)[3])
+    >>> artists["digit_title"].get_text(), artists["bars_title"].get_text()
+    ('your drawing', 'prediction: 3 (100%)')
     """
     artists["digit"].set_data(np.asarray(image, dtype=float))
-    artists["digit_title"].set_text(f"test digit, label {label}")
+    artists["digit_title"].set_text("your drawing" if label is None else f"test digit, label {label}")
     output = np.asarray(layer_output, dtype=float)
     tiled = mosaic(output, columns)
     maps = artists["maps"]
@@ -343,9 +350,16 @@ def update_digit_explorer(artists, image, label, layer_name, layer_output, proba
     predicted = int(np.argmax(probabilities))
     for digit, (bar, p) in enumerate(zip(artists["bars"], probabilities)):
         bar.set_height(100 * p)
-        # right: green, wrong: vermillion; the word above the bar and the title say it too (not colour alone)
-        bar.set_color(RIGHT_COLOR if digit == predicted == label else (WRONG_COLOR if digit == predicted else "0.6"))
-    verdict = "right" if predicted == label else "wrong"
+        # a test digit: the predicted bar is green if right, vermillion if wrong, and the word above the bar
+        # and the title say so too (not colour alone); a drawing has no label, so its answer is plain blue
+        if digit != predicted:
+            bar.set_color("0.6")
+        elif label is None:
+            bar.set_color(DRAWN_COLOR)
+        else:
+            bar.set_color(RIGHT_COLOR if digit == label else WRONG_COLOR)
+    verdict = "" if label is None else ("right" if predicted == label else "wrong")
     artists["bar_label"].set_position((predicted, min(100 * probabilities[predicted], 86) + 2))
     artists["bar_label"].set_text(verdict)
-    artists["bars_title"].set_text(f"prediction: {predicted} ({100 * probabilities[predicted]:.0f}%), {verdict}")
+    answer = f"prediction: {predicted} ({100 * probabilities[predicted]:.0f}%)"
+    artists["bars_title"].set_text(answer if label is None else f"{answer}, {verdict}")

@@ -9,6 +9,7 @@ from cnnedu.images import load_image, shapes_image
 from cnnedu.kernels import get_kernel, kernel_names
 from cnnedu.plotting.flip import flip_figure, stepper_figure, update_flip, update_stepper
 from cnnedu.widgets._demo import Demo
+from cnnedu.widgets._upload import YOUR_PICTURE, connect_upload, no_picture_yet, upload_controls
 
 SIGNALS = {
     "impulse [1, 0, 0]": (1.0, 0.0, 0.0),
@@ -54,8 +55,10 @@ def flip_explorer(kernel="Sobel x"):
     Returns
     -------
     Demo
-        Controls ``kernel`` (preset), ``image`` ('shapes (28x28)' or
-        'photo (48 px)') and ``flip`` (checkbox).
+        Controls ``kernel`` (preset), ``image`` ('shapes (28x28)',
+        'photo (48 px)' or 'your picture') and ``flip`` (checkbox). An
+        upload button takes your own photo, shown in grey with 48 px on its
+        longer side, like the photo (black = -1, white = +1).
 
     Examples
     --------
@@ -66,11 +69,13 @@ def flip_explorer(kernel="Sobel x"):
     'The two maps are identical'
     """
     get_kernel(kernel)  # a clear error for an unknown name
-    images = _flip_images()
+    images = dict(_flip_images())  # this demo's menu; an upload adds YOUR_PICTURE
     first = next(iter(images))
     figure, artists = flip_figure(images[first])
 
     def draw(kernel, image, flip):
+        if image not in images:
+            raise no_picture_yet()
         pixels = images[image]
         if pixels.shape != artists["image"].get_array().shape:
             _resize(artists, pixels)  # one figure for both images: fit the axes to this one
@@ -80,13 +85,15 @@ def flip_explorer(kernel="Sobel x"):
 
     controls = {
         "kernel": widgets.Dropdown(options=kernel_names(), value=kernel, description="kernel"),
-        "image": widgets.Dropdown(options=list(images), value=first, description="image"),
+        "image": widgets.Dropdown(options=list(images) + [YOUR_PICTURE], value=first, description="image"),
         "flip": widgets.Checkbox(value=False, description="flip the kernel before sliding it", indent=False),
     }
-    return Demo(
+    upload, status = upload_controls()
+    demo = Demo(
         figure,
         controls,
         draw,
+        extras=[upload, status],
         title="Cross-correlation vs convolution: convolution flips the kernel first",
         caption=(
             "The image, the kernel, and the maps made by cross-correlation and by convolution on one colour scale "
@@ -94,6 +101,17 @@ def flip_explorer(kernel="Sobel x"):
         ),
         artists=artists,
     )
+    connect_upload(demo, upload, status, "image", _prepare_flip_picture, images)
+    return demo
+
+
+def _prepare_flip_picture(content):
+    """An uploaded file as the flip explorer shows it: grey, 48 px on the longer side, from -1 to +1."""
+    photo = load_image(content, grayscale=True, size=48)
+    if min(photo.shape) < 8:
+        raise ValueError(f"the picture is too long and thin: {photo.shape[1]}x{photo.shape[0]} at 48 px; "
+                         "the demo needs at least 8 px each way")
+    return 2.0 * photo - 1.0, f"shown in grey at {photo.shape[0]}x{photo.shape[1]} (black -1, white +1)"
 
 
 def _resize(artists, pixels):

@@ -16,6 +16,7 @@ from cnnedu.plotting.layer import (
 )
 from cnnedu.widgets._blit import BlitCanvas
 from cnnedu.widgets._demo import Demo
+from cnnedu.widgets._upload import YOUR_PICTURE, connect_upload, no_picture_yet, upload_controls
 
 _STYLE = {"description_width": "initial"}
 
@@ -26,6 +27,8 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
     The figure shows each colour channel cross-correlated with its own
     kernel, the sum of the three, the sum plus the bias, and the feature map
     after the activation. Controls: photo, kernel preset, bias, activation.
+    An upload button takes your own photo ('your picture'), shown in colour
+    with ``size`` px on its longer side like the others.
 
     Examples
     --------
@@ -35,16 +38,25 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
     """
     if preset not in RGB_PRESETS:
         raise ValueError(f"preset must be one of {sorted(RGB_PRESETS)}; got {preset!r}")
-    images = {}
+    images = {}  # photos loaded so far; an upload adds YOUR_PICTURE
 
     def image_of(name):
         if name not in images:
+            if name == YOUR_PICTURE:
+                raise no_picture_yet()
             images[name] = load_image(name, size=size)  # longer side = size
         return images[name]
 
+    def prepare(content):
+        photo = load_image(content, size=size)
+        if min(photo.shape[:2]) < 8:
+            raise ValueError(f"the picture is too long and thin: {photo.shape[1]}x{photo.shape[0]} at {size} px; "
+                             "the demo needs at least 8 px each way")
+        return photo, f"shown in colour at {photo.shape[0]}x{photo.shape[1]}"
+
     figure, artists = rgb_layer_figure(image_of(photo), RGB_PRESETS[preset])
     controls = {
-        "photo": widgets.Dropdown(options=list(PHOTOS), value=photo, description="photo"),
+        "photo": widgets.Dropdown(options=list(PHOTOS) + [YOUR_PICTURE], value=photo, description="photo"),
         "preset": widgets.Dropdown(options=list(RGB_PRESETS), value=preset, description="kernels", style=_STYLE),
         "bias": widgets.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.05, description="bias",
                                     continuous_update=True, readout_format="+.2f"),
@@ -55,12 +67,15 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
     def draw(photo, preset, bias, activation):
         update_rgb_layer(artists, image_of(photo), RGB_PRESETS[preset], bias, activation)
 
-    demo = Demo(figure, controls, draw, title="One output channel of a 3-channel convolution layer",
+    upload, status = upload_controls()
+    demo = Demo(figure, controls, draw, extras=[upload, status],
+                title="One output channel of a 3-channel convolution layer",
                 caption=(
                     "Top: the photo and each colour channel's response to its own kernel; bottom: the three kernels, "
                     "the summed response, the sum plus the bias, and the feature map after the activation."
                 ),
                 artists=artists)
+    connect_upload(demo, upload, status, "photo", prepare, images)
     # the layout is frozen now: from here on only the changing artists are redrawn (images first,
     # then the frames and numbers drawn over them, then the titles whose text changes)
     maps = [artists[key] for key in ("photo", *CHANNELS, "kernels", "sum", "biased", "feature_map")]

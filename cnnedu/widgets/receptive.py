@@ -18,7 +18,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from cnnedu.effective_rf import EffectiveReceptiveField, output_shape
-from cnnedu.images import load_image, resize
+from cnnedu.images import PHOTOS, crop_and_resize, load_image
 from cnnedu.plotting.receptive import (
     show_effective_field,
     show_field_on_image,
@@ -28,6 +28,7 @@ from cnnedu.plotting.receptive import (
 from cnnedu.plotting.style import new_figure
 from cnnedu.widgets._blit import BlitCanvas
 from cnnedu.widgets._demo import Demo
+from cnnedu.widgets._upload import YOUR_PICTURE, connect_upload, no_picture_yet, upload_controls
 
 POOL_AFTER = (2, 4)  # a 2x2 pooling layer follows convolutions 2 and 4 (unless it is the last)
 _CACHE_SIZE = 8
@@ -72,12 +73,9 @@ def describe_stack(stack):
     return " ".join(words)
 
 
-def _square_photo(name, size):
-    """The central square of a photo in grayscale, resized to size x size."""
-    photo = load_image(name, grayscale=True)
-    side = min(photo.shape)
-    top, left = (photo.shape[0] - side) // 2, (photo.shape[1] - side) // 2
-    return resize(photo[top : top + side, left : left + side], (size, size))
+def _square_photo(source, size):
+    """The central square of a photo (a name or an image file's bytes) in grayscale, resized to size x size."""
+    return crop_and_resize(load_image(source, grayscale=True), (size, size))
 
 
 @contextlib.contextmanager
@@ -101,7 +99,9 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
     Parameters
     ----------
     photo : {'grace_hopper', 'china', 'flower'}
-        Background photo (grayscale, cropped square, ``size`` x ``size``).
+        Background photo first shown (grayscale, cropped square, ``size`` x
+        ``size``). The ``photo`` menu switches it; an upload button takes
+        your own ('your picture'), cropped and scaled the same way.
     size : int
         Input cells per side (the network runs on this grid).
     channels, samples, networks, seed
@@ -116,9 +116,12 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
     --------
     >>> demo = receptive_field_explorer()
     >>> sorted(demo.controls)
-    ['column', 'dilation', 'kernel_size', 'layers', 'pooling', 'relu', 'row', 'stride']
+    ['column', 'dilation', 'kernel_size', 'layers', 'photo', 'pooling', 'relu', 'row', 'stride']
     """
-    image = _square_photo(photo, size)
+    if photo not in PHOTOS:
+        raise ValueError(f"photo must be one of {', '.join(PHOTOS)}; got {photo!r}")
+    photos = {photo: _square_photo(photo, size)}  # the background photos loaded so far; an upload adds YOUR_PICTURE
+    image = photos[photo]
     style = {"description_width": "initial"}
     slider = dict(continuous_update=True, style=style, layout=widgets.Layout(width="210px"))
     defaults = dict(layers=6, kernel_size=3, stride=1, dilation=1, pooling="max")
@@ -140,6 +143,8 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
         "column": widgets.IntSlider(
             value=first_shape[1] // 2, min=0, max=first_shape[1] - 1, description="unit column", **slider
         ),
+        "photo": widgets.Dropdown(options=list(PHOTOS) + [YOUR_PICTURE], value=photo, description="photo",
+                                  layout=widgets.Layout(width="250px")),
     }
 
     figure, (photo_ax, effective_ax) = new_figure(1, 2, figsize=(8.4, 4.2))
@@ -155,7 +160,21 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
     models = collections.OrderedDict()  # architecture -> EffectiveReceptiveField (a small LRU cache)
     gradient_buffer = np.zeros((size, size))
     scaled_buffer = np.zeros((size, size))
-    state = {"demo": None, "last": None}
+    state = {"demo": None, "last": None, "photo": image, "photo_version": 0}
+
+    def show_photo(name):
+        """Put the photo ``name`` under the field (the blit canvas then renders its background again)."""
+        if name not in photos:
+            if name == YOUR_PICTURE:
+                raise no_picture_yet()
+            photos[name] = _square_photo(name, size)
+        if photos[name] is not state["photo"]:
+            state["photo"] = photos[name]
+            state["photo_version"] += 1
+            photo_artists["image"].set_data(photos[name])
+
+    def prepare(content):
+        return _square_photo(content, size), f"shown in grey at {size}x{size} (its central square)"
 
     def model_for(stack, relu):
         key = (tuple(stack), relu)
@@ -201,7 +220,8 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
         state["last"] = (shape, new[0], new[1])
         return tuple(new)
 
-    def draw(layers, kernel_size, stride, dilation, pooling, relu, row, column):
+    def draw(layers, kernel_size, stride, dilation, pooling, relu, row, column, photo):
+        show_photo(photo)
         stack = stack_layers(layers, kernel_size, stride, dilation, pooling)
         shape = output_shape(stack, (size, size))  # ValueError (shown to the student) if a layer does not fit
         row, column = fit_unit_sliders(shape, row, column)
@@ -221,11 +241,12 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
             "grey border = zero padding, dashed box = theoretical field"
         )
 
+    upload, status = upload_controls()
     demo = Demo(
         figure,
         controls,
         draw,
-        extras=[stack_line],
+        extras=[stack_line, upload, status],
         title="Receptive field explorer",
         caption=(
             "Left: the chosen unit's theoretical receptive field outlined on a photo (grey frame: zero padding); "
@@ -243,7 +264,9 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
     )
     state["demo"] = demo
     demo.models = models
-    # the layout is frozen now: from here on only the changing artists are redrawn
+    connect_upload(demo, upload, status, "photo", prepare, photos)
+    # the layout is frozen now: from here on only the changing artists are redrawn, and the
+    # background (photo included) is rendered again only when another photo is shown
     dynamic = [effective_artists["image"], effective_artists["field"], photo_artists["field"], photo_artists["inside"], info]
-    BlitCanvas(figure, dynamic)
+    BlitCanvas(figure, dynamic, layout_key=lambda: state["photo_version"])
     return demo

@@ -5,10 +5,11 @@ import numpy as np
 
 from cnnedu._checks import as_array
 from cnnedu.correlate import correlate2d
-from cnnedu.images import shapes_image
+from cnnedu.images import crop_and_resize, load_image, shapes_image
 from cnnedu.kernels import format_kernel, get_kernel, kernel_names, parse_kernel
 from cnnedu.plotting.filters import scanner_figure, update_scanner
 from cnnedu.widgets._demo import Demo
+from cnnedu.widgets._upload import YOUR_PICTURE, connect_upload, no_picture_yet, upload_controls
 
 CUSTOM = "custom (edit the text)"
 
@@ -39,9 +40,11 @@ def kernel_scanner(image=None, kernel="45-degree edge"):
     -------
     Demo
         Controls ``row``, ``column`` (window position), ``preset`` (kernel
-        name or custom) and ``kernel_text`` (the weights as a list of rows,
-        used when ``preset`` is custom). A Play button scans every position
-        in reading order.
+        name or custom), ``kernel_text`` (the weights as a list of rows,
+        used when ``preset`` is custom) and ``picture`` (the image, or
+        'your picture'). A Play button scans every position in reading
+        order; an upload button takes your own photo, shown in grey at the
+        image's size (its central part, black = -1, white = +1).
 
     Examples
     --------
@@ -51,9 +54,11 @@ def kernel_scanner(image=None, kernel="45-degree edge"):
     >>> demo.set(row=20, column=0).artists["products_title"].get_text()  # all black: -1 times each weight
     '= products\\nsum = -6'
     """
+    first = "shapes (28x28)" if image is None else "your array"
     image = default_scanner_image() if image is None else as_array("image", image, ndim=2)
     if image.shape[0] < 3 or image.shape[1] < 3:
         raise ValueError(f"image must be at least 3x3 for a 3x3 kernel; got shape {image.shape}")
+    pictures = {first: image}  # the menu's pictures, all of the image's shape; an upload adds YOUR_PICTURE
     if isinstance(kernel, str):
         preset, text = kernel, format_kernel(get_kernel(kernel))
     else:
@@ -66,12 +71,34 @@ def kernel_scanner(image=None, kernel="45-degree edge"):
     cache = {}  # the full output map for the current kernel, reused while only the position moves
     syncing = {"play": False}
 
-    def draw(row, column, preset, kernel_text):
+    def draw(row, column, preset, kernel_text, picture):
         weights = parse_kernel(kernel_text) if preset == CUSTOM else get_kernel(preset)
-        key = weights.tobytes()
-        result = update_scanner(artists, image, weights, row, column, output=cache.get(key))
+        if picture not in pictures:
+            raise no_picture_yet()
+        pixels = pictures[picture]
+        if pixels is not shown["pixels"]:
+            show_picture(pixels)
+        key = (picture, weights.tobytes())  # an upload empties the cache
+        result = update_scanner(artists, pixels, weights, row, column, output=cache.get(key))
         cache.clear()
         cache[key] = result["output"]
+
+    shown = {"pixels": None}
+
+    def show_picture(pixels):
+        low, high = float(pixels.min()), float(pixels.max())
+        high = high if high > low else low + 1.0
+        artists["image"].set_data(pixels)
+        for name in ("image", "window"):
+            artists[name].set_clim(low, high)
+        shown["pixels"] = pixels
+
+    def prepare(content):
+        photo = load_image(content, grayscale=True)  # a ValueError for a file that is not a picture
+        cache.clear()
+        return 2.0 * crop_and_resize(photo, image.shape) - 1.0, (
+            f"shown in grey at {image.shape[0]}x{image.shape[1]} (its central part; black -1, white +1)"
+        )
 
     style = {"description_width": "initial"}
     controls = {
@@ -84,13 +111,15 @@ def kernel_scanner(image=None, kernel="45-degree edge"):
             description="weights",
             layout=widgets.Layout(width="430px"),
         ),
+        "picture": widgets.Dropdown(options=[first, YOUR_PICTURE], value=first, description="image"),
     }
     play = widgets.Play(value=0, min=0, max=out_rows * out_columns - 1, step=1, interval=120, description="scan")
+    upload, status = upload_controls()
     demo = Demo(
         figure,
         controls,
         draw,
-        extras=[play],
+        extras=[play, upload, status],
         title="Kernel scanner: multiply the window by the kernel, add up, write the sum",
         caption=(
             "Left: the image with the kernel's window; middle: the window, the kernel and their products, with the "
@@ -99,6 +128,7 @@ def kernel_scanner(image=None, kernel="45-degree edge"):
         artists=artists,
     )
     demo.play = play
+    connect_upload(demo, upload, status, "picture", prepare, pictures)
 
     def on_preset(change):
         if change["new"] != CUSTOM:

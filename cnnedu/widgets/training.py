@@ -1,10 +1,13 @@
-"""Lesson 08 demo: follow one held-out digit through the trained network."""
+"""Lesson 08 demo: draw a digit (or pick a held-out one) and follow it through the trained network."""
 
 import ipywidgets as widgets
+import numpy as np
 
 from cnnedu.plotting.training import digit_explorer_figure, update_digit_explorer
 from cnnedu.training import digits_dataset, digits_network, layer_outputs, probabilities, train
+from cnnedu.widgets._blit import BlitCanvas
 from cnnedu.widgets._demo import Demo
+from cnnedu.widgets._pad import DrawingPad
 
 _STYLE = {"description_width": "initial"}
 LAYER_NAMES = ("conv 1", "ReLU 1", "max pool", "conv 2", "ReLU 2")
@@ -20,8 +23,14 @@ def quick_model(epochs=4, seed=0):
 
 
 def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"):
-    """Pick a held-out digit and a layer: see the digit, that layer's feature
-    maps and the probabilities the network gives the ten digits.
+    """Draw a digit, or pick a held-out one, and pick a layer: see the input,
+    that layer's feature maps and the probabilities the network gives the
+    ten digits, updated at every click.
+
+    The drawing pad (8x8 cells, the digits' own resolution) holds what the
+    network reads. Click a cell to ink it (a second click: half ink, a
+    third: empty). The "held-out digit" slider and the "load" button put a
+    test digit on the pad, to be read as it is or changed; "clear" empties it.
 
     Parameters
     ----------
@@ -32,36 +41,97 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
         Digits (N, 1, 8, 8) and their labels; by default the held-out split
         of :func:`cnnedu.training.digits_dataset`.
     index : int
-        Which digit to show first.
+        Which digit is on the pad first.
     layer : str
         One of ``LAYER_NAMES``.
 
     Returns
     -------
     Demo
-        Controls ``index`` and ``layer``.
+        Controls ``index`` (puts that test digit on the pad) and ``layer``.
+        Also ``demo.pad`` (:class:`DrawingPad`; its ``value`` changes redraw
+        the figure), ``demo.clear_button``, ``demo.load_button`` and
+        ``demo.verdict`` (the prediction in large type).
     """
     if model is None:
         model = quick_model()
     if images is None or labels is None:
         _, images, _, labels = digits_dataset()
+    images = np.asarray(images)
     figure, artists = digit_explorer_figure()
     position = {name: number for number, name in enumerate(LAYER_NAMES)}
+    pad = DrawingPad(*images.shape[-2:])
+    state = {"index": None, "loading": False}
+
+    def put_on_pad(index):
+        """Show test digit ``index`` on the pad without a second redraw."""
+        state["loading"] = True
+        try:
+            pad.set_array(images[index, 0])
+        finally:
+            state["loading"] = False
 
     def draw(index, layer):
         if layer not in position:
             raise ValueError(f"layer must be one of {', '.join(LAYER_NAMES)}; got {layer!r}")
-        x = images[index : index + 1]
+        if index != state["index"]:  # the slider moved: its digit goes on the pad
+            state["index"] = index
+            put_on_pad(index)
+        drawing = pad.array
+        x = drawing[np.newaxis, np.newaxis].astype(images.dtype)  # (1, 1, 8, 8): what the network reads
+        is_test_digit = np.array_equal(drawing, images[index, 0])
         outputs = layer_outputs(model, x)
         _, output = outputs[position[layer]]
-        update_digit_explorer(artists, x[0, 0], int(labels[index]), layer, output[0], probabilities(model, x)[0])
+        p = probabilities(model, x)[0]
+        label = int(labels[index]) if is_test_digit else None
+        update_digit_explorer(artists, drawing, label, layer, output[0], p)
+        verdict.value = _verdict_html(p, empty=not drawing.any())
 
     controls = {
         "index": widgets.IntSlider(value=index, min=0, max=len(images) - 1, description="held-out digit", style=_STYLE),
         "layer": widgets.ToggleButtons(options=list(LAYER_NAMES), value=layer, description="layer", style=_STYLE),
     }
-    return Demo(figure, controls, draw, title="One digit through the trained network",
+    clear_button = widgets.Button(description="clear", icon="eraser", tooltip="Empty the pad",
+                                  layout=widgets.Layout(width="auto"))
+    load_button = widgets.Button(description="load test digit", icon="th",
+                                 tooltip="Put the held-out digit chosen by the slider on the pad",
+                                 layout=widgets.Layout(width="auto"))
+    hint = widgets.HTML("<small>click: ink, again: half, again: empty</small>")
+    verdict = widgets.HTML(value="", layout=widgets.Layout(min_width="9em", margin="0 1em"))
+    pad_box = widgets.VBox([pad, widgets.HBox([clear_button, load_button]), hint])
+    demo = Demo(figure, controls, draw, extras=[pad_box, verdict],
+                title="Draw a digit, or pick one: what the trained network makes of it",
                 caption=(
-                    "Left: a held-out digit; middle: every feature map of the chosen layer; right: the probability "
-                    "the network gives each digit, the predicted digit labelled right or wrong."
+                    "Left: the digit the network reads (drawn on the pad or held out); middle: every feature map of "
+                    "the chosen layer; right: the probability of each digit, a test digit's answer labelled right or wrong."
                 ), artists=artists)
+
+    def on_drawing(change):
+        if not state["loading"]:
+            demo.refresh()
+
+    pad.observe(on_drawing, names="value")
+    clear_button.on_click(lambda _button: pad.set_array(np.zeros(pad.shape)))
+    load_button.on_click(lambda _button: pad.set_array(images[demo.controls["index"].value, 0]))
+    demo.pad, demo.clear_button, demo.load_button, demo.verdict = pad, clear_button, load_button, verdict
+    # the layout is frozen now: from here on only what changes is redrawn (the images and their
+    # frames, the colour bar whose scale follows the maps, the bars, the titles); another layer
+    # gives the maps another shape, which moves their frame: then everything is drawn again
+    digit_ax, maps_ax, bars_ax = artists["axes"]
+    dynamic = [artists["digit"], *digit_ax.spines.values(), artists["maps"], *maps_ax.spines.values(),
+               artists["colorbar"].ax, *artists["bars"], *bars_ax.spines.values(),
+               artists["bar_label"], artists["digit_title"], artists["maps_title"], artists["bars_title"]]
+    BlitCanvas(figure, dynamic, layout_key=lambda: artists["maps"].get_array().shape)
+    return demo
+
+
+def _verdict_html(p, empty):
+    """The network's answer in large type (read at the back of a lecture hall)."""
+    if empty:
+        return "<div style='font-size:1.3em;color:#555'>the pad is empty:<br>draw a digit</div>"
+    predicted = int(np.argmax(p))
+    return (
+        "<div style='text-align:center;line-height:1.1'>the network says<br>"
+        f"<span class='cnnedu-prediction' style='font-size:4em;font-weight:bold'>{predicted}</span><br>"
+        f"{100 * p[predicted]:.0f}% sure</div>"
+    )

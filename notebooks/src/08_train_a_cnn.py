@@ -302,16 +302,19 @@ plt.show()
 # to 4x4 after pooling.*
 
 # %% [markdown]
-# ## Try it: follow any digit through the network
+# ## Try it: draw a digit, or follow any digit through the network
 #
-# Pick a held-out digit with the slider and a layer with the buttons: the left panel shows the
-# digit, the middle one all the feature maps of that layer (centred colour scale: blue negative,
-# white zero, red positive), the right one the probability the network gives each digit (the
-# predicted digit's bar is green and labelled "right", or orange-red and labelled "wrong"). Things to
-# try:
+# The pad on the left holds the 8x8 input the network reads: click a cell to ink it (click again
+# for half ink, a third time to empty it). The slider puts a held-out digit on the pad, "load test
+# digit" puts it back after you changed it, "clear" empties the pad. At every click the figure
+# shows the input, all the feature maps of the layer chosen with the buttons (centred colour
+# scale: blue negative, white zero, red positive) and the probability the network gives each
+# digit (a held-out digit's answer is green and labelled "right", or vermillion and labelled
+# "wrong"; a drawing's answer is blue). Things to try:
+# * Draw a 7 and a 1 that differ by one cell. Which cell tips the answer?
+# * Load a held-out digit and erase cells until the network changes its mind. How much can you take away?
 # * Compare "conv 1" and "ReLU 1" for the same digit: what does ReLU throw away?
 # * Look for a digit where the network hesitates (two tall bars). Does it look ambiguous to you too?
-# * Flip through digits at the "ReLU 2" layer: do the same maps light up for the same digit class?
 
 # %%
 # NBVAL_IGNORE_OUTPUT
