@@ -174,7 +174,8 @@ def load_image(source="grace_hopper", grayscale=False, size=None):
     * A JPEG is turned the way its EXIF orientation says (as a phone shows
       it); an animated GIF or WebP gives its first frame.
     * Transparent parts are laid on white, as on a page.
-    * 8-bit files are divided by 255, 16-bit PNGs by 65535.
+    * 8-bit files are divided by 255, 16-bit grey PNGs by 65535 (Pillow
+      reads 16-bit colour PNGs as 8-bit).
     * A file larger than ``MAX_SIDE`` (1024) pixels on its longer side is
       reduced to 1024 as it is read, each pixel the mean of the file's
       pixels it covers (Pillow's box filter; a JPEG is first decoded at
