@@ -1,11 +1,12 @@
 """The digit explorer draws the package's own numbers for the chosen digit
 and layer."""
 
+import matplotlib.colors
 import numpy as np
 import pytest
 
 from cnnedu import training
-from cnnedu.plotting.training import mosaic
+from cnnedu.plotting.training import DRAWN_COLOR, mosaic
 from cnnedu.widgets import DEMOS
 from cnnedu.widgets._pad import DrawingPad, shade_colour
 from cnnedu.widgets.training import LAYER_NAMES, digit_explorer
@@ -104,7 +105,9 @@ def test_drawing_is_what_the_network_reads(setup):
     np.testing.assert_array_equal(demo.artists["digit"].get_array(), drawn)
     np.testing.assert_allclose([bar.get_height() for bar in demo.artists["bars"]], 100 * p, rtol=1e-6)
     assert demo.artists["digit_title"].get_text() == "your drawing"
-    assert demo.artists["bars"][int(p.argmax())].get_facecolor()[:3] == pytest.approx((0.12, 0.47, 0.71), abs=0.01)  # C0
+    drawn_blue = matplotlib.colors.to_rgb(DRAWN_COLOR)
+    assert demo.artists["bars"][int(p.argmax())].get_facecolor()[:3] == pytest.approx(drawn_blue)  # no right or wrong
+    assert demo.artists["bar_label"].get_text() == ""
     assert f">{p.argmax()}</span>" in demo.verdict.value and f"{100 * p.max():.0f}% sure" in demo.verdict.value
     for position, layer in enumerate(LAYER_NAMES):  # every layer's maps are those of the drawing
         demo.set(layer=layer)
