@@ -556,6 +556,29 @@ def test_the_time_limit_also_works_outside_the_main_thread():
     worker.start()
     worker.join(4 * TIME_LIMIT)
     assert not worker.is_alive() and "was stopped after" in found["feedback"].message
+    # the student's endless loop ran in a thread of its own: it must not spin on after the
+    # feedback (holding the GIL, it would slow every later cell or test several times over)
+    deadline = time.perf_counter() + 2
+    while _threads_running(endless) and time.perf_counter() < deadline:
+        time.sleep(0.05)
+    assert not _threads_running(endless)
+
+
+def _threads_running(function):
+    """Threads whose current stack is inside ``function``."""
+    import sys
+    import threading
+
+    frames = sys._current_frames()
+    running = []
+    for thread in threading.enumerate():
+        frame = frames.get(thread.ident)
+        while frame is not None:
+            if frame.f_code is function.__code__:
+                running.append(thread)
+                break
+            frame = frame.f_back
+    return running
 
 
 @pytest.mark.parametrize(

@@ -73,8 +73,10 @@ def call_with_time_limit(function, seconds=TIME_LIMIT):
 
     In the main thread on Linux and macOS (where a Jupyter kernel runs cells)
     a ``SIGALRM`` timer interrupts the student's Python loop itself. Elsewhere
-    (another thread, or Windows) the call runs in a daemon thread that is
-    abandoned, still running, when the time is up.
+    (another thread, or Windows) the call runs in a daemon thread; when the
+    time is up, the same exception is raised inside that thread (CPython's
+    ``PyThreadState_SetAsyncExc``), so a Python loop stops there too instead of
+    spinning on and slowing every later cell.
 
     Returns ``(finished, value)``; exceptions of ``function`` propagate.
     """
@@ -101,10 +103,20 @@ def call_with_time_limit(function, seconds=TIME_LIMIT):
     worker.start()
     worker.join(seconds)
     if worker.is_alive():
+        _stop(worker)
         return False, None
     if "error" in outcome:
         raise outcome["error"]
     return True, outcome["value"]
+
+
+def _stop(worker, wait=1.0):
+    """Raise the time-up exception inside ``worker`` and give it ``wait`` seconds to end.
+    A Python loop stops at its next step; one long C call (a huge numpy product) ends first."""
+    import ctypes
+
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(ctypes.c_ulong(worker.ident), ctypes.py_object(_TimeUp))
+    worker.join(wait)
 
 
 def describe_exception(error):
