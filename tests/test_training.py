@@ -201,13 +201,15 @@ def test_lesson_08_stores_the_finished_progress_bar():
     """A saved notebook viewed without a kernel shows the bar's text as it was
     last displayed: the training cell must store the finished bar (15/15 with
     the final accuracy), not the "0/15" of its first display."""
+    import re
     from pathlib import Path
 
     import nbformat
 
     notebook = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / "08_train_a_cnn.ipynb", as_version=4)
     # the lesson's own run (the code exercise's run of the student's layer comes later and shows no bar)
-    cells = [cell for cell in notebook.cells if cell.cell_type == "code" and "history = training.train(" in cell.source]
+    cells = [cell for cell in notebook.cells
+             if cell.cell_type == "code" and re.search(r"^history = training\.train\(", cell.source, re.M)]
     assert len(cells) == 1
     widget_view = "application/vnd.jupyter.widget-view+json"
     bars = [output.data["text/plain"] for output in cells[0].outputs if widget_view in output.get("data", {})]
