@@ -37,9 +37,12 @@ def test_counts_image_is_the_transposed_convolution_of_ones(setting):
     expected = ce.conv_transpose2d_loop(ones, kernel, None, stride, padding, output_padding)
     np.testing.assert_array_equal(artists["image"].get_array(), expected[0, 0])
     size = layout.output_size
-    written = [t for t in artists["texts"] if t.get_visible()]
+    written = [text for text in artists["texts"].get_texts() if text]
     if size <= MAX_ANNOTATED:
-        assert [float(t.get_text()) for t in written] == expected[0, 0].ravel().tolist()
+        assert [float(text) for text in written] == expected[0, 0].ravel().tolist()
+        rows, columns = np.indices((size, size))  # each count in its own cell
+        np.testing.assert_array_equal(artists["texts"].get_positions()[: size * size],
+                                      np.column_stack([columns.ravel(), rows.ravel()]))
     else:
         assert written == []
 
@@ -55,7 +58,7 @@ def test_stamps_1d_draw_every_tap_and_the_counts(setting):
     assert sorted(offsets[:, 0].tolist()) == sorted(
         float(i * stride + a) for i in range(n) for a in range(k)
     )  # input cell i stamps kernel entry a at i*s + a
-    counts = [float(t.get_text()) for t in artists["counts"] if t.get_visible()]
+    counts = [float(text) for text in artists["counts"].get_texts() if text]
     assert counts == np.bincount(offsets[:, 0].astype(int), minlength=layout.full_size).tolist()
     kept = artists["kept"]
     assert (kept.get_x() + 0.5, kept.get_width()) == (padding, layout.output_size)

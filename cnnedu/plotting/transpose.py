@@ -19,6 +19,7 @@ import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 
+from cnnedu.plotting.filters import CellNumbers
 from cnnedu.plotting.style import IMAGE_CMAP, annotate_cells, new_figure
 from cnnedu.transpose import stamp_layout
 
@@ -56,14 +57,14 @@ def plot_stamps_1d(layout, ax=None):
 
     Returns
     -------
-    dict of artists: 'kept', 'spans', 'taps', 'counts' (list of Text),
-    'title'.
+    dict of artists: 'kept', 'spans', 'taps', 'counts' (CellNumbers: the
+    count under each position, "" past the end), 'title'.
 
     Examples
     --------
     >>> figure, ax = new_figure()
     >>> artists = plot_stamps_1d(stamp_layout(3, 3, stride=2), ax=ax)
-    >>> [t.get_text() for t in artists["counts"] if t.get_visible()]
+    >>> [text for text in artists["counts"].get_texts() if text]
     ['1', '1', '2', '1', '2', '1', '1']
     """
     if ax is None:
@@ -74,9 +75,8 @@ def plot_stamps_1d(layout, ax=None):
         "kept": ax.add_patch(Rectangle((0, 0), 1, 1, facecolor="white", edgecolor="black", linewidth=1.2)),
         "spans": ax.add_collection(LineCollection([], linewidths=2.0, cmap=STAMP_CMAP)),
         "taps": ax.scatter([], [], c=[], marker="s", cmap=STAMP_CMAP, edgecolor="black", linewidths=0.4, zorder=4),
-        "counts": [
-            ax.text(0, 0, "", ha="center", va="center", fontsize=10, visible=False) for _ in range(MAX_COUNT_TEXTS)
-        ],
+        # one collection of glyph outlines, not up to MAX_COUNT_TEXTS text artists: far cheaper to redraw
+        "counts": CellNumbers(ax, np.zeros((MAX_COUNT_TEXTS, 2)), fontsize=10),
         "separator": ax.axhline(0, color="0.4", linewidth=0.8),
         "title": _title(ax),
     }
@@ -102,15 +102,12 @@ def _update_stamps_1d(artists, layout):
     artists["taps"].set_array(rows.astype(float))
     artists["taps"].set_clim(0, max(n - 1, 1))
     artists["taps"].set_sizes([float(np.clip(2400.0 / max(full, n + 1) ** 1.5, 6, 120))])
-    fontsize = 10 if full <= 20 else 8
-    for position, text in enumerate(artists["counts"]):
-        if position < full:
-            text.set_position((position, n + 0.1))
-            text.set_text(f"{layout.counts_1d[position]:g}")
-            text.set_fontsize(fontsize)
-            text.set_visible(True)
-        else:
-            text.set_visible(False)
+    numbers = artists["counts"]
+    numbers.fontsize = 10 if full <= 20 else 8
+    shown = min(full, MAX_COUNT_TEXTS)
+    texts = [f"{count:g}" for count in layout.counts_1d[:shown]] + [""] * (MAX_COUNT_TEXTS - shown)
+    positions = np.column_stack([np.arange(MAX_COUNT_TEXTS), np.full(MAX_COUNT_TEXTS, n + 0.1)])
+    numbers.set(texts, positions=positions)
     artists["separator"].set_ydata([n - 0.5, n - 0.5])
     artists["title"].set_text(f"one axis: {n} stamp{'s' if n > 1 else ''} {layout.stride} apart; counts below")
     ax.set_xlim(-0.5, full - 0.5)
@@ -125,8 +122,9 @@ def plot_overlap_counts(layout, ax=None, colorbar=True):
 
     Returns
     -------
-    dict of artists: 'image', 'lines', 'stamp', 'texts', 'title' and, with
-    ``colorbar``, 'colorbar'.
+    dict of artists: 'image', 'lines', 'stamp', 'texts' (CellNumbers: the
+    count in each cell, row by row, "" where none is written), 'title' and,
+    with ``colorbar``, 'colorbar'.
 
     Examples
     --------
@@ -143,10 +141,7 @@ def plot_overlap_counts(layout, ax=None, colorbar=True):
         "image": ax.imshow(np.zeros((1, 1)), cmap=COUNT_CMAP, vmin=0, vmax=1, interpolation="nearest"),
         "lines": ax.add_collection(LineCollection([], colors="0.75", linewidths=0.4)),
         "stamp": ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=STAMP_OUTLINE, linewidth=2.2, zorder=5)),
-        "texts": [
-            ax.text(0, 0, "", ha="center", va="center", fontsize=9, visible=False)
-            for _ in range(MAX_ANNOTATED * MAX_ANNOTATED)
-        ],
+        "texts": CellNumbers(ax, np.zeros((MAX_ANNOTATED * MAX_ANNOTATED, 2)), fontsize=9),
         "title": _title(ax),
     }
     _bare(ax)
@@ -177,19 +172,18 @@ def _update_overlap_counts(artists, layout):
     span = layout.taps[cell, -1] - layout.taps[cell, 0] + 1
     first = layout.taps[cell, 0] - layout.padding  # in output coordinates, after the crop
     artists["stamp"].set_bounds(first - 0.5, first - 0.5, span, span)
-    annotate = size <= MAX_ANNOTATED
-    fontsize = 11 if size <= 8 else 9
-    for index, text in enumerate(artists["texts"]):
-        row, column = divmod(index, MAX_ANNOTATED)
-        if annotate and row < size and column < size:
-            value = counts[row, column]
-            text.set_position((column, row))
-            text.set_text(f"{value:g}")
-            text.set_color("white" if value > 0.6 * top else "black")
-            text.set_fontsize(fontsize)
-            text.set_visible(True)
-        else:
-            text.set_visible(False)
+    numbers = artists["texts"]
+    numbers.fontsize = 11 if size <= 8 else 9
+    slots = MAX_ANNOTATED * MAX_ANNOTATED
+    written = counts.ravel() if size <= MAX_ANNOTATED else np.empty(0)
+    spare = slots - written.size
+    rows, columns = np.indices(counts.shape)
+    positions = np.column_stack([columns.ravel(), rows.ravel()])[: written.size]
+    numbers.set(
+        [f"{value:g}" for value in written] + [""] * spare,
+        colors=["white" if value > 0.6 * top else "black" for value in written] + ["black"] * spare,
+        positions=np.vstack([positions, np.zeros((spare, 2))]),
+    )
     low, high = counts.min(), counts.max()
     spread = f"all {high:g}" if low == high else f"{low:g} to {high:g}"
     artists["title"].set_text(f"overlap counts, {size}x{size} output: {spread}")
