@@ -291,7 +291,9 @@ def conv2d_backward(grad_output, cache, input_gradient=True):
 #   the backward pass builds it again. A batch that fits in one chunk keeps
 #   its columns for the backward pass instead.
 # * glibc returns large freed blocks to the operating system at once, so every
-#   fresh temporary of a few MB costs page faults; keep_freed_memory() is the opt-in cure.
+#   fresh temporary of a few MB costs page faults. Raising glibc's mmap threshold
+#   avoided that, but it changes the allocator of the whole process, so
+#   cnnedu no longer does it (a library must not change its host at import).
 # * What is left is about 60% matrix products and 40% moving data (im2col,
 #   col2im, the image-first <-> channel-first copies). The products are near
 #   what OpenBLAS can do: the 5x5 benchmark case needs 257 million
@@ -434,48 +436,6 @@ def _col2im(grad_columns, padded_shape, kh, kw, stride_h, stride_w, dilation_h, 
                 grad_columns[:, i, j].transpose(1, 0, 2, 3)
             )
     return grad_padded
-
-
-def keep_freed_memory():
-    """Ask glibc to keep freed memory for reuse instead of unmapping it (opt-in).
-
-    By default glibc serves blocks of 128 KiB and up with a fresh ``mmap`` and
-    unmaps them on free (the threshold adapts, but trimming still hands memory
-    back). A training step allocates many such temporaries (columns, outputs,
-    gradients), and touching fresh pages costs more than the arithmetic: on the
-    benchmark machine a 64-image forward pass took 1.6 ms instead of 0.25 ms.
-    Raising the mmap and trim thresholds makes freed blocks reusable.
-
-    This changes the allocator of the whole process (every library in it), so
-    cnnedu never calls it by itself: call it once, before training, if you
-    want the speed. It works only with glibc on Linux, changes speed, never
-    results, and cannot be undone.
-
-    Returns
-    -------
-    bool
-        Whether glibc accepted both settings (False on other platforms).
-
-    Examples
-    --------
-    >>> keep_freed_memory() in (True, False)
-    True
-    """
-    import ctypes
-    import ctypes.util
-    import platform
-
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
-        return False
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        m_trim_threshold, m_mmap_threshold = -1, -3  # from <malloc.h>
-        ok_mmap = libc.mallopt(m_mmap_threshold, 32 * 1024 * 1024)  # the largest value glibc accepts
-        ok_trim = libc.mallopt(m_trim_threshold, 256 * 1024 * 1024)
-        return bool(ok_mmap and ok_trim)
-    except (OSError, AttributeError):
-        return False
-
 
 
 def conv2d_forward_loop(x, weights, bias=None, stride=1, padding=0, dilation=1):
