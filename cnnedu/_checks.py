@@ -101,3 +101,21 @@ def int_pair(name, value, minimum=1):
             raise ValueError(f"{label} {relation}; got {item}")
         pair.append(int(item))
     return tuple(pair)
+
+
+def channel_bias(bias, out_channels):
+    """Check an optional bias: None, or one number per output channel.
+
+    Examples
+    --------
+    >>> channel_bias([0.5, -1], 2)
+    array([ 0.5, -1. ])
+    >>> channel_bias(None, 3) is None
+    True
+    """
+    if bias is None:
+        return None
+    bias = as_array("bias", bias, ndim=1)
+    if bias.shape != (out_channels,):
+        raise ValueError(f"bias must have shape (C_out,) = ({out_channels},); got {bias.shape}")
+    return bias

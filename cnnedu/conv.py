@@ -28,7 +28,7 @@ tested equal to them.
 
 import numpy as np
 
-from cnnedu._checks import as_array, int_pair
+from cnnedu._checks import as_array, channel_bias, int_pair
 from cnnedu.padding import pad2d
 
 PADDING_WORDS = ("valid", "same")
@@ -90,12 +90,7 @@ def _check_conv(x, weights, bias, stride, padding, dilation):
             f"x has {x.shape[1]} channels (shape {x.shape}) but weights of shape "
             f"{weights.shape} expect C_in={in_channels}"
         )
-    if bias is not None:
-        bias = as_array("bias", bias, ndim=1)
-        if bias.shape != (out_channels,):
-            raise ValueError(
-                f"bias must have shape (C_out,) = ({out_channels},); got {bias.shape}"
-            )
+    bias = channel_bias(bias, out_channels)
     height, width = x.shape[2:]
     padded_h, padded_w = height + sum(pads[0]), width + sum(pads[1])
     span_h, span_w = dilation[0] * (kh - 1) + 1, dilation[1] * (kw - 1) + 1

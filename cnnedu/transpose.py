@@ -32,7 +32,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnedu._checks import as_array, non_negative_int, positive_int
+from cnnedu._checks import as_array, channel_bias, non_negative_int, positive_int
 from cnnedu.layers import Layer, _rng
 
 # --- sizes and settings --------------------------------------------------------
@@ -122,10 +122,7 @@ def _check_transpose(x, weights, bias, stride, padding, output_padding, dilation
             f"x has {x.shape[1]} channels (shape {x.shape}) but weights of shape {weights.shape} "
             f"(C_in, C_out, kh, kw) expect C_in={in_channels}"
         )
-    if bias is not None:
-        bias = as_array("bias", bias, ndim=1)
-        if bias.shape != (out_channels,):
-            raise ValueError(f"bias must have shape (C_out,) = ({out_channels},); got {bias.shape}")
+    bias = channel_bias(bias, out_channels)
     out_h = transposed_output_size(x.shape[2], kh, stride, padding, output_padding, dilation)
     out_w = transposed_output_size(x.shape[3], kw, stride, padding, output_padding, dilation)
     return x, weights, bias, (stride, padding, output_padding, dilation), (out_h, out_w)

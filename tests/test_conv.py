@@ -191,3 +191,12 @@ def test_gradient_of_wrong_shape_is_rejected():
     _, loop_cache = ce.conv2d_forward_loop(np.ones((2, 1, 5, 5)), np.ones((3, 1, 3, 3)))
     with pytest.raises(ValueError, match=r"grad_output must have the shape of the forward output"):
         ce.conv2d_backward_loop(np.ones((1, 3, 3, 3)), loop_cache)
+
+
+@pytest.mark.parametrize("bias", [np.zeros(3), np.zeros((2, 1))])
+def test_a_bias_of_the_wrong_shape_is_named_by_both_convolutions(bias):
+    x, weights = np.zeros((1, 1, 4, 4)), np.zeros((2, 1, 3, 3))
+    with pytest.raises(ValueError, match=r"bias must have shape \(C_out,\) = \(2,\)|bias must be 1-D"):
+        ce.conv2d_forward(x, weights, bias)
+    with pytest.raises(ValueError, match=r"bias must have shape \(C_out,\) = \(1,\)|bias must be 1-D"):
+        ce.conv_transpose2d(np.zeros((1, 2, 4, 4)), weights, bias)  # weights (C_in=2, C_out=1, 3, 3)
