@@ -1,5 +1,6 @@
 # make lab          - set up .venv and open the lessons in JupyterLab (what a student needs)
-# make test         - set up .venv with the test tools and run every test (unit, doctest, notebooks, browser)
+# make test         - set up .venv with the test tools, lint, and run every test (unit, doctest, notebooks, browser)
+# make lint         - ruff check and ruff format --check (the rules are in pyproject.toml)
 # make test-oldest  - the same package, as a wheel, on the oldest supported stack (Google Colab's)
 # make present      - serve every demo on one large-font page (the lecture board) with Voila
 # make bench        - speed ratios (benchmarks/)
@@ -12,7 +13,7 @@ STAMP := $(VENV)/.installed-stamp
 DEV_STAMP := $(VENV)/.dev-installed-stamp
 OLDEST := .venv-oldest
 
-.PHONY: install install-dev lab test test-oldest bench clean present python-check
+.PHONY: install install-dev lab lint test test-oldest bench clean present python-check
 
 # The lessons need Python 3.11 or newer; say so before pip fails on a wheel it cannot find.
 python-check:
@@ -36,8 +37,13 @@ install-dev: $(DEV_STAMP)
 lab: install
 	$(BIN)/jupyter lab notebooks/00_index.ipynb
 
+# Lint first: a style slip fails in seconds, before the long run. `ruff format .` fixes layout.
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
 # MPLBACKEND is unset so that notebooks draw with the inline backend.
-test: install-dev
+test: lint
 	env -u MPLBACKEND $(BIN)/python -m pytest cnnedu tests \
 		--nbval notebooks --nbval-current-env \
 		--nbval-sanitize-with notebooks/sanitize.cfg --nbval-cell-timeout=120

@@ -154,7 +154,7 @@ def check_equal(x, weights, bias, grad_output, padding, torch):
     y_t = torch.nn.functional.conv2d(x_t, w_t, b_t, padding=padding)
     y_t.backward(torch.from_numpy(grad_output))
     grads = conv2d_backward(grad_output, cache)
-    for ours, theirs in zip((y, *grads), (y_t, x_t.grad, w_t.grad, b_t.grad)):
+    for ours, theirs in zip((y, *grads), (y_t, x_t.grad, w_t.grad, b_t.grad), strict=True):
         theirs = theirs.detach().numpy()
         scale = float(np.abs(theirs).max())
         assert np.abs(ours - theirs).max() <= 1e-4 * scale, "cnnedu and torch disagree"
@@ -176,7 +176,9 @@ def main(argv=None):
         print("torch is not importable: the torch columns are skipped.")
 
     rng = np.random.default_rng(0)
-    header = f"{'case':38s} {'cnnedu ms':>10s} {'torch ms':>9s} {'vs torch':>9s} {'loop ms':>9s} {'speed-up vs loop':>17s}"
+    header = (
+        f"{'case':38s} {'cnnedu ms':>10s} {'torch ms':>9s} {'vs torch':>9s} {'loop ms':>9s} {'speed-up vs loop':>17s}"
+    )
     print(header)
     print("-" * len(header))
     all_ok = True
@@ -204,8 +206,10 @@ def main(argv=None):
             loop_text, speedup_text = f"{loop:.1f}", f"{speedup:.0f}x" + ("" if ok else "!")
         print(f"{name:38s} {ours:10.2f} {torch_text:>9s} {ratio_text:>9s} {loop_text:>9s} {speedup_text:>17s}")
     print()
-    print(f"targets: vs torch <= {TARGET_TORCH[True]}x (slider case <= {TARGET_TORCH[False]}x), "
-          f"speed-up vs loop >= {TARGET_LOOP:.0f}x (batch cases); '!' marks a missed target")
+    print(
+        f"targets: vs torch <= {TARGET_TORCH[True]}x (slider case <= {TARGET_TORCH[False]}x), "
+        f"speed-up vs loop >= {TARGET_LOOP:.0f}x (batch cases); '!' marks a missed target"
+    )
     print("all targets met" if all_ok else "some targets missed")
 
 

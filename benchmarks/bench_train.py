@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
-from cnnedu import training  # noqa: E402
+from cnnedu import training
 
 TARGET_ACCURACY = 0.98
 TARGET_RATIO = 1.5
@@ -45,7 +45,7 @@ def torch_network(torch, model):
         nn.Linear(512, 10),
     )
     with torch.no_grad():
-        for theirs, ours in zip((net[0], net[3], net[6]), (model[0], model[3], model[6])):
+        for theirs, ours in zip((net[0], net[3], net[6]), (model[0], model[3], model[6]), strict=True):
             theirs.weight.copy_(torch.from_numpy(ours.weights))
             theirs.bias.copy_(torch.from_numpy(ours.bias))
     return net
@@ -86,8 +86,13 @@ def main(argv=None):
     script_start = time.perf_counter()
 
     x_train, x_test, y_train, y_test = training.digits_dataset(seed=args.seed)
-    settings = dict(epochs=args.epochs, batch_size=args.batch_size, learning_rate=args.learning_rate,
-                    momentum=args.momentum, seed=args.seed)
+    settings = dict(
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        learning_rate=args.learning_rate,
+        momentum=args.momentum,
+        seed=args.seed,
+    )
     print(f"lesson 08 network, {len(x_train)} training / {len(x_test)} held-out digits, {settings}")
 
     model = training.digits_network(rng=args.seed)
@@ -107,13 +112,24 @@ def main(argv=None):
         torch.set_num_threads(args.torch_threads)
         torch.manual_seed(args.seed)
         fresh = training.digits_network(rng=args.seed)  # the same initial weights as `model` had
-        assert all(np.array_equal(layer.weights, w) for layer, (w, _) in
-                   zip([layer for layer in fresh if hasattr(layer, "weights")], initial))
+        assert all(
+            np.array_equal(layer.weights, w)
+            for layer, (w, _) in zip([layer for layer in fresh if hasattr(layer, "weights")], initial, strict=True)
+        )
         net = torch_network(torch, fresh)
         time.sleep(0.2)  # let OpenBLAS's spinning threads go to sleep before timing PyTorch
         theirs_seconds, theirs_accuracy = train_torch(
-            torch, net, x_train, y_train, x_test, y_test, args.epochs, args.batch_size,
-            args.learning_rate, args.momentum, args.seed,
+            torch,
+            net,
+            x_train,
+            y_train,
+            x_test,
+            y_test,
+            args.epochs,
+            args.batch_size,
+            args.learning_rate,
+            args.momentum,
+            args.seed,
         )
         rows.append((f"PyTorch CPU, {args.torch_threads} thread(s)", theirs_seconds, theirs_accuracy[-1]))
 

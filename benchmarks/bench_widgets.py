@@ -78,10 +78,16 @@ def main(names):
         median, p95 = np.median(everything), np.percentile(everything, 95)
         ok = median <= TARGET_MEDIAN_MS and p95 <= TARGET_P95_MS
         failures += not ok
-        print(f"{demo_name + f' (built in {build_ms:.0f} ms)':44s} {len(everything):4d} {median:10.1f} {p95:8.1f} {median / base:11.2f}  {'ok' if ok else 'SLOW'}")
+        print(
+            f"{demo_name + f' (built in {build_ms:.0f} ms)':44s} {len(everything):4d} {median:10.1f} "
+            f"{p95:8.1f} {median / base:11.2f}  {'ok' if ok else 'SLOW'}"
+        )
         for control_name, times in per_control.items():
             if times:
-                print(f"  {control_name:42s} {len(times):4d} {np.median(times):10.1f} {np.percentile(times, 95):8.1f} {np.median(times) / base:11.2f}")
+                print(
+                    f"  {control_name:42s} {len(times):4d} {np.median(times):10.1f} "
+                    f"{np.percentile(times, 95):8.1f} {np.median(times) / base:11.2f}"
+                )
     print(f"\n{failures} demo(s) over target")
     return 0
 

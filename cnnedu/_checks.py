@@ -21,9 +21,7 @@ def as_array(name, value, ndim=None, allow_empty=False):
         array = np.asarray(value)
     except ValueError as error:  # ragged nested lists
         raise ValueError(f"{name} must be a rectangular array of numbers; {error}") from None
-    if array.dtype == object or not (
-        np.issubdtype(array.dtype, np.number) or array.dtype == bool
-    ):
+    if array.dtype == object or not (np.issubdtype(array.dtype, np.number) or array.dtype == bool):
         raise TypeError(f"{name} must be an array of numbers; got dtype {array.dtype}")
     if np.issubdtype(array.dtype, np.complexfloating):
         raise TypeError(f"{name} must be real-valued; got dtype {array.dtype}")
@@ -36,9 +34,7 @@ def as_array(name, value, ndim=None, allow_empty=False):
                 expected = f"at least {ndim.start}"
             else:
                 expected = " or ".join(str(n) for n in allowed)
-            raise ValueError(
-                f"{name} must be {expected}-D; got ndim={array.ndim} with shape {array.shape}"
-            )
+            raise ValueError(f"{name} must be {expected}-D; got ndim={array.ndim} with shape {array.shape}")
     if not allow_empty and array.size == 0:
         raise ValueError(f"{name} must not be empty; got shape {array.shape}")
     return array

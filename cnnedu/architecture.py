@@ -77,17 +77,27 @@ def _spec_from_layer(layer, position):
     from cnnedu.layers import AvgPool2d, Conv2d, Flatten, GlobalAvgPool, Linear, MaxPool2d, ReLU
 
     if isinstance(layer, Conv2d):
-        _refuse_unsupported(layer, position, kernel_size=layer.kernel_size, stride=layer.stride,
-                            padding=layer.padding, dilation=layer.dilation)
+        _refuse_unsupported(
+            layer,
+            position,
+            kernel_size=layer.kernel_size,
+            stride=layer.stride,
+            padding=layer.padding,
+            dilation=layer.dilation,
+        )
         if layer.bias is None:
-            raise ValueError(f"layers[{position}] ({layer!r}): describe() counts a bias for every conv layer; "
-                             "this one has bias=False")
+            raise ValueError(
+                f"layers[{position}] ({layer!r}): describe() counts a bias for every conv layer; "
+                "this one has bias=False"
+            )
         return "conv", (layer.out_channels, layer.kernel_size, layer.stride, layer.padding), layer.in_channels
     if isinstance(layer, MaxPool2d | AvgPool2d):
         _refuse_unsupported(layer, position, size=layer.size, stride=layer.stride, padding=layer.padding)
         if layer.padding != 0:
-            raise ValueError(f"layers[{position}] ({layer!r}): describe() handles pooling without padding; "
-                             f"got padding={layer.padding}")
+            raise ValueError(
+                f"layers[{position}] ({layer!r}): describe() handles pooling without padding; "
+                f"got padding={layer.padding}"
+            )
         return ("maxpool" if isinstance(layer, MaxPool2d) else "avgpool"), (layer.size, layer.stride), None
     if isinstance(layer, ReLU):
         return "relu", (), None
@@ -108,11 +118,14 @@ def _refuse_unsupported(layer, position, dilation=1, **settings):
     say so instead of returning shapes for a layer it would misread."""
     for name, value in settings.items():
         if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-            raise ValueError(f"layers[{position}] ({layer!r}): describe() handles an int {name}, the same along "
-                             f"both axes; got {name}={value!r}")
+            raise ValueError(
+                f"layers[{position}] ({layer!r}): describe() handles an int {name}, the same along "
+                f"both axes; got {name}={value!r}"
+            )
     if dilation != 1:
-        raise ValueError(f"layers[{position}] ({layer!r}): describe() handles undilated kernels; "
-                         f"got dilation={dilation!r}")
+        raise ValueError(
+            f"layers[{position}] ({layer!r}): describe() handles undilated kernels; got dilation={dilation!r}"
+        )
 
 
 def _parse(layer, position):
@@ -120,9 +133,7 @@ def _parse(layer, position):
     if not isinstance(layer, (tuple, list)):
         return _spec_from_layer(layer, position)
     if not layer or layer[0] not in SPEC_KINDS:
-        raise ValueError(
-            f"layers[{position}] spec must start with one of {', '.join(SPEC_KINDS)}; got {layer!r}"
-        )
+        raise ValueError(f"layers[{position}] spec must start with one of {', '.join(SPEC_KINDS)}; got {layer!r}")
     kind, arguments = layer[0], list(layer[1:])
     where = f"layers[{position}]"
     if kind == "conv":
@@ -130,12 +141,16 @@ def _parse(layer, position):
             raise ValueError(f"{where} must be ('conv', out_channels, kernel_size, stride, padding); got {layer!r}")
         arguments += [1, 0][len(arguments) - 2 :]
         out_channels, kernel_size, stride, padding = arguments
-        return kind, (
-            positive_int(f"{where} out_channels", out_channels),
-            positive_int(f"{where} kernel_size", kernel_size),
-            positive_int(f"{where} stride", stride),
-            non_negative_int(f"{where} padding", padding),
-        ), None
+        return (
+            kind,
+            (
+                positive_int(f"{where} out_channels", out_channels),
+                positive_int(f"{where} kernel_size", kernel_size),
+                positive_int(f"{where} stride", stride),
+                non_negative_int(f"{where} padding", padding),
+            ),
+            None,
+        )
     if kind in ("maxpool", "avgpool"):
         if not 1 <= len(arguments) <= 2:
             raise ValueError(f"{where} must be ('{kind}', size) or ('{kind}', size, stride); got {layer!r}")
@@ -267,9 +282,7 @@ def describe(layers, input_shape):
                     f"{where} needs a flat vector but receives a map of shape {shape}; add a flatten layer first"
                 )
             if expected_inputs is not None and expected_inputs != shape[0]:
-                raise ValueError(
-                    f"{where} expects {expected_inputs} input features but receives {shape[0]}"
-                )
+                raise ValueError(f"{where} expects {expected_inputs} input features but receives {shape[0]}")
             parameters = shape[0] * arguments[0] + arguments[0]
             shape = (arguments[0],)
             spatial = False
@@ -333,7 +346,9 @@ def summary_table(summaries, input_shape=None):
     if input_shape is not None:
         rows.append(("input", " x ".join(str(v) for v in _shape("input_shape", input_shape)), "0", "1 x 1"))
     for row in summaries:
-        field = "whole input" if row.receptive_field is None else f"{row.receptive_field.size} x {row.receptive_field.size}"
+        field = (
+            "whole input" if row.receptive_field is None else f"{row.receptive_field.size} x {row.receptive_field.size}"
+        )
         rows.append((row.name, " x ".join(str(v) for v in row.output_shape), str(row.parameter_count), field))
     total = str(sum(row.parameter_count for row in summaries))
     name_width = max(len("layer"), *(len(r[0]) for r in rows)) + 2

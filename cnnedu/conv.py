@@ -55,9 +55,7 @@ def conv_padding(padding, kernel_size, stride=1, dilation=1):
     """
     if isinstance(padding, str):
         if padding not in PADDING_WORDS:
-            raise ValueError(
-                f"padding must be an int, a pair (rows, columns), 'valid' or 'same'; got {padding!r}"
-            )
+            raise ValueError(f"padding must be an int, a pair (rows, columns), 'valid' or 'same'; got {padding!r}")
         if padding == "valid":
             return ((0, 0), (0, 0))
         stride = int_pair("stride", stride)
@@ -69,7 +67,7 @@ def conv_padding(padding, kernel_size, stride=1, dilation=1):
         kernel = int_pair("kernel_size", kernel_size)
         dilation = int_pair("dilation", dilation)
         sides = []
-        for k, d in zip(kernel, dilation):
+        for k, d in zip(kernel, dilation, strict=True):
             total = d * (k - 1)  # the span of the kernel minus the one cell it keeps
             sides.append((total // 2, total - total // 2))  # the odd cell goes to the bottom / right
         return tuple(sides)
@@ -214,9 +212,7 @@ def conv2d_backward(grad_output, cache, input_gradient=True):
     grad_output = as_array("grad_output", grad_output, ndim=4)
     expected = (n, out_channels, out_h, out_w)
     if grad_output.shape != expected:
-        raise ValueError(
-            f"grad_output must have the shape of the forward output {expected}; got {grad_output.shape}"
-        )
+        raise ValueError(f"grad_output must have the shape of the forward output {expected}; got {grad_output.shape}")
     dtype = x_padded.dtype
     grad_output = grad_output.astype(dtype, copy=False)
     weights_matrix = weights.reshape(out_channels, -1).astype(dtype, copy=False)  # (C_out, C_in*kh*kw)
@@ -457,7 +453,9 @@ def conv2d_forward_loop(x, weights, bias=None, stride=1, padding=0, dilation=1):
                 for c in range(out_w):
                     top, left = r * stride_h, c * stride_w
                     window = x_padded[
-                        sample, :, top : top + dilation_h * (kh - 1) + 1 : dilation_h,
+                        sample,
+                        :,
+                        top : top + dilation_h * (kh - 1) + 1 : dilation_h,
                         left : left + dilation_w * (kw - 1) + 1 : dilation_w,
                     ]  # (C_in, kh, kw): the taps under the kernel
                     y[sample, o, r, c] = np.sum(window * weights[o])  # over C_in, kh, kw

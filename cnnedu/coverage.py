@@ -17,6 +17,7 @@ import numpy as np
 
 from cnnedu._checks import as_array, non_negative_int, one_of, positive_int
 from cnnedu.correlate import same_padding
+from cnnedu.padding import kernel_span
 
 MODES = ("explicit", "valid", "same", "full")
 
@@ -29,21 +30,6 @@ def _padding_pair(padding):
     if isinstance(padding, (tuple, list)) and len(padding) == 2:
         return tuple(non_negative_int("padding", side) for side in padding)
     raise TypeError(f"padding must be an int or a pair (before, after); got {padding!r}")
-
-
-def kernel_span(kernel_size, dilation=1):
-    """Cells covered by a kernel of ``kernel_size`` taps spaced ``dilation`` apart.
-
-    ``span = d (f - 1) + 1``
-
-    Examples
-    --------
-    >>> kernel_span(3), kernel_span(3, dilation=2)
-    (3, 5)
-    """
-    kernel_size = positive_int("kernel_size", kernel_size)
-    dilation = positive_int("dilation", dilation)
-    return dilation * (kernel_size - 1) + 1
 
 
 def mode_padding(kernel_size, mode, padding=0, dilation=1, convention="correlate2d"):
@@ -271,7 +257,9 @@ def tied_maxima(x, size, stride=None):
     stride = size if stride is None else positive_int("stride", stride)
     if size > min(x.shape):
         raise ValueError(f"pooling window size {size} does not fit in a {x.shape[0]}x{x.shape[1]} map")
-    windows = np.lib.stride_tricks.sliding_window_view(x, (size, size))[::stride, ::stride]  # (H_out, W_out, size, size)
+    windows = np.lib.stride_tricks.sliding_window_view(x, (size, size))[
+        ::stride, ::stride
+    ]  # (H_out, W_out, size, size)
     maxima = windows.max(axis=(2, 3), keepdims=True)
     return (windows == maxima).sum(axis=(2, 3))
 

@@ -183,8 +183,7 @@ class DilatedConv2d(Layer):
             raise TypeError(f"conv must be a cnnedu Conv2d; got {type(conv).__name__}")
         if conv.kernel_size % 2 == 0 or conv.stride != 1 or conv.padding != (conv.kernel_size - 1) // 2:
             raise ValueError(
-                "conv must have an odd kernel_size, stride 1 and padding (kernel_size - 1) // 2; "
-                f"got {conv!r}"
+                f"conv must have an odd kernel_size, stride 1 and padding (kernel_size - 1) // 2; got {conv!r}"
             )
         self.conv = conv
         self.dilation = positive_int("dilation", dilation)
@@ -266,7 +265,9 @@ def build_network(layers, channels=4, relu=True, rng=None, dtype=np.float32):
             out_channels = 1 if position == last_conv else channels
             span = dilation * (kernel_size - 1) + 1
             if dilation > 1 and stride == 1 and kernel_size % 2 == 1 and padding == (span - 1) // 2:
-                conv = Conv2d(in_channels, out_channels, kernel_size, padding=(kernel_size - 1) // 2, rng=rng, dtype=dtype)
+                conv = Conv2d(
+                    in_channels, out_channels, kernel_size, padding=(kernel_size - 1) // 2, rng=rng, dtype=dtype
+                )
                 network.append(DilatedConv2d(conv, dilation))
             else:
                 conv = Conv2d(in_channels, out_channels, span, stride=stride, padding=padding, rng=rng, dtype=dtype)

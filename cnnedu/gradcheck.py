@@ -100,7 +100,5 @@ def gradient_check(function, x, analytic_gradient, epsilon=1e-6):
     if not isinstance(x, np.ndarray):
         raise TypeError(f"x must be a numpy array; got {type(x).__name__}")
     if analytic_gradient.shape != x.shape:
-        raise ValueError(
-            f"analytic_gradient must have the shape of x {x.shape}; got {analytic_gradient.shape}"
-        )
+        raise ValueError(f"analytic_gradient must have the shape of x {x.shape}; got {analytic_gradient.shape}")
     return relative_error(analytic_gradient, numerical_gradient(function, x, epsilon))

@@ -26,7 +26,7 @@ PHOTO_CREDITS = {
 _LUMA = np.array([0.299, 0.587, 0.114])  # ITU-R BT.601 weights for R, G, B
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _photo_uint8(name):
     if name == "grace_hopper":
         import matplotlib.cbook
@@ -315,7 +315,9 @@ def _decode(data, label):
     except MemoryError:
         raise ValueError(f"{label} is too large to read in the memory this computer has") from None
     except Exception as error:
-        raise ValueError(f"{label} is damaged or cut short and cannot be read ({type(error).__name__}: {error})") from None
+        raise ValueError(
+            f"{label} is damaged or cut short and cannot be read ({type(error).__name__}: {error})"
+        ) from None
     return pixels
 
 

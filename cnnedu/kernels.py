@@ -70,7 +70,8 @@ def get_kernel(name):
     >>> get_kernel("blur")
     Traceback (most recent call last):
     ...
-    ValueError: unknown kernel name 'blur'; choose one of '45-degree edge', 'Sobel x', 'Sobel y', 'Laplacian', 'box blur', 'sharpen', 'identity'
+    ValueError: unknown kernel name 'blur'; choose one of '45-degree edge', 'Sobel x', 'Sobel y', 'Laplacian',
+    'box blur', 'sharpen', 'identity'
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a kernel name (str); got {type(name).__name__}")

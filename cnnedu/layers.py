@@ -122,7 +122,15 @@ class Conv2d(Layer):
     """
 
     def __init__(
-        self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, bias=True, rng=None,
+        self,
+        in_channels,
+        out_channels,
+        kernel_size,
+        stride=1,
+        padding=0,
+        dilation=1,
+        bias=True,
+        rng=None,
         dtype=np.float64,
     ):
         self.in_channels = positive_int("in_channels", in_channels)
@@ -393,9 +401,7 @@ class Linear(Layer):
     def forward(self, x):
         x = as_array("x", x, ndim=2)
         if x.shape[1] != self.in_features:
-            raise ValueError(
-                f"Linear expects x of shape (N, {self.in_features}); got shape {x.shape}"
-            )
+            raise ValueError(f"Linear expects x of shape (N, {self.in_features}); got shape {x.shape}")
         self._cache = x
         return x @ self.weights.T + self.bias
 
@@ -403,9 +409,7 @@ class Linear(Layer):
         x = self._cache_or_raise()
         grad_output = as_array("grad_output", grad_output, ndim=2)
         if grad_output.shape != (x.shape[0], self.out_features):
-            raise ValueError(
-                f"grad_output must have shape {(x.shape[0], self.out_features)}; got {grad_output.shape}"
-            )
+            raise ValueError(f"grad_output must have shape {(x.shape[0], self.out_features)}; got {grad_output.shape}")
         self.weights_gradient = grad_output.T @ x  # summed over the batch
         self.bias_gradient = grad_output.sum(axis=0)
         return grad_output @ self.weights if input_gradient else None

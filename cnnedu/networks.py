@@ -151,7 +151,7 @@ def receptive_field_table(layers):
             "effective_stride": field.stride,
             "effective_padding": field.padding,
         }
-        for (name, kernel_size, stride, padding), field in zip(rows, fields)
+        for (name, kernel_size, stride, padding), field in zip(rows, fields, strict=True)
     ]
 
 

@@ -38,15 +38,11 @@ def normalize_padding(padding):
                 raise ValueError(
                     f"padding must be an int, (rows, columns) or ((top, bottom), (left, right)); got {padding!r}"
                 )
-            return tuple(
-                tuple(non_negative_int("padding", v) for v in side) for side in padding
-            )
+            return tuple(tuple(non_negative_int("padding", v) for v in side) for side in padding)
         rows = non_negative_int("padding", rows)
         columns = non_negative_int("padding", columns)
         return ((rows, rows), (columns, columns))
-    raise TypeError(
-        f"padding must be an int, (rows, columns) or ((top, bottom), (left, right)); got {padding!r}"
-    )
+    raise TypeError(f"padding must be an int, (rows, columns) or ((top, bottom), (left, right)); got {padding!r}")
 
 
 def pad2d(x, padding, mode="constant"):
@@ -94,6 +90,21 @@ def pad2d(x, padding, mode="constant"):
     return np.pad(x, widths, mode=_NUMPY_PAD_MODE[mode])
 
 
+def kernel_span(kernel_size, dilation=1):
+    """Cells covered by a kernel of ``kernel_size`` taps spaced ``dilation`` apart.
+
+    ``span = d (f - 1) + 1``
+
+    Examples
+    --------
+    >>> kernel_span(3), kernel_span(3, dilation=2)
+    (3, 5)
+    """
+    kernel_size = positive_int("kernel_size", kernel_size)
+    dilation = positive_int("dilation", dilation)
+    return dilation * (kernel_size - 1) + 1
+
+
 def output_size(n, kernel_size, stride=1, padding=0, dilation=1):
     """Number of window positions along one axis.
 
@@ -134,8 +145,7 @@ def output_size(n, kernel_size, stride=1, padding=0, dilation=1):
     kernel_size = positive_int("kernel_size", kernel_size)
     stride = positive_int("stride", stride)
     padding = non_negative_int("padding", padding)
-    dilation = positive_int("dilation", dilation)
-    span = dilation * (kernel_size - 1) + 1
+    span = kernel_span(kernel_size, dilation)
     if span > n + 2 * padding:
         raise ValueError(
             f"kernel does not fit: dilated kernel_size {span} (kernel_size={kernel_size}, "

@@ -47,7 +47,7 @@ def _check_pool(x, size, stride, padding=0, allowed_ndim=(2, 4)):
     window = int_pair("size", size)
     steps = window if stride is None else int_pair("stride", stride)
     pads = int_pair("padding", padding, minimum=0)
-    if any(2 * p > k for p, k in zip(pads, window)):
+    if any(2 * p > k for p, k in zip(pads, window, strict=True)):
         raise ValueError(
             f"padding must be at most half the window, as in PyTorch (else a window could hold only "
             f"padding): a {window[0]}x{window[1]} window allows padding up to "
@@ -135,7 +135,9 @@ def max_pool2d_forward(x, size, stride=None, padding=0):
     real = _pad(np.ones(x.shape[-2:], dtype=bool), pads, False)  # (H_pad, W_pad): False on the padding
     y = None
     winner = np.zeros(x.shape[:-2] + (out_h, out_w), dtype=np.int32)
-    cells = zip(_windows(x_padded, window, steps, out_h, out_w), _windows(real, window, steps, out_h, out_w))
+    cells = zip(
+        _windows(x_padded, window, steps, out_h, out_w), _windows(real, window, steps, out_h, out_w), strict=True
+    )
     for (index, _, _, view), (_, _, _, real_view) in cells:
         if y is None:
             y = view.copy()
@@ -261,8 +263,7 @@ def _check_grad(grad_output, expected_shape):
     grad_output = as_array("grad_output", grad_output, ndim=len(expected_shape))
     if grad_output.shape != tuple(expected_shape):
         raise ValueError(
-            f"grad_output must have the shape of the forward output {tuple(expected_shape)}; "
-            f"got {grad_output.shape}"
+            f"grad_output must have the shape of the forward output {tuple(expected_shape)}; got {grad_output.shape}"
         )
     return grad_output
 

@@ -60,8 +60,14 @@ def _layer_geometry(layer, position, axis=None):
     from cnnedu.layers import AvgPool2d, Conv2d, Flatten, GlobalAvgPool, Linear, MaxPool2d, ReLU
 
     if isinstance(layer, Conv2d):
-        kernel, stride, dilation = (int_pair(name, value) for name, value in [
-            ("kernel_size", layer.kernel_size), ("stride", layer.stride), ("dilation", layer.dilation)])
+        kernel, stride, dilation = (
+            int_pair(name, value)
+            for name, value in [
+                ("kernel_size", layer.kernel_size),
+                ("stride", layer.stride),
+                ("dilation", layer.dilation),
+            ]
+        )
         # the padding before the first cell (top or left) is what shifts the field; 'same' puts an odd cell after
         padding = tuple(side[0] for side in conv_padding(layer.padding, kernel, stride, dilation))
         return _one_axis(position, layer, (kernel, stride, padding, dilation), axis)

@@ -314,7 +314,9 @@ def train(
     x = as_array("x", x, ndim=4)
     labels = np.asarray(labels)
     if labels.shape != (len(x),) or not np.issubdtype(labels.dtype, np.integer):
-        raise ValueError(f"labels must be integers of shape ({len(x)},); got dtype {labels.dtype}, shape {labels.shape}")
+        raise ValueError(
+            f"labels must be integers of shape ({len(x)},); got dtype {labels.dtype}, shape {labels.shape}"
+        )
     epochs = positive_int("epochs", epochs)
     batch_size = positive_int("batch_size", batch_size)
     if schedule not in ("cosine", "constant"):

@@ -156,7 +156,9 @@ def execute(notebook, timeout=300):
     """Run the board in a fresh kernel and keep its outputs."""
     from nbclient import NotebookClient
 
-    NotebookClient(notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}).execute()
+    NotebookClient(
+        notebook, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+    ).execute()
     return notebook
 
 
@@ -169,11 +171,14 @@ def summary(function):
 def demo_table(demos, lessons):
     """Markdown table: lesson, the one line that shows the demo, what it shows."""
     rows = [
-        f"| {heading.split(' - ')[0] if heading[:2].isdigit() else '-'} | `cnnedu.widgets.{name}()` | {summary(demos[name])} |"
+        f"| {heading.split(' - ')[0] if heading[:2].isdigit() else '-'} | `cnnedu.widgets.{name}()` | "
+        f"{summary(demos[name])} |"
         for heading, names in grouping(list(demos), lessons)
         for name in names
     ]
-    return "\n".join([TABLE_START, "| Lesson | One line in any notebook | What it shows |", "|---|---|---|", *rows, TABLE_END])
+    return "\n".join(
+        [TABLE_START, "| Lesson | One line in any notebook | What it shows |", "|---|---|---|", *rows, TABLE_END]
+    )
 
 
 def with_demo_table(text, table):
@@ -200,14 +205,21 @@ def main(argv=None):
     board_fresh = current is not None and sources(current) == sources(notebook)
     course = COURSE.read_text()
     new_course = with_demo_table(course, demo_table(DEMOS, lessons))
-    stale = [path.relative_to(ROOT).as_posix() for path, fresh in ((BOARD, board_fresh), (COURSE, new_course == course)) if not fresh]
+    stale = [
+        path.relative_to(ROOT).as_posix()
+        for path, fresh in ((BOARD, board_fresh), (COURSE, new_course == course))
+        if not fresh
+    ]
     if args.execute and not args.check:
         nbformat.write(execute(notebook), BOARD)
         print(f"executed and wrote {BOARD.relative_to(ROOT)}")
         board_fresh = True
         stale = [path for path in stale if path != BOARD.relative_to(ROOT).as_posix()]
     if not stale:
-        print(f"{BOARD.relative_to(ROOT)} and the demo table of {COURSE.relative_to(ROOT)} are up to date ({len(DEMOS)} demos)")
+        print(
+            f"{BOARD.relative_to(ROOT)} and the demo table of {COURSE.relative_to(ROOT)} are up to date "
+            f"({len(DEMOS)} demos)"
+        )
         return 0
     if args.check:
         print(f"stale: {', '.join(stale)}; run python scripts/build_board.py")

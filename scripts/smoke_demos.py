@@ -28,7 +28,7 @@ def main():
             for value in sweep_values(control, max_values=4):
                 try:
                     control.value = value
-                except Exception as error:  # noqa: BLE001 - report which control broke, then stop
+                except Exception as error:
                     sys.exit(f"{name}: setting {control_name}={value!r} raised {type(error).__name__}: {error}")
                 moved += 1
         bundle = demo._repr_mimebundle_()

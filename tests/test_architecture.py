@@ -19,25 +19,42 @@ WORKED = [("conv", 2, 3), ("relu",), ("maxpool", 2), ("conv", 4, 3, 1, 1), ("rel
 def test_worked_network_of_the_curriculum():
     rows = describe(WORKED, (1, 32, 32))
     assert [row.output_shape for row in rows] == [
-        (2, 30, 30), (2, 30, 30), (2, 15, 15), (4, 15, 15), (4, 15, 15), (900,), (10,)
+        (2, 30, 30),
+        (2, 30, 30),
+        (2, 15, 15),
+        (4, 15, 15),
+        (4, 15, 15),
+        (900,),
+        (10,),
     ]
     assert [row.parameter_count for row in rows] == [20, 0, 0, 76, 0, 0, 9010]
     assert [None if row.receptive_field is None else row.receptive_field.size for row in rows] == [
-        3, 3, 4, 8, 8, None, None
+        3,
+        3,
+        4,
+        8,
+        8,
+        None,
+        None,
     ]
 
 
 def test_layer_objects_give_the_same_summary_and_match_forward_pass():
     net = ce.Sequential(
-        ce.Conv2d(1, 2, 3, rng=0), ce.ReLU(), ce.MaxPool2d(2), ce.Conv2d(2, 4, 3, padding=1, rng=1),
-        ce.ReLU(), ce.Flatten(), ce.Linear(900, 10, rng=2),
+        ce.Conv2d(1, 2, 3, rng=0),
+        ce.ReLU(),
+        ce.MaxPool2d(2),
+        ce.Conv2d(2, 4, 3, padding=1, rng=1),
+        ce.ReLU(),
+        ce.Flatten(),
+        ce.Linear(900, 10, rng=2),
     )
     from_objects = describe(net, (1, 32, 32))
     from_specs = describe(WORKED, (1, 32, 32))
     assert [r.output_shape for r in from_objects] == [r.output_shape for r in from_specs]
     assert [r.parameter_count for r in from_objects] == [layer.parameter_count() for layer in net]
     x = np.zeros((1, 1, 32, 32))
-    for layer, row in zip(net, from_objects):
+    for layer, row in zip(net, from_objects, strict=True):
         x = layer(x)
         assert x.shape[1:] == row.output_shape
     assert [r.receptive_field for r in from_objects[:5]] == ce.receptive_fields(list(net)[:5])
@@ -81,8 +98,12 @@ def test_dense_parameter_count():
 @pytest.mark.parametrize(
     "layers, shape, error, match",
     [
-        ([("conv", 2, 3), ("maxpool", 2), ("conv", 4, 9)], (1, 16, 16), ValueError,
-         r"layer 3 \(conv 9x9, 4 filters, s1 p0\) cannot fit: its 9x9 kernel is larger than its 7x7 input"),
+        (
+            [("conv", 2, 3), ("maxpool", 2), ("conv", 4, 9)],
+            (1, 16, 16),
+            ValueError,
+            r"layer 3 \(conv 9x9, 4 filters, s1 p0\) cannot fit: its 9x9 kernel is larger than its 7x7 input",
+        ),
         ([("maxpool", 4)], (1, 3, 3), ValueError, r"layer 1 \(max pool 4x4, s4\) cannot fit: its 4x4 pooling window"),
         ([("conv", 1, 5, 1, 1)], (1, 2, 2), ValueError, r"plus padding 1 \(4x4\)"),
         ([("flatten",), ("conv", 1, 3)], (1, 8, 8), ValueError, "layer 2 .* flat vector of 64 values"),
@@ -122,8 +143,10 @@ def test_summary_table_columns_line_up():
     lines = summary_table(rows, (1, 32, 32)).splitlines()
     assert len(lines) == 1 + 1 + len(WORKED) + 1  # header, input, layers, total
     start = lines[0].index("output shape")
-    assert all(line[start:].startswith(" x ".join(map(str, row.output_shape)))
-               for line, row in zip(lines[2:], rows))
+    assert all(
+        line[start:].startswith(" x ".join(map(str, row.output_shape)))
+        for line, row in zip(lines[2:], rows, strict=True)
+    )
     assert lines[-1].split() == ["total", str(sum(row.parameter_count for row in rows))]
 
 

@@ -10,7 +10,9 @@ spec.loader.exec_module(build_notebooks)
 
 
 def test_percent_format_parsing():
-    cells = build_notebooks.parse_source("# %% [markdown]\n# # 01 - Title\n#\n# Text\n\n# %%\nx = 1\n# a comment stays\n")
+    cells = build_notebooks.parse_source(
+        "# %% [markdown]\n# # 01 - Title\n#\n# Text\n\n# %%\nx = 1\n# a comment stays\n"
+    )
     assert cells == [("markdown", "# 01 - Title\n\nText"), ("code", "x = 1\n# a comment stays")]
 
 
@@ -62,7 +64,11 @@ def test_the_colab_cell_does_nothing_outside_colab(monkeypatch):
 def test_links_follow_the_one_repository_setting(monkeypatch):
     monkeypatch.setattr(build_notebooks, "repository", lambda: ("my-uni/cnn-course", "v9.9.9"))
     blocks = build_notebooks.generated_blocks()
-    text = "\n".join(blocks.values()) + build_notebooks.colab_setup_cell() + build_notebooks.navigation([("01_a", "A", "")], 0)
+    text = (
+        "\n".join(blocks.values())
+        + build_notebooks.colab_setup_cell()
+        + build_notebooks.navigation([("01_a", "A", "")], 0)
+    )
     assert "cnnedu/cnnedu" not in text
     assert "https://mybinder.org/v2/gh/my-uni/cnn-course/v9.9.9?urlpath=lab/tree/notebooks/00_index.ipynb" in text
     assert "https://colab.research.google.com/github/my-uni/cnn-course/blob/v9.9.9/notebooks/01_a.ipynb" in text

@@ -48,7 +48,11 @@ def test_forward_matches_loop_and_scipy(rng, case):
     fast, _ = ce.conv2d_forward(x, weights, bias, stride, padding)
     loop, _ = ce.conv2d_forward_loop(x, weights, bias, stride, padding)
     reference = _scipy_conv_layer(x, weights, bias, stride, padding)
-    assert fast.shape == reference.shape == (n, c_out, ce.output_size(h, kh, stride, padding), ce.output_size(w, kw, stride, padding))
+    assert (
+        fast.shape
+        == reference.shape
+        == (n, c_out, ce.output_size(h, kh, stride, padding), ce.output_size(w, kw, stride, padding))
+    )
     np.testing.assert_allclose(fast, reference, atol=1e-10)
     np.testing.assert_allclose(loop, reference, atol=1e-10)
 
@@ -60,7 +64,9 @@ def test_backward_matches_loop(rng, case):
     y, cache = ce.conv2d_forward(x, weights, bias, stride, padding)
     _, loop_cache = ce.conv2d_forward_loop(x, weights, bias, stride, padding)
     grad_output = rng.normal(size=y.shape)
-    for fast, loop in zip(ce.conv2d_backward(grad_output, cache), ce.conv2d_backward_loop(grad_output, loop_cache)):
+    for fast, loop in zip(
+        ce.conv2d_backward(grad_output, cache), ce.conv2d_backward_loop(grad_output, loop_cache), strict=True
+    ):
         np.testing.assert_allclose(fast, loop, atol=1e-10)
 
 
@@ -85,7 +91,10 @@ def test_weight_and_bias_gradients_sum_over_the_batch(rng):
     y, cache = ce.conv2d_forward(x, weights, bias, 1, 1)
     grad_output = rng.normal(size=y.shape)
     _, grad_weights, grad_bias = ce.conv2d_backward(grad_output, cache)
-    per_sample = [ce.conv2d_backward(grad_output[i : i + 1], ce.conv2d_forward(x[i : i + 1], weights, bias, 1, 1)[1]) for i in range(3)]
+    per_sample = [
+        ce.conv2d_backward(grad_output[i : i + 1], ce.conv2d_forward(x[i : i + 1], weights, bias, 1, 1)[1])
+        for i in range(3)
+    ]
     np.testing.assert_allclose(grad_weights, sum(p[1] for p in per_sample))
     np.testing.assert_allclose(grad_bias, sum(p[2] for p in per_sample))
     np.testing.assert_allclose(grad_bias, grad_output.sum(axis=(0, 2, 3)))
@@ -115,8 +124,15 @@ def test_stride_gradient_is_the_dilated_output_gradient(rng):
 
 
 @given(
-    n=st.integers(1, 3), c_in=st.integers(1, 3), c_out=st.integers(1, 3), h=st.integers(1, 8), w=st.integers(1, 8),
-    k=st.integers(1, 4), stride=st.integers(1, 3), padding=st.integers(0, 2), seed=st.integers(0, 2**16),
+    n=st.integers(1, 3),
+    c_in=st.integers(1, 3),
+    c_out=st.integers(1, 3),
+    h=st.integers(1, 8),
+    w=st.integers(1, 8),
+    k=st.integers(1, 4),
+    stride=st.integers(1, 3),
+    padding=st.integers(0, 2),
+    seed=st.integers(0, 2**16),
 )
 def test_random_shapes_fast_equals_loop(n, c_in, c_out, h, w, k, stride, padding, seed):
     generator = np.random.default_rng(seed)
@@ -129,7 +145,9 @@ def test_random_shapes_fast_equals_loop(n, c_in, c_out, h, w, k, stride, padding
     y_loop, loop_cache = ce.conv2d_forward_loop(x, weights, bias, stride, padding)
     np.testing.assert_allclose(y, y_loop, atol=1e-10)
     grad_output = generator.normal(size=y.shape)
-    for fast, loop in zip(ce.conv2d_backward(grad_output, cache), ce.conv2d_backward_loop(grad_output, loop_cache)):
+    for fast, loop in zip(
+        ce.conv2d_backward(grad_output, cache), ce.conv2d_backward_loop(grad_output, loop_cache), strict=True
+    ):
         np.testing.assert_allclose(fast, loop, atol=1e-10)
 
 
@@ -169,13 +187,37 @@ def test_no_bias(rng):
 @pytest.mark.parametrize(
     "call, error, message",
     [
-        (lambda: ce.conv2d_forward(np.ones((1, 5, 5)), np.ones((1, 1, 3, 3))), ValueError, r"x must be 4-D; got ndim=3 with shape \(1, 5, 5\)"),
+        (
+            lambda: ce.conv2d_forward(np.ones((1, 5, 5)), np.ones((1, 1, 3, 3))),
+            ValueError,
+            r"x must be 4-D; got ndim=3 with shape \(1, 5, 5\)",
+        ),
         (lambda: ce.conv2d_forward(np.ones((1, 1, 5, 5)), np.ones((1, 3, 3))), ValueError, r"weights must be 4-D"),
-        (lambda: ce.conv2d_forward(np.ones((1, 2, 5, 5)), np.ones((1, 3, 3, 3))), ValueError, r"x has 2 channels .* expect C_in=3"),
-        (lambda: ce.conv2d_forward(np.ones((1, 1, 5, 5)), np.ones((2, 1, 3, 3)), np.ones(3)), ValueError, r"bias must have shape \(C_out,\) = \(2,\); got \(3,\)"),
-        (lambda: ce.conv2d_forward(np.ones((1, 1, 2, 2)), np.ones((1, 1, 3, 3))), ValueError, r"kernel 3x3 does not fit in the padded input 2x2"),
-        (lambda: ce.conv2d_forward(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), stride=0), ValueError, r"stride must be at least 1"),
-        (lambda: ce.conv2d_forward(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), padding=-1), ValueError, r"padding must not be negative"),
+        (
+            lambda: ce.conv2d_forward(np.ones((1, 2, 5, 5)), np.ones((1, 3, 3, 3))),
+            ValueError,
+            r"x has 2 channels .* expect C_in=3",
+        ),
+        (
+            lambda: ce.conv2d_forward(np.ones((1, 1, 5, 5)), np.ones((2, 1, 3, 3)), np.ones(3)),
+            ValueError,
+            r"bias must have shape \(C_out,\) = \(2,\); got \(3,\)",
+        ),
+        (
+            lambda: ce.conv2d_forward(np.ones((1, 1, 2, 2)), np.ones((1, 1, 3, 3))),
+            ValueError,
+            r"kernel 3x3 does not fit in the padded input 2x2",
+        ),
+        (
+            lambda: ce.conv2d_forward(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), stride=0),
+            ValueError,
+            r"stride must be at least 1",
+        ),
+        (
+            lambda: ce.conv2d_forward(np.ones((1, 1, 5, 5)), np.ones((1, 1, 3, 3)), padding=-1),
+            ValueError,
+            r"padding must not be negative",
+        ),
         (lambda: ce.conv2d_forward(np.ones((0, 1, 5, 5)), np.ones((1, 1, 3, 3))), ValueError, r"x must not be empty"),
     ],
 )
@@ -186,7 +228,9 @@ def test_bad_input_gets_a_clear_error(call, error, message):
 
 def test_gradient_of_wrong_shape_is_rejected():
     y, cache = ce.conv2d_forward(np.ones((2, 1, 5, 5)), np.ones((3, 1, 3, 3)))
-    with pytest.raises(ValueError, match=r"grad_output must have the shape of the forward output \(2, 3, 3, 3\); got \(2, 3, 3, 2\)"):
+    with pytest.raises(
+        ValueError, match=r"grad_output must have the shape of the forward output \(2, 3, 3, 3\); got \(2, 3, 3, 2\)"
+    ):
         ce.conv2d_backward(np.ones((2, 3, 3, 2)), cache)
     _, loop_cache = ce.conv2d_forward_loop(np.ones((2, 1, 5, 5)), np.ones((3, 1, 3, 3)))
     with pytest.raises(ValueError, match=r"grad_output must have the shape of the forward output"):

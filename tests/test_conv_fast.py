@@ -37,7 +37,7 @@ def test_fast_paths_equal_the_loop(rng, dtype, tolerance, shape, kernel, stride,
     weights = rng.standard_normal(kernel).astype(dtype)
     bias = rng.standard_normal(kernel[0]).astype(dtype)
     fast, loop = _both(x, weights, bias, stride, padding)
-    for ours, theirs in zip(fast, loop):
+    for ours, theirs in zip(fast, loop, strict=True):
         assert ours.dtype == dtype
         assert ours.flags["C_CONTIGUOUS"]
         np.testing.assert_allclose(ours, theirs, rtol=tolerance, atol=tolerance)
@@ -51,12 +51,14 @@ def test_a_batch_cut_into_chunks_gives_the_same_result(rng, monkeypatch, stride)
     weights = rng.standard_normal((6, 4, 3, 3))
     bias = rng.standard_normal(6)
     whole, loop = _both(x, weights, bias, stride, 1)
-    image_bytes = conv._columns_bytes(conv._pad_for_columns(x[:1], ((1, 1), (1, 1)), stride == 1, x.dtype), 3, 3, 10, x.dtype)
+    image_bytes = conv._columns_bytes(
+        conv._pad_for_columns(x[:1], ((1, 1), (1, 1)), stride == 1, x.dtype), 3, 3, 10, x.dtype
+    )
     for images_per_chunk in (1, 2):
         monkeypatch.setattr(conv, "_CHUNK_BYTES", images_per_chunk * image_bytes)
         assert len(conv._batch_chunks(5, image_bytes)) == -(-5 // images_per_chunk)
         chunked, _ = _both(x, weights, bias, stride, 1)
-        for a, b, c in zip(whole, chunked, loop):
+        for a, b, c in zip(whole, chunked, loop, strict=True):
             np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
             np.testing.assert_allclose(b, c, rtol=1e-10, atol=1e-10)
 
@@ -84,7 +86,7 @@ def test_a_cache_stays_valid_after_other_calls(rng):
         ce.conv2d_backward(np.ones_like(other_y), other_cache)
     np.testing.assert_array_equal(y, y_copy)
     again = ce.conv2d_backward(grad_output, cache)[:2]
-    for before, after in zip(expected, again):
+    for before, after in zip(expected, again, strict=True):
         np.testing.assert_array_equal(before, after)
 
 
@@ -126,6 +128,7 @@ def test_importing_cnnedu_leaves_the_allocator_alone():
     )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "False"
+
 
 def _general_max_pool(x, size, stride):
     """The window-by-window loop the fast path must reproduce (first maximum wins)."""
@@ -180,9 +183,18 @@ def test_relu_has_no_negative_zeros_and_keeps_dtype():
 
 
 @given(
-    n=st.integers(1, 5), c_in=st.integers(1, 3), c_out=st.integers(1, 3), h=st.integers(1, 9), w=st.integers(1, 9),
-    kh=st.integers(1, 4), kw=st.integers(1, 4), stride=st.integers(1, 3), padding=st.integers(0, 2),
-    images_per_chunk=st.integers(1, 3), input_gradient=st.booleans(), seed=st.integers(0, 2**16),
+    n=st.integers(1, 5),
+    c_in=st.integers(1, 3),
+    c_out=st.integers(1, 3),
+    h=st.integers(1, 9),
+    w=st.integers(1, 9),
+    kh=st.integers(1, 4),
+    kw=st.integers(1, 4),
+    stride=st.integers(1, 3),
+    padding=st.integers(0, 2),
+    images_per_chunk=st.integers(1, 3),
+    input_gradient=st.booleans(),
+    seed=st.integers(0, 2**16),
 )
 def test_random_shapes_in_chunks_equal_the_loop(
     n, c_in, c_out, h, w, kh, kw, stride, padding, images_per_chunk, input_gradient, seed
@@ -195,7 +207,9 @@ def test_random_shapes_in_chunks_equal_the_loop(
     weights = generator.standard_normal((c_out, c_in, kh, kw))
     bias = generator.standard_normal(c_out)
     out_h = (h + 2 * padding - kh) // stride + 1
-    image_bytes = conv._columns_bytes(conv._pad_for_columns(x[:1], ((padding,) * 2,) * 2, stride == 1, x.dtype), kh, kw, out_h, x.dtype)
+    image_bytes = conv._columns_bytes(
+        conv._pad_for_columns(x[:1], ((padding,) * 2,) * 2, stride == 1, x.dtype), kh, kw, out_h, x.dtype
+    )
     with mock.patch.object(conv, "_CHUNK_BYTES", images_per_chunk * image_bytes):
         y, cache = ce.conv2d_forward(x, weights, bias, stride, padding)
         grad_output = generator.standard_normal(y.shape)
@@ -207,7 +221,7 @@ def test_random_shapes_in_chunks_equal_the_loop(
         np.testing.assert_allclose(grads[0], grads_loop[0], atol=1e-10)
     else:
         assert grads[0] is None
-    for fast, loop in zip(grads[1:], grads_loop[1:]):
+    for fast, loop in zip(grads[1:], grads_loop[1:], strict=True):
         np.testing.assert_allclose(fast, loop, atol=1e-10)
 
 
@@ -218,7 +232,7 @@ def test_both_input_gradient_routes_equal_the_loop(rng, kernel, padding):
     x = rng.standard_normal((3, 2, 10, 12))
     weights = rng.standard_normal((4, 2, kernel, kernel - 1))
     fast, loop = _both(x, weights, rng.standard_normal(4), 1, padding)
-    for ours, theirs in zip(fast, loop):
+    for ours, theirs in zip(fast, loop, strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-10)
 
 
@@ -273,6 +287,6 @@ def test_mixed_dtypes_give_the_same_dtypes_in_both_pairs(rng, x_dtype, weights_d
     grad_output = rng.standard_normal(y.shape).astype(grad_dtype)
     fast = (y, *ce.conv2d_backward(grad_output, cache))
     loop = (y_loop, *ce.conv2d_backward_loop(grad_output, loop_cache))
-    for name, ours, theirs in zip(["y", "grad_x", "grad_weights", "grad_bias"], fast, loop):
+    for name, ours, theirs in zip(["y", "grad_x", "grad_weights", "grad_bias"], fast, loop, strict=True):
         assert ours.dtype == theirs.dtype == expected, name
         np.testing.assert_allclose(ours, theirs, rtol=2e-4, atol=2e-4)

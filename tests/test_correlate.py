@@ -14,6 +14,7 @@ MODES = ["valid", "same", "full"]
 
 # ---- worked examples (CURRICULUM 02 and 03) ----
 
+
 def test_three_padding_modes_of_the_curriculum():
     x, kernel = [1, 2, 3], [1, 1, 1]
     np.testing.assert_array_equal(ce.correlate1d(x, kernel, "valid"), [6])
@@ -56,6 +57,7 @@ def test_45_degree_edge_kernel_responds_to_its_own_pattern():
 
 # ---- against scipy.signal, every mode, even kernels included ----
 
+
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("kernel_shape", [(1, 1), (2, 2), (3, 3), (2, 3), (4, 1), (3, 4)])
 def test_2d_matches_scipy(rng, mode, kernel_shape):
@@ -75,8 +77,13 @@ def test_1d_matches_scipy(rng, mode, length):
 
 
 @given(
-    rows=st.integers(1, 9), columns=st.integers(1, 9), kh=st.integers(1, 5), kw=st.integers(1, 5),
-    mode=st.sampled_from(MODES), stride=st.integers(1, 4), seed=st.integers(0, 2**16),
+    rows=st.integers(1, 9),
+    columns=st.integers(1, 9),
+    kh=st.integers(1, 5),
+    kw=st.integers(1, 5),
+    mode=st.sampled_from(MODES),
+    stride=st.integers(1, 4),
+    seed=st.integers(0, 2**16),
 )
 def test_random_shapes_and_strides_match_scipy_and_the_loop(rows, columns, kh, kw, mode, stride, seed):
     generator = np.random.default_rng(seed)
@@ -96,8 +103,12 @@ def test_random_shapes_and_strides_match_scipy_and_the_loop(rows, columns, kh, k
 
 
 @given(
-    size=st.integers(5, 12), k=st.integers(1, 3), dilation=st.integers(1, 3),
-    stride=st.integers(1, 3), mode=st.sampled_from(MODES), seed=st.integers(0, 2**16),
+    size=st.integers(5, 12),
+    k=st.integers(1, 3),
+    dilation=st.integers(1, 3),
+    stride=st.integers(1, 3),
+    mode=st.sampled_from(MODES),
+    seed=st.integers(0, 2**16),
 )
 def test_dilation_equals_a_kernel_with_zeros_between_taps(size, k, dilation, stride, mode, seed):
     generator = np.random.default_rng(seed)
@@ -109,11 +120,13 @@ def test_dilation_equals_a_kernel_with_zeros_between_taps(size, k, dilation, str
         return
     np.testing.assert_allclose(
         ce.correlate2d(image, kernel, mode, stride, dilation),
-        scipy.signal.correlate2d(image, spread, mode)[::stride, ::stride], atol=1e-12,
+        scipy.signal.correlate2d(image, spread, mode)[::stride, ::stride],
+        atol=1e-12,
     )
     np.testing.assert_allclose(
         ce.correlate2d_loop(image, kernel, mode, stride, dilation),
-        ce.correlate2d(image, kernel, mode, stride, dilation), atol=1e-12,
+        ce.correlate2d(image, kernel, mode, stride, dilation),
+        atol=1e-12,
     )
 
 
@@ -158,18 +171,39 @@ def test_integer_input_gives_floats_and_input_is_not_modified():
 
 # ---- bad input ----
 
+
 @pytest.mark.parametrize(
     "call, error, message",
     [
         (lambda: ce.correlate2d(np.ones(5), np.ones((2, 2))), ValueError, r"image must be 2-D; got ndim=1"),
         (lambda: ce.correlate2d(np.ones((5, 5)), np.ones((2, 2, 2))), ValueError, r"kernel must be 2-D; got ndim=3"),
         (lambda: ce.correlate2d(np.ones((0, 5)), np.ones((1, 1))), ValueError, r"image must not be empty"),
-        (lambda: ce.correlate2d(np.ones((3, 3)), np.ones((4, 2))), ValueError, r"kernel of shape \(4, 2\) does not fit in image of shape \(3, 3\)"),
-        (lambda: ce.correlate2d(np.ones((5, 5)), np.ones((3, 3)), dilation=3), ValueError, r"dilation 3 spreads it over 7x7"),
-        (lambda: ce.correlate2d(np.ones((3, 3)), np.ones((2, 2)), mode="bogus"), ValueError, r"mode must be 'valid', 'same' or 'full'; got 'bogus'"),
-        (lambda: ce.correlate2d(np.ones((3, 3)), np.ones((2, 2)), stride=0), ValueError, r"stride must be at least 1; got 0"),
+        (
+            lambda: ce.correlate2d(np.ones((3, 3)), np.ones((4, 2))),
+            ValueError,
+            r"kernel of shape \(4, 2\) does not fit in image of shape \(3, 3\)",
+        ),
+        (
+            lambda: ce.correlate2d(np.ones((5, 5)), np.ones((3, 3)), dilation=3),
+            ValueError,
+            r"dilation 3 spreads it over 7x7",
+        ),
+        (
+            lambda: ce.correlate2d(np.ones((3, 3)), np.ones((2, 2)), mode="bogus"),
+            ValueError,
+            r"mode must be 'valid', 'same' or 'full'; got 'bogus'",
+        ),
+        (
+            lambda: ce.correlate2d(np.ones((3, 3)), np.ones((2, 2)), stride=0),
+            ValueError,
+            r"stride must be at least 1; got 0",
+        ),
         (lambda: ce.correlate2d(np.ones((3, 3)), np.ones((2, 2)), stride=1.5), TypeError, r"stride must be an integer"),
-        (lambda: ce.convolve2d(np.ones((3, 3)), np.ones((2, 2)), dilation=0), ValueError, r"dilation must be at least 1"),
+        (
+            lambda: ce.convolve2d(np.ones((3, 3)), np.ones((2, 2)), dilation=0),
+            ValueError,
+            r"dilation must be at least 1",
+        ),
         (lambda: ce.correlate2d("image", np.ones((2, 2))), TypeError, r"image must be an array of numbers"),
         (lambda: ce.correlate2d([[1, 2], [3]], np.ones((1, 1))), ValueError, r"image must be a rectangular array"),
         (lambda: ce.correlate2d(np.ones((3, 3)) * 1j, np.ones((1, 1))), TypeError, r"image must be real-valued"),

@@ -72,7 +72,9 @@ def test_dilate_kernel():
     np.testing.assert_array_equal(erf.dilate_kernel(kernel, 1), kernel)
 
 
-@pytest.mark.parametrize("kernel_size, dilation, height, width", [(3, 2, 8, 8), (3, 3, 10, 7), (5, 2, 9, 12), (3, 4, 5, 5)])
+@pytest.mark.parametrize(
+    "kernel_size, dilation, height, width", [(3, 2, 8, 8), (3, 3, 10, 7), (5, 2, 9, 12), (3, 4, 5, 5)]
+)
 def test_dilated_conv_equals_the_dense_spread_kernel(kernel_size, dilation, height, width, rng):
     conv = Conv2d(2, 3, kernel_size, padding=(kernel_size - 1) // 2, rng=1)
     conv.bias = rng.standard_normal(3)
@@ -86,7 +88,11 @@ def test_dilated_conv_equals_the_dense_spread_kernel(kernel_size, dilation, heig
     np.testing.assert_allclose(y, dense(x), atol=1e-12)
     grad = rng.standard_normal(y.shape)
     np.testing.assert_allclose(layer.backward(grad), dense.backward(grad), atol=1e-12)
-    np.testing.assert_allclose(layer.weights_gradient, dense.weights_gradient * (erf.dilate_kernel(np.ones_like(conv.weights), dilation)), atol=1e-10)
+    np.testing.assert_allclose(
+        layer.weights_gradient,
+        dense.weights_gradient * (erf.dilate_kernel(np.ones_like(conv.weights), dilation)),
+        atol=1e-10,
+    )
     np.testing.assert_allclose(layer.bias_gradient, dense.bias_gradient, atol=1e-10)
 
 

@@ -75,7 +75,9 @@ def test_binder_adds_only_voila():
 def test_students_get_no_test_tools():
     student = _pins("requirements.txt")
     for tool in ("pytest", "nbval", "hypothesis", "playwright", "voila", "ruff", "torch"):
-        assert tool not in student, f"requirements.txt is what a student installs; {tool} belongs in requirements-dev.txt"
+        assert tool not in student, (
+            f"requirements.txt is what a student installs; {tool} belongs in requirements-dev.txt"
+        )
     dev = _pins("requirements-dev.txt")
     assert {"pytest", "nbval", "hypothesis", "playwright", "voila"} <= set(dev)
     assert set(student) <= set(dev)
@@ -84,7 +86,9 @@ def test_students_get_no_test_tools():
 def test_lower_bounds_are_the_oldest_stack_ci_tests():
     bounds, oldest, pinned = _runtime_bounds(), _pins("requirements-oldest.txt"), _pins("requirements.txt")
     for package, bound in bounds.items():
-        assert oldest.get(package) == bound, f"{package}: pyproject says >= {bound}, the oldest stack tested has {oldest.get(package)}"
+        assert oldest.get(package) == bound, (
+            f"{package}: pyproject says >= {bound}, the oldest stack tested has {oldest.get(package)}"
+        )
         assert package in pinned, f"{package} is a runtime dependency but requirements.txt does not pin it"
 
 
@@ -93,3 +97,15 @@ def test_makefile_installs_the_dev_set_for_tests_only():
     assert re.search(r"^test: install-dev$", makefile, re.M)
     assert re.search(r"^lab: install$", makefile, re.M)
     assert "requirements-dev.txt" in makefile
+
+
+def test_pre_commit_runs_the_pinned_ruff_and_ci_runs_the_lint():
+    hooks = (ROOT / ".pre-commit-config.yaml").read_text()
+    pinned = re.search(r"^ruff==(\S+)$", (ROOT / "requirements-dev.txt").read_text(), re.M)
+    assert pinned, "requirements-dev.txt should pin ruff"
+    assert f"rev: v{pinned[1]}" in hooks, "the pre-commit hook and requirements-dev.txt run different ruff versions"
+    assert "id: ruff-check" in hooks and "id: ruff-format" in hooks
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^lint:.*\n\t\$\(BIN\)/ruff check \.\n\t\$\(BIN\)/ruff format --check \.$", makefile, re.M)
+    assert re.search(r"^test: lint$", makefile, re.M), "make test (which .ci/run runs) should lint first"
+    assert re.search(r"^make test$", (ROOT / ".ci" / "run").read_text(), re.M)

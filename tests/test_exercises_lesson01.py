@@ -11,9 +11,7 @@ UNFILLED = [..., None]
 ODD = ["46", "abc", [1, 2], {"a": 1}, [[1, 2], [3]], object(), float("nan")]
 
 
-@pytest.mark.parametrize(
-    "name", ["patch_response", "largest_response", "horizontal_edge_kernel", "flat_sharpen"]
-)
+@pytest.mark.parametrize("name", ["patch_response", "largest_response", "horizontal_edge_kernel", "flat_sharpen"])
 def test_each_solution_passes_its_check_and_unfilled_is_not_attempted(name):
     check = getattr(ex, f"check_{name}")
     solution = getattr(ex, f"solution_{name}")
@@ -28,7 +26,9 @@ def test_each_solution_passes_its_check_and_unfilled_is_not_attempted(name):
 
 
 def test_patch_response_is_46_by_hand():
-    assert ex.solution_patch_response() == 1 * -1 + 2 * -1 + 3 * 2 + 4 * -1 + 5 * 2 + 6 * 1 + 7 * 2 + 8 * 1 + 9 * 1 == 46
+    assert (
+        ex.solution_patch_response() == 1 * -1 + 2 * -1 + 3 * 2 + 4 * -1 + 5 * 2 + 6 * 1 + 7 * 2 + 8 * 1 + 9 * 1 == 46
+    )
     assert ex.check_patch_response(46.0).correct
 
 
@@ -57,7 +57,13 @@ def test_the_flip_hint_is_the_flipped_response():
 
 @pytest.mark.parametrize(
     "answer, hint",
-    [(6, "all-white patch"), (12, "between 0 and 1"), (18, "kernel laid on itself"), (2, "largest single weight"), (-3, "smallest response")],
+    [
+        (6, "all-white patch"),
+        (12, "between 0 and 1"),
+        (18, "kernel laid on itself"),
+        (2, "largest single weight"),
+        (-3, "smallest response"),
+    ],
 )
 def test_largest_response_hints(answer, hint):
     feedback = ex.check_largest_response(answer)
@@ -100,7 +106,13 @@ def test_horizontal_edge_kernel_hints(kernel, hint):
 
 
 @pytest.mark.parametrize(
-    "answer, hint", [(2.0, "only the centre product"), (0, "edge detector"), (-1.6, "leaves out the centre"), (1, "sum of the weights")]
+    "answer, hint",
+    [
+        (2.0, "only the centre product"),
+        (0, "edge detector"),
+        (-1.6, "leaves out the centre"),
+        (1, "sum of the weights"),
+    ],
 )
 def test_flat_sharpen_hints(answer, hint):
     feedback = ex.check_flat_sharpen(answer)

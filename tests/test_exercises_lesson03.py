@@ -139,12 +139,15 @@ def test_sizes_accept_the_shape_as_a_pair(check, size, as_pair):
     assert check(as_pair([size, size])).correct
 
 
-@pytest.mark.parametrize("check, answer, hint", [
-    (ex.check_padded_size, (27, 27), "off by one"),
-    (ex.check_strided_size, (14, 14), "uses floor"),
-    (ex.check_strided_size, (13, 14), "give one number"),
-    (ex.check_padded_size, ("a", "b"), "expected a number"),
-])
+@pytest.mark.parametrize(
+    "check, answer, hint",
+    [
+        (ex.check_padded_size, (27, 27), "off by one"),
+        (ex.check_strided_size, (14, 14), "uses floor"),
+        (ex.check_strided_size, (13, 14), "give one number"),
+        (ex.check_padded_size, ("a", "b"), "expected a number"),
+    ],
+)
 def test_size_pairs_get_hints(check, answer, hint):
     feedback = check(answer)
     assert feedback.status == "wrong" and hint in feedback.message

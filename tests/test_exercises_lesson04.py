@@ -75,7 +75,13 @@ def test_avg_pool_hints(answer, hint):
 
 @pytest.mark.parametrize(
     "answer, hint",
-    [(7, "off by one: the formula uses floor"), (6.5, "take the floor"), (5, "+ 1"), (12, "stride 1"), (4, "not by their size")],
+    [
+        (7, "off by one: the formula uses floor"),
+        (6.5, "take the floor"),
+        (5, "+ 1"),
+        (12, "stride 1"),
+        (4, "not by their size"),
+    ],
 )
 def test_pooled_size_hints(answer, hint):
     feedback = ex.check_pooled_size(answer)

@@ -41,8 +41,16 @@ def test_relative_error_values():
     "call, error, message",
     [
         (lambda: ce.gradient_check(lambda: 0.0, [1.0, 2.0], np.zeros(2)), TypeError, r"x must be a numpy array"),
-        (lambda: ce.gradient_check(lambda: 0.0, np.zeros(3), np.zeros(2)), ValueError, r"analytic_gradient must have the shape of x \(3,\); got \(2,\)"),
-        (lambda: ce.numerical_gradient(lambda: 0.0, np.zeros(3, dtype=int)), TypeError, r"x must be a float numpy array"),
+        (
+            lambda: ce.gradient_check(lambda: 0.0, np.zeros(3), np.zeros(2)),
+            ValueError,
+            r"analytic_gradient must have the shape of x \(3,\); got \(2,\)",
+        ),
+        (
+            lambda: ce.numerical_gradient(lambda: 0.0, np.zeros(3, dtype=int)),
+            TypeError,
+            r"x must be a float numpy array",
+        ),
         (lambda: ce.numerical_gradient(lambda: 0.0, np.zeros(3), epsilon=0), ValueError, r"epsilon must be positive"),
         (lambda: ce.numerical_gradient(lambda: 0.0, np.zeros((3, 4))[:, :2]), ValueError, r"x must be contiguous"),
         (lambda: ce.relative_error(np.zeros(2), np.zeros(3)), ValueError, r"a and b must have the same shape"),

@@ -15,7 +15,9 @@ import cnnedu as ce
 from cnnedu.images import MAX_SIDE
 
 
-@pytest.mark.parametrize("name, shape", [("grace_hopper", (600, 512, 3)), ("china", (427, 640, 3)), ("flower", (427, 640, 3))])
+@pytest.mark.parametrize(
+    "name, shape", [("grace_hopper", (600, 512, 3)), ("china", (427, 640, 3)), ("flower", (427, 640, 3))]
+)
 def test_photographs_load_offline_in_unit_range(name, shape):
     image = ce.load_image(name)
     assert image.shape == shape and image.dtype == np.float64
@@ -88,6 +90,7 @@ def test_scikit_learn_photos_are_the_ones_sklearn_loads(name):
 
 
 # --- your own picture files: every kind load_image reads, and the broken ones it refuses ---
+
 
 def encoded(array_or_image, file_format, **options):
     """Bytes of ``array_or_image`` (a uint8 array or a PIL image) saved by Pillow."""
@@ -308,7 +311,10 @@ def test_missing_path_folder_text_mode_and_wrong_types(tmp_path):
         ce.load_image(tmp_path)
     text_file = tmp_path / "notes.txt"
     text_file.write_text("hello")
-    with open(text_file) as opened_as_text, pytest.raises(ValueError, match=r"was opened as text; open it in binary mode"):
+    with (
+        open(text_file) as opened_as_text,
+        pytest.raises(ValueError, match=r"was opened as text; open it in binary mode"),
+    ):
         ce.load_image(opened_as_text)
     with pytest.raises(TypeError, match=r"source must be a photo name, a file path, .*; got int"):
         ce.load_image(42)

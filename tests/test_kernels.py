@@ -119,7 +119,9 @@ def test_format_and_parse_round_trip(name):
 
 
 def test_parse_kernel_reads_lists_and_tuples():
-    np.testing.assert_array_equal(parse_kernel(" ((1, 2.5, -3), [0, 0, 0], [1e-1, 2, 3]) "), [[1, 2.5, -3], [0, 0, 0], [0.1, 2, 3]])
+    np.testing.assert_array_equal(
+        parse_kernel(" ((1, 2.5, -3), [0, 0, 0], [1e-1, 2, 3]) "), [[1, 2.5, -3], [0, 0, 0], [0.1, 2, 3]]
+    )
     np.testing.assert_array_equal(parse_kernel("[[1, 2], [3, 4]]", shape=None), [[1, 2], [3, 4]])
 
 

@@ -78,15 +78,20 @@ SETTINGS = [_random_conv_setting(np.random.default_rng(seed)) for seed in range(
 
 def test_the_random_settings_cover_what_they_should():
     """The seeded settings really include every option (a guard for the tests that use them)."""
-    assert any(s["padding"] == "same" and any(d * (k - 1) % 2 for d, k in zip(_pair(s["dilation"]), _pair(s["kernel"])))
-               for s in SETTINGS)  # 'same' with an odd total padding: the asymmetric case
+    assert any(
+        s["padding"] == "same"
+        and any(d * (k - 1) % 2 for d, k in zip(_pair(s["dilation"]), _pair(s["kernel"]), strict=True))
+        for s in SETTINGS
+    )  # 'same' with an odd total padding: the asymmetric case
     assert any(s["padding"] == "valid" for s in SETTINGS)
     assert any(isinstance(s["padding"], tuple) and s["padding"][0] != s["padding"][1] for s in SETTINGS)
     assert any(isinstance(s["stride"], tuple) and s["stride"][0] != s["stride"][1] for s in SETTINGS)
     assert any(isinstance(s["dilation"], tuple) and s["dilation"][0] != s["dilation"][1] for s in SETTINGS)
     assert any(isinstance(s["kernel"], tuple) and s["kernel"][0] != s["kernel"][1] for s in SETTINGS)
     assert any(isinstance(s["kernel"], int) for s in SETTINGS)
-    assert any(not s["bias"] for s in SETTINGS) and any(s["n"] > 1 and s["c_in"] > 1 and s["c_out"] > 1 for s in SETTINGS)
+    assert any(not s["bias"] for s in SETTINGS) and any(
+        s["n"] > 1 and s["c_in"] > 1 and s["c_out"] > 1 for s in SETTINGS
+    )
 
 
 @pytest.mark.parametrize("setting", SETTINGS, ids=range(len(SETTINGS)))
@@ -98,7 +103,7 @@ def test_conv2d_forward_and_backward_match_pytorch(torch, setting):
     theirs = _torch_conv(torch, x, weights, bias, setting, grad_output)
     assert y.shape == theirs[0].shape
     ours = (y, *ce.conv2d_backward(grad_output, cache))
-    for name, a, b in zip(("y", "dx", "dweights", "dbias"), ours, theirs):
+    for name, a, b in zip(("y", "dx", "dweights", "dbias"), ours, theirs, strict=True):
         if b is None:
             assert a is None, f"{name} should be None without a bias"
             continue
@@ -114,7 +119,9 @@ def test_the_loop_versions_equal_the_fast_pair(setting):
     y_loop, loop_cache = ce.conv2d_forward_loop(x, weights, bias, *arguments)
     grad_output = generator.normal(size=y.shape)
     np.testing.assert_allclose(y_loop, y, atol=1e-10)
-    for fast, loop in zip(ce.conv2d_backward(grad_output, cache), ce.conv2d_backward_loop(grad_output, loop_cache)):
+    for fast, loop in zip(
+        ce.conv2d_backward(grad_output, cache), ce.conv2d_backward_loop(grad_output, loop_cache), strict=True
+    ):
         if fast is None:
             assert loop is None
         else:
@@ -124,10 +131,26 @@ def test_the_loop_versions_equal_the_fast_pair(setting):
 @pytest.mark.parametrize("setting", SETTINGS[:12], ids=range(12))
 def test_layer_matches_torch_nn_conv2d(torch, setting):
     s = setting
-    ours = ce.Conv2d(s["c_in"], s["c_out"], s["kernel"], stride=s["stride"], padding=s["padding"],
-                     dilation=s["dilation"], bias=s["bias"], rng=3)
-    theirs = torch.nn.Conv2d(s["c_in"], s["c_out"], s["kernel"], stride=s["stride"], padding=s["padding"],
-                             dilation=s["dilation"], bias=s["bias"], dtype=torch.float64)
+    ours = ce.Conv2d(
+        s["c_in"],
+        s["c_out"],
+        s["kernel"],
+        stride=s["stride"],
+        padding=s["padding"],
+        dilation=s["dilation"],
+        bias=s["bias"],
+        rng=3,
+    )
+    theirs = torch.nn.Conv2d(
+        s["c_in"],
+        s["c_out"],
+        s["kernel"],
+        stride=s["stride"],
+        padding=s["padding"],
+        dilation=s["dilation"],
+        bias=s["bias"],
+        dtype=torch.float64,
+    )
     generator = np.random.default_rng(4)
     if s["bias"]:
         ours.bias = generator.normal(size=s["c_out"])
@@ -160,7 +183,7 @@ def test_same_padding_puts_the_odd_cell_bottom_right_like_pytorch(torch, rng, ke
     grad_output = rng.normal(size=y.shape)
     theirs = _torch_conv(torch, x, weights, None, setting, grad_output)
     assert y.shape == (2, 3, 6, 7)
-    for a, b in zip((y, *ce.conv2d_backward(grad_output, cache)[:2]), theirs[:3]):
+    for a, b in zip((y, *ce.conv2d_backward(grad_output, cache)[:2]), theirs[:3], strict=True):
         np.testing.assert_allclose(a, b, atol=1e-10)
 
 
@@ -177,8 +200,10 @@ def test_dilation_by_hand():
     """Dilation 2 spreads a 2x2 kernel over the corners of 3x3 windows."""
     x = np.arange(16.0).reshape(1, 1, 4, 4)
     y, _ = ce.conv2d_forward(x, np.array([[[[1.0, 2.0], [3.0, 4.0]]]]), dilation=2)
-    corners = [[x[0, 0, r, c] + 2 * x[0, 0, r, c + 2] + 3 * x[0, 0, r + 2, c] + 4 * x[0, 0, r + 2, c + 2]
-                for c in range(2)] for r in range(2)]
+    corners = [
+        [x[0, 0, r, c] + 2 * x[0, 0, r, c + 2] + 3 * x[0, 0, r + 2, c] + 4 * x[0, 0, r + 2, c + 2] for c in range(2)]
+        for r in range(2)
+    ]
     np.testing.assert_array_equal(y[0, 0], corners)
 
 
@@ -196,7 +221,9 @@ def test_chunked_batches_with_dilation_equal_the_loop(monkeypatch, rng, images_p
     assert len(conv._batch_chunks(5, conv._columns_bytes(padded, 3, 2, out_h, x.dtype))) > 1
     y, cache = ce.conv2d_forward(x, weights, bias, stride, (1, 2), dilation)
     np.testing.assert_allclose(y, y_loop, atol=1e-12)
-    for fast, loop in zip(ce.conv2d_backward(grad_output, cache), ce.conv2d_backward_loop(grad_output, loop_cache)):
+    for fast, loop in zip(
+        ce.conv2d_backward(grad_output, cache), ce.conv2d_backward_loop(grad_output, loop_cache), strict=True
+    ):
         np.testing.assert_allclose(fast, loop, atol=1e-12)
 
 
@@ -208,7 +235,9 @@ def test_a_dilated_kernel_taller_than_the_output_takes_the_col2im_route(rng):
     assert 3 * (3 - 1) > y.shape[2]
     grad_output = rng.normal(size=y.shape)
     _, loop_cache = ce.conv2d_forward_loop(x, weights, None, 1, 0, (3, 1))
-    for fast, loop in zip(ce.conv2d_backward(grad_output, cache)[:2], ce.conv2d_backward_loop(grad_output, loop_cache)):
+    for fast, loop in zip(
+        ce.conv2d_backward(grad_output, cache)[:2], ce.conv2d_backward_loop(grad_output, loop_cache), strict=True
+    ):
         np.testing.assert_allclose(fast, loop, atol=1e-12)
 
 
@@ -217,8 +246,16 @@ def test_layer_gradients_match_central_differences(setting):
     """No PyTorch needed: every gradient of the layer against central differences."""
     s = setting
     generator = np.random.default_rng(5)
-    layer = ce.Conv2d(s["c_in"], s["c_out"], s["kernel"], stride=s["stride"], padding=s["padding"],
-                      dilation=s["dilation"], bias=s["bias"], rng=6)
+    layer = ce.Conv2d(
+        s["c_in"],
+        s["c_out"],
+        s["kernel"],
+        stride=s["stride"],
+        padding=s["padding"],
+        dilation=s["dilation"],
+        bias=s["bias"],
+        rng=6,
+    )
     if s["bias"]:
         layer.bias = generator.normal(size=s["c_out"])
     x = generator.normal(size=(s["n"], s["c_in"], *s["size"]))
@@ -275,7 +312,10 @@ def test_pooling_layers_match_pytorch_layers(torch, rng):
     x = rng.normal(size=(2, 2, 8, 7))
     for ours, theirs in [
         (ce.MaxPool2d(3, stride=2, padding=1), torch.nn.MaxPool2d(3, stride=2, padding=1)),
-        (ce.AvgPool2d((2, 4), stride=(1, 2), padding=(1, 2)), torch.nn.AvgPool2d((2, 4), stride=(1, 2), padding=(1, 2))),
+        (
+            ce.AvgPool2d((2, 4), stride=(1, 2), padding=(1, 2)),
+            torch.nn.AvgPool2d((2, 4), stride=(1, 2), padding=(1, 2)),
+        ),
     ]:
         y = ours(x)
         tx = torch.tensor(x, requires_grad=True)
@@ -311,9 +351,13 @@ def test_pooling_padding_by_hand():
     assert isinstance(cache, PoolCache) and len(cache) == 4 and cache.padding == (1, 1)
 
 
-@pytest.mark.parametrize("forward, backward", [
-    (ce.max_pool2d_forward, ce.max_pool2d_backward), (ce.avg_pool2d_forward, ce.avg_pool2d_backward),
-])
+@pytest.mark.parametrize(
+    "forward, backward",
+    [
+        (ce.max_pool2d_forward, ce.max_pool2d_backward),
+        (ce.avg_pool2d_forward, ce.avg_pool2d_backward),
+    ],
+)
 def test_pooling_with_padding_matches_central_differences(rng, forward, backward):
     x = rng.permutation(2 * 7 * 6).reshape(1, 2, 7, 6) / 5.0 - 4.1  # distinct values: no ties
     y, cache = forward(x, (3, 2), (2, 1), (1, 1))
@@ -408,16 +452,39 @@ def test_parameters_of_the_right_shape_are_accepted(rng):
     assert layer.parameter_names == ("weights",) and layer(np.zeros((1, 3, 3, 3))).shape == (1, 4, 1, 1)
 
 
-@pytest.mark.parametrize("make, name, value, message", [
-    (lambda: ce.Conv2d(3, 4, 3), "weights", np.zeros((4, 3, 5, 5)),
-     r"Conv2d.weights must have shape \(4, 3, 3, 3\) for Conv2d\(3, 4, kernel_size=3.*got an array of shape \(4, 3, 5, 5\)"),
-    (lambda: ce.Conv2d(3, 4, (1, 2)), "weights", np.zeros((4, 3, 2, 1)), r"must have shape \(4, 3, 1, 2\).*\(4, 3, 2, 1\)"),
-    (lambda: ce.Conv2d(3, 4, 3), "weights", np.zeros((3, 4, 3, 3)), r"must have shape \(4, 3, 3, 3\)"),
-    (lambda: ce.Conv2d(3, 4, 3), "bias", np.zeros(3), r"Conv2d.bias must have shape \(4,\).*got an array of shape \(3,\)"),
-    (lambda: ce.Conv2d(3, 4, 3), "bias", np.zeros((4, 1)), r"Conv2d.bias must have shape \(4,\)"),
-    (lambda: ce.Linear(5, 2), "weights", np.zeros((5, 2)), r"Linear.weights must have shape \(2, 5\).*\(5, 2\)"),
-    (lambda: ce.Linear(5, 2), "bias", 0.0, r"Linear.bias must have shape \(2,\) for Linear\(5, 2\); got an array of shape \(\)"),
-])
+@pytest.mark.parametrize(
+    "make, name, value, message",
+    [
+        (
+            lambda: ce.Conv2d(3, 4, 3),
+            "weights",
+            np.zeros((4, 3, 5, 5)),
+            r"Conv2d.weights must have shape \(4, 3, 3, 3\) for Conv2d\(3, 4, kernel_size=3.*got an array of "
+            r"shape \(4, 3, 5, 5\)",
+        ),
+        (
+            lambda: ce.Conv2d(3, 4, (1, 2)),
+            "weights",
+            np.zeros((4, 3, 2, 1)),
+            r"must have shape \(4, 3, 1, 2\).*\(4, 3, 2, 1\)",
+        ),
+        (lambda: ce.Conv2d(3, 4, 3), "weights", np.zeros((3, 4, 3, 3)), r"must have shape \(4, 3, 3, 3\)"),
+        (
+            lambda: ce.Conv2d(3, 4, 3),
+            "bias",
+            np.zeros(3),
+            r"Conv2d.bias must have shape \(4,\).*got an array of shape \(3,\)",
+        ),
+        (lambda: ce.Conv2d(3, 4, 3), "bias", np.zeros((4, 1)), r"Conv2d.bias must have shape \(4,\)"),
+        (lambda: ce.Linear(5, 2), "weights", np.zeros((5, 2)), r"Linear.weights must have shape \(2, 5\).*\(5, 2\)"),
+        (
+            lambda: ce.Linear(5, 2),
+            "bias",
+            0.0,
+            r"Linear.bias must have shape \(2,\) for Linear\(5, 2\); got an array of shape \(\)",
+        ),
+    ],
+)
 def test_parameters_of_the_wrong_shape_are_refused(make, name, value, message):
     layer = make()
     before = getattr(layer, name).copy()
@@ -437,31 +504,70 @@ def test_parameters_that_are_not_numbers_are_refused():
 # --- errors -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("call, error, message", [
-    (lambda: ce.Conv2d(1, 1, 3, stride=2, padding="same"),
-     ValueError, r"padding='same' needs stride 1, as in PyTorch.*got stride=\(2, 2\)"),
-    (lambda: ce.Conv2d(1, 1, 3, stride=(1, 2), padding="same"), ValueError, r"padding='same' needs stride 1"),
-    (lambda: ce.Conv2d(1, 1, 3, padding="full"), ValueError, r"padding must be an int, a pair \(rows, columns\), 'valid' or 'same'; got 'full'"),
-    (lambda: ce.Conv2d(1, 1, (3, 3, 3)), ValueError, r"kernel_size must be an integer or a pair \(rows, columns\); got \(3, 3, 3\) with 3 entries"),
-    (lambda: ce.Conv2d(1, 1, (3, 0)), ValueError, r"kernel_size\[1\] must be at least 1; got 0"),
-    (lambda: ce.Conv2d(1, 1, 3, dilation=0), ValueError, r"dilation must be at least 1; got 0"),
-    (lambda: ce.Conv2d(1, 1, 3, stride=(1, 1.5)), TypeError, r"stride\[1\] must be an integer .*got 1.5 of type float"),
-    (lambda: ce.Conv2d(1, 1, 3, padding=(-1, 0)), ValueError, r"padding\[0\] must not be negative; got -1"),
-    (lambda: ce.Conv2d(1, 1, 3, bias=None), TypeError, r"bias must be True or False; got None"),
-    (lambda: ce.Conv2d(1, 1, 3, dilation=3)(np.zeros((1, 1, 6, 6))), ValueError,
-     r"kernel 3x3 \(with dilation \(3, 3\) it spans 7x7 cells\) does not fit in the padded input 6x6"),
-    (lambda: ce.conv2d_forward(np.zeros((1, 1, 5, 5)), np.zeros((1, 1, 3, 3)), stride=2, padding="same"),
-     ValueError, r"padding='same' needs stride 1"),
-    (lambda: ce.conv2d_forward_loop(np.zeros((1, 1, 5, 5)), np.zeros((1, 1, 3, 3)), padding="Same"),
-     ValueError, r"'valid' or 'same'; got 'Same'"),
-    (lambda: ce.MaxPool2d(2, padding=2), ValueError,
-     r"padding must be at most half the window, as in PyTorch.*a 2x2 window allows padding up to \(1, 1\); got padding=2"),
-    (lambda: ce.AvgPool2d((4, 2), padding=(2, 2)), ValueError, r"a 4x2 window allows padding up to \(2, 1\); got padding=\(2, 2\)"),
-    (lambda: ce.max_pool2d(np.zeros((4, 4)), 3, padding=2), ValueError, r"padding must be at most half the window"),
-    (lambda: ce.avg_pool2d(np.zeros((4, 4)), (2, 2, 2)), ValueError, r"size must be an integer or a pair"),
-    (lambda: ce.max_pool2d(np.zeros((1, 4)), 4, padding=1), ValueError, r"pooling window size 4 does not fit in a 1x4 map \(padded to 3x6\)"),
-    (lambda: ce.MaxPool2d(2, padding=-1), ValueError, r"padding must not be negative; got -1"),
-])
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (
+            lambda: ce.Conv2d(1, 1, 3, stride=2, padding="same"),
+            ValueError,
+            r"padding='same' needs stride 1, as in PyTorch.*got stride=\(2, 2\)",
+        ),
+        (lambda: ce.Conv2d(1, 1, 3, stride=(1, 2), padding="same"), ValueError, r"padding='same' needs stride 1"),
+        (
+            lambda: ce.Conv2d(1, 1, 3, padding="full"),
+            ValueError,
+            r"padding must be an int, a pair \(rows, columns\), 'valid' or 'same'; got 'full'",
+        ),
+        (
+            lambda: ce.Conv2d(1, 1, (3, 3, 3)),
+            ValueError,
+            r"kernel_size must be an integer or a pair \(rows, columns\); got \(3, 3, 3\) with 3 entries",
+        ),
+        (lambda: ce.Conv2d(1, 1, (3, 0)), ValueError, r"kernel_size\[1\] must be at least 1; got 0"),
+        (lambda: ce.Conv2d(1, 1, 3, dilation=0), ValueError, r"dilation must be at least 1; got 0"),
+        (
+            lambda: ce.Conv2d(1, 1, 3, stride=(1, 1.5)),
+            TypeError,
+            r"stride\[1\] must be an integer .*got 1.5 of type float",
+        ),
+        (lambda: ce.Conv2d(1, 1, 3, padding=(-1, 0)), ValueError, r"padding\[0\] must not be negative; got -1"),
+        (lambda: ce.Conv2d(1, 1, 3, bias=None), TypeError, r"bias must be True or False; got None"),
+        (
+            lambda: ce.Conv2d(1, 1, 3, dilation=3)(np.zeros((1, 1, 6, 6))),
+            ValueError,
+            r"kernel 3x3 \(with dilation \(3, 3\) it spans 7x7 cells\) does not fit in the padded input 6x6",
+        ),
+        (
+            lambda: ce.conv2d_forward(np.zeros((1, 1, 5, 5)), np.zeros((1, 1, 3, 3)), stride=2, padding="same"),
+            ValueError,
+            r"padding='same' needs stride 1",
+        ),
+        (
+            lambda: ce.conv2d_forward_loop(np.zeros((1, 1, 5, 5)), np.zeros((1, 1, 3, 3)), padding="Same"),
+            ValueError,
+            r"'valid' or 'same'; got 'Same'",
+        ),
+        (
+            lambda: ce.MaxPool2d(2, padding=2),
+            ValueError,
+            r"padding must be at most half the window, as in PyTorch.*a 2x2 window allows padding up to \(1, "
+            r"1\); got padding=2",
+        ),
+        (
+            lambda: ce.AvgPool2d((4, 2), padding=(2, 2)),
+            ValueError,
+            r"a 4x2 window allows padding up to \(2, 1\); got padding=\(2, 2\)",
+        ),
+        (lambda: ce.max_pool2d(np.zeros((4, 4)), 3, padding=2), ValueError, r"padding must be at most half the window"),
+        (lambda: ce.avg_pool2d(np.zeros((4, 4)), (2, 2, 2)), ValueError, r"size must be an integer or a pair"),
+        (
+            lambda: ce.max_pool2d(np.zeros((1, 4)), 4, padding=1),
+            ValueError,
+            r"pooling window size 4 does not fit in a 1x4 map \(padded to 3x6\)",
+        ),
+        (lambda: ce.MaxPool2d(2, padding=-1), ValueError, r"padding must not be negative; got -1"),
+    ],
+)
 def test_bad_settings_get_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()

@@ -29,8 +29,18 @@ def test_conv2d_gradients(rng, stride, padding):
 
 
 def test_pooling_relu_flatten_linear_gradients(rng):
-    x = rng.permutation(2 * 2 * 6 * 6).reshape(2, 2, 6, 6) / 7.0 - 5.05  # distinct values, some negative, none at the ReLU kink
-    for layer in [ce.MaxPool2d(2), ce.MaxPool2d(3, stride=1), ce.AvgPool2d(2), ce.AvgPool2d(3, stride=2), ce.ReLU(), ce.Flatten(), ce.GlobalAvgPool()]:
+    x = (
+        rng.permutation(2 * 2 * 6 * 6).reshape(2, 2, 6, 6) / 7.0 - 5.05
+    )  # distinct values, some negative, none at the ReLU kink
+    for layer in [
+        ce.MaxPool2d(2),
+        ce.MaxPool2d(3, stride=1),
+        ce.AvgPool2d(2),
+        ce.AvgPool2d(3, stride=2),
+        ce.ReLU(),
+        ce.Flatten(),
+        ce.GlobalAvgPool(),
+    ]:
         _check_layer_gradients(layer, x.copy(), rng)
     linear = ce.Linear(5, 4, rng=2)
     linear.bias[:] = rng.normal(size=4)
@@ -54,8 +64,13 @@ def test_softmax_cross_entropy_is_stable_for_huge_logits():
 
 def test_sequential_network_gradient_and_pytorch_parity(torch, rng):
     net = ce.Sequential(
-        ce.Conv2d(1, 3, 3, padding=1, rng=3), ce.ReLU(), ce.MaxPool2d(2),
-        ce.Conv2d(3, 4, 3, rng=4), ce.ReLU(), ce.Flatten(), ce.Linear(4 * 2 * 2, 5, rng=5),
+        ce.Conv2d(1, 3, 3, padding=1, rng=3),
+        ce.ReLU(),
+        ce.MaxPool2d(2),
+        ce.Conv2d(3, 4, 3, rng=4),
+        ce.ReLU(),
+        ce.Flatten(),
+        ce.Linear(4 * 2 * 2, 5, rng=5),
     )
     x = rng.normal(size=(2, 1, 8, 8))
     labels = np.array([1, 4])
@@ -64,8 +79,13 @@ def test_sequential_network_gradient_and_pytorch_parity(torch, rng):
     net.backward(loss.backward())
 
     tnet = torch.nn.Sequential(
-        torch.nn.Conv2d(1, 3, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
-        torch.nn.Conv2d(3, 4, 3), torch.nn.ReLU(), torch.nn.Flatten(), torch.nn.Linear(16, 5),
+        torch.nn.Conv2d(1, 3, 3, padding=1),
+        torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2),
+        torch.nn.Conv2d(3, 4, 3),
+        torch.nn.ReLU(),
+        torch.nn.Flatten(),
+        torch.nn.Linear(16, 5),
     ).double()
     for ours, theirs in [(net[0], tnet[0]), (net[3], tnet[3]), (net[6], tnet[6])]:
         theirs.weight.data = torch.from_numpy(ours.weights.copy())
@@ -139,7 +159,19 @@ def test_sgd_training_reduces_the_loss(rng):
     assert loss(net(x), labels) < 0.5 * first
 
 
-@pytest.mark.parametrize("layer", [ce.Conv2d(1, 1, 3), ce.MaxPool2d(2), ce.AvgPool2d(2), ce.ReLU(), ce.Flatten(), ce.Linear(2, 2), ce.GlobalAvgPool(), ce.SoftmaxCrossEntropy()])
+@pytest.mark.parametrize(
+    "layer",
+    [
+        ce.Conv2d(1, 1, 3),
+        ce.MaxPool2d(2),
+        ce.AvgPool2d(2),
+        ce.ReLU(),
+        ce.Flatten(),
+        ce.Linear(2, 2),
+        ce.GlobalAvgPool(),
+        ce.SoftmaxCrossEntropy(),
+    ],
+)
 def test_backward_before_forward_raises(layer):
     with pytest.raises(RuntimeError, match=r"backward was called before forward"):
         layer.backward(np.ones((1, 1)))
@@ -148,7 +180,11 @@ def test_backward_before_forward_raises(layer):
 @pytest.mark.parametrize(
     "call, error, message",
     [
-        (lambda: ce.Conv2d(3, 4, 3)(np.ones((1, 1, 8, 8))), ValueError, r"Conv2d expects x with 3 channels, shape \(N, 3, H, W\); got shape \(1, 1, 8, 8\)"),
+        (
+            lambda: ce.Conv2d(3, 4, 3)(np.ones((1, 1, 8, 8))),
+            ValueError,
+            r"Conv2d expects x with 3 channels, shape \(N, 3, H, W\); got shape \(1, 1, 8, 8\)",
+        ),
         (lambda: ce.Conv2d(1, 4, 3)(np.ones((8, 8))), ValueError, r"x must be 4-D; got ndim=2"),
         (lambda: ce.Conv2d(0, 4, 3), ValueError, r"in_channels must be at least 1; got 0"),
         (lambda: ce.Conv2d(1, 0, 3), ValueError, r"out_channels must be at least 1; got 0"),
@@ -158,9 +194,17 @@ def test_backward_before_forward_raises(layer):
         (lambda: ce.Conv2d(1, 1, 5)(np.ones((1, 1, 3, 3))), ValueError, r"kernel 5x5 does not fit"),
         (lambda: ce.MaxPool2d(0), ValueError, r"size must be at least 1"),
         (lambda: ce.MaxPool2d(2)(np.ones((4, 4))), ValueError, r"x must be 4-D; got ndim=2"),
-        (lambda: ce.Linear(3, 2)(np.ones((1, 4))), ValueError, r"Linear expects x of shape \(N, 3\); got shape \(1, 4\)"),
+        (
+            lambda: ce.Linear(3, 2)(np.ones((1, 4))),
+            ValueError,
+            r"Linear expects x of shape \(N, 3\); got shape \(1, 4\)",
+        ),
         (lambda: ce.SoftmaxCrossEntropy()(np.ones((2, 3)), np.array([0, 3])), ValueError, r"labels must lie in 0..2"),
-        (lambda: ce.SoftmaxCrossEntropy()(np.ones((2, 3)), np.array([0.0, 1.0])), ValueError, r"labels must be integers of shape \(N,\) = \(2,\)"),
+        (
+            lambda: ce.SoftmaxCrossEntropy()(np.ones((2, 3)), np.array([0.0, 1.0])),
+            ValueError,
+            r"labels must be integers of shape \(N,\) = \(2,\)",
+        ),
         (lambda: ce.Sequential(ce.ReLU(), "relu"), TypeError, r"layer 1 must be a cnnedu layer; got str"),
         (lambda: ce.SGD([ce.ReLU()], learning_rate=0), ValueError, r"learning_rate must be positive"),
         (lambda: ce.SGD([ce.ReLU()], learning_rate=0.1, momentum=1.0), ValueError, r"momentum must be in \[0, 1\)"),
@@ -243,7 +287,7 @@ def test_sequential_backward_without_the_input_gradient(rng, leading_relu, neste
     assert model.backward(grad_scores, input_gradient=False) is None
     got = _parameter_gradients(model)
     assert len(got) == len(expected) == 4
-    for a, b in zip(got, expected):
+    for a, b in zip(got, expected, strict=True):
         np.testing.assert_array_equal(a, b)
 
 
@@ -275,6 +319,6 @@ def test_a_linear_first_layer_skips_its_input_gradient(rng):
     first.weights_gradient = np.full_like(first.weights_gradient, np.nan)
     model(x)
     assert model.backward(grad_scores, input_gradient=False) is None
-    for a, b in zip(_parameter_gradients(model), expected):
+    for a, b in zip(_parameter_gradients(model), expected, strict=True):
         np.testing.assert_array_equal(a, b)
     assert first.backward(rng.standard_normal((5, 4)), input_gradient=False) is None

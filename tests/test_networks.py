@@ -34,7 +34,11 @@ def test_alexnet_every_published_layer():
         row = table[name]
         assert (row["size"], row["effective_stride"], row["effective_padding"]) == expected, name
     # not in the published table; by hand: 51 + (3 - 1) * 8 = 67, stride 8 * 2 = 16, padding 16
-    assert (table["pool2"]["size"], table["pool2"]["effective_stride"], table["pool2"]["effective_padding"]) == (67, 16, 16)
+    assert (table["pool2"]["size"], table["pool2"]["effective_stride"], table["pool2"]["effective_padding"]) == (
+        67,
+        16,
+        16,
+    )
 
 
 def test_vgg16_every_published_layer():

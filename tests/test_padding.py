@@ -36,7 +36,10 @@ def test_batch_pads_only_the_last_two_axes(rng):
     assert np.all(padded[:, :, 0] == 0)
 
 
-@pytest.mark.parametrize("mode, torch_mode", [("constant", "constant"), ("reflect", "reflect"), ("replicate", "replicate"), ("circular", "circular")])
+@pytest.mark.parametrize(
+    "mode, torch_mode",
+    [("constant", "constant"), ("reflect", "reflect"), ("replicate", "replicate"), ("circular", "circular")],
+)
 def test_modes_match_pytorch(torch, rng, mode, torch_mode):
     x = rng.normal(size=(1, 2, 5, 6))
     ours = ce.pad2d(x, ((1, 2), (2, 1)), mode)
@@ -60,7 +63,13 @@ def _count_positions(n, k, stride, padding, dilation):
     return count
 
 
-@given(n=st.integers(1, 40), k=st.integers(1, 9), stride=st.integers(1, 5), padding=st.integers(0, 4), dilation=st.integers(1, 3))
+@given(
+    n=st.integers(1, 40),
+    k=st.integers(1, 9),
+    stride=st.integers(1, 5),
+    padding=st.integers(0, 4),
+    dilation=st.integers(1, 3),
+)
 def test_output_size_counts_window_positions(n, k, stride, padding, dilation):
     if dilation * (k - 1) + 1 > n + 2 * padding:
         with pytest.raises(ValueError, match="kernel does not fit"):
@@ -83,7 +92,9 @@ def test_output_size_worked_numbers():
 def test_output_size_matches_pytorch(torch):
     for n, k, s, p, d in [(28, 3, 1, 1, 1), (14, 5, 2, 2, 1), (9, 3, 3, 0, 2), (224, 11, 4, 2, 1)]:
         weight = torch.zeros(1, 1, k, k, dtype=torch.float64)
-        out = torch.nn.functional.conv2d(torch.zeros(1, 1, n, n, dtype=torch.float64), weight, stride=s, padding=p, dilation=d)
+        out = torch.nn.functional.conv2d(
+            torch.zeros(1, 1, n, n, dtype=torch.float64), weight, stride=s, padding=p, dilation=d
+        )
         assert out.shape[-1] == ce.output_size(n, k, s, p, d)
 
 
@@ -95,16 +106,32 @@ def test_output_size_matches_pytorch(torch):
         (lambda: ce.output_size(5, 3, stride=0), ValueError, r"stride must be at least 1; got 0"),
         (lambda: ce.output_size(5, 3, padding=-1), ValueError, r"padding must not be negative; got -1"),
         (lambda: ce.output_size(5, 3, dilation=0), ValueError, r"dilation must be at least 1; got 0"),
-        (lambda: ce.output_size(3, 5), ValueError, r"kernel does not fit: dilated kernel_size 5 .* padded input n \+ 2\*padding = 3 \+ 2\*0 = 3"),
+        (
+            lambda: ce.output_size(3, 5),
+            ValueError,
+            r"kernel does not fit: dilated kernel_size 5 .* padded input n \+ 2\*padding = 3 \+ 2\*0 = 3",
+        ),
         (lambda: ce.output_size(5, 3, dilation=3), ValueError, r"dilated kernel_size 7"),
         (lambda: ce.output_size(5.0, 3), TypeError, r"n must be an integer"),
         (lambda: ce.output_size(True, 3), TypeError, r"n must be an integer"),
         (lambda: ce.pad2d(np.ones(3), 1), ValueError, r"x must be at least 2-D; got ndim=1"),
         (lambda: ce.pad2d(np.ones((3, 3)), -1), ValueError, r"padding must not be negative; got -1"),
         (lambda: ce.pad2d(np.ones((3, 3)), (1, 2, 3)), TypeError, r"padding must be an int, \(rows, columns\)"),
-        (lambda: ce.pad2d(np.ones((3, 3)), 1, mode="zeros"), ValueError, r"mode must be 'constant', 'reflect', 'replicate' or 'circular'; got 'zeros'"),
-        (lambda: ce.pad2d(np.ones((3, 3)), 3, mode="reflect"), ValueError, r"reflect padding must be smaller than the input"),
-        (lambda: ce.pad2d(np.ones((3, 3)), 4, mode="circular"), ValueError, r"circular padding must not exceed the input size"),
+        (
+            lambda: ce.pad2d(np.ones((3, 3)), 1, mode="zeros"),
+            ValueError,
+            r"mode must be 'constant', 'reflect', 'replicate' or 'circular'; got 'zeros'",
+        ),
+        (
+            lambda: ce.pad2d(np.ones((3, 3)), 3, mode="reflect"),
+            ValueError,
+            r"reflect padding must be smaller than the input",
+        ),
+        (
+            lambda: ce.pad2d(np.ones((3, 3)), 4, mode="circular"),
+            ValueError,
+            r"circular padding must not exceed the input size",
+        ),
         (lambda: ce.pad2d(np.ones((0, 3)), 1), ValueError, r"x must not be empty"),
     ],
 )

@@ -114,8 +114,11 @@ def test_gradient_panels_write_every_value_and_the_marked_one_in_bold_only():
     update_input_pixel(artists, x, kernel, grad, 2, 2)
     _, cache = ce.conv2d_forward(x[None, None], kernel[None, None])
     grad_x, grad_k, _ = ce.conv2d_backward(grad[None, None], cache)
-    shown = {tuple(round(float(v)) for v in t.get_position()[::-1]): t.get_text()
-             for t in artists["values"]["grad_x"] if t.get_visible()}
+    shown = {
+        tuple(round(float(v)) for v in t.get_position()[::-1]): t.get_text()
+        for t in artists["values"]["grad_x"]
+        if t.get_visible()
+    }
     assert len(shown) == 24 and (2, 2) not in shown  # the marked pixel carries its bold number instead
     assert all(shown[cell] == f"{grad_x[0, 0][cell]:g}" for cell in shown)
     kernel_values = sorted(t.get_text() for t in artists["values"]["grad_kernel"] if t.get_visible())

@@ -13,8 +13,8 @@ from cnnedu.plotting.filters import (
     format_number,
     plot_activation,
     plot_filter_bank,
-    plot_picture,
     plot_kernel,
+    plot_picture,
     plot_response,
     scanner_figure,
     update_scanner,
@@ -124,7 +124,10 @@ def test_scanner_draws_the_window_products_and_the_output_so_far(image, name):
 def test_scanner_output_scale_stays_fixed_while_scanning(image):
     figure, artists = scanner_figure(image)
     kernel = get_kernel("45-degree edge")
-    limits = {update_scanner(artists, image, kernel, r, c) and artists["output"].get_clim() for r, c in itertools.product(range(0, 18, 6), repeat=2)}
+    limits = {
+        update_scanner(artists, image, kernel, r, c) and artists["output"].get_clim()
+        for r, c in itertools.product(range(0, 18, 6), repeat=2)
+    }
     assert limits == {(-12.0, 12.0)}
 
 
@@ -143,7 +146,9 @@ def test_scanner_keeps_light_text_on_dark_cells(image):
     assert set(window.ravel()) == {-1.0, 1.0}
     assert artists["window_numbers"].get_colors() == ["white" if v < 0 else "black" for v in window.ravel()]
     products = window * get_kernel("45-degree edge")
-    assert artists["product_numbers"].get_colors() == ["white" if abs(v) > 0.6 * 2 else "black" for v in products.ravel()]
+    assert artists["product_numbers"].get_colors() == [
+        "white" if abs(v) > 0.6 * 2 else "black" for v in products.ravel()
+    ]
 
 
 def test_cell_numbers_scale_with_dpi_and_refuse_a_wrong_count():
@@ -156,9 +161,15 @@ def test_cell_numbers_scale_with_dpi_and_refuse_a_wrong_count():
     width = paths[1].get_extents().width  # in points
     assert 10 < width < 40
     figure.set_dpi(72)
-    at_72 = numbers.collection.get_transform().transform([(width, 0)])[0, 0] - numbers.collection.get_transform().transform([(0, 0)])[0, 0]
+    at_72 = (
+        numbers.collection.get_transform().transform([(width, 0)])[0, 0]
+        - numbers.collection.get_transform().transform([(0, 0)])[0, 0]
+    )
     figure.set_dpi(144)
-    at_144 = numbers.collection.get_transform().transform([(width, 0)])[0, 0] - numbers.collection.get_transform().transform([(0, 0)])[0, 0]
+    at_144 = (
+        numbers.collection.get_transform().transform([(width, 0)])[0, 0]
+        - numbers.collection.get_transform().transform([(0, 0)])[0, 0]
+    )
     assert at_144 == pytest.approx(2 * at_72)
     with pytest.raises(ValueError, match="texts must hold 3 strings; got 2"):
         numbers.set(["1", "2"])

@@ -36,7 +36,11 @@ def test_flip_figure_draws_correlation_beside_convolution(rng, name, flip):
     same = np.allclose(kernel, flip_kernel(kernel))
     identical = flip or same
     assert (result["max_difference"] < 1e-9) == identical
-    assert artists["difference"].get_text().startswith("The two maps are identical" if identical else "The two maps differ")
+    assert (
+        artists["difference"]
+        .get_text()
+        .startswith("The two maps are identical" if identical else "The two maps differ")
+    )
 
 
 def test_sobel_convolution_is_the_negative_of_its_correlation(rng):

@@ -65,8 +65,15 @@ def test_stack_diagram_follows_describe():
     assert error is None
     assert [row.output_shape for row in rows] == [row.output_shape for row in describe(layers, (1, 32, 32))]
     visible = [label.get_text().split("\n") for label in artists["labels"] if label.get_visible()]
-    assert [lines[0] for lines in visible] == ["1\u00d732\u00d732", "2\u00d730\u00d730", "2\u00d730\u00d730",
-                                               "2\u00d715\u00d715", "4\u00d715\u00d715", "900", "10"]
+    assert [lines[0] for lines in visible] == [
+        "1\u00d732\u00d732",
+        "2\u00d730\u00d730",
+        "2\u00d730\u00d730",
+        "2\u00d715\u00d715",
+        "4\u00d715\u00d715",
+        "900",
+        "10",
+    ]
     # below the shape: parameters and receptive field, so a static render shows what the table shows
     assert [lines[1] for lines in visible] == ["0", "20", "0", "0", "76", "0", "9,010"]
     assert [lines[2] for lines in visible] == ["1\u00d71", "3\u00d73", "3\u00d73", "4\u00d74", "8\u00d78", "all", "all"]
@@ -81,7 +88,7 @@ def test_crowded_stack_skips_relu_labels_and_keeps_the_row_names_clear():
     rows, error = lp.update_stack(artists, layers, (1, 64, 64))
     assert error is None and len(rows) == 14
     texts = [label.get_text() for label in artists["labels"][: len(rows) + 1]]
-    for row, text in zip(rows, texts[1:]):
+    for row, text in zip(rows, texts[1:], strict=True):
         assert (text == "") == (row.name == "ReLU")
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 

@@ -124,7 +124,9 @@ def test_panels_work_on_their_own_axes():
     np.testing.assert_array_equal(artists["image"].get_array(), coverage.coverage_counts(5, 3, padding=1))
 
 
-@pytest.mark.parametrize("n, count, title", [(7, 1, "one axis: 1 position, top first"), (9, 3, "one axis: 3 positions, top first")])
+@pytest.mark.parametrize(
+    "n, count, title", [(7, 1, "one axis: 1 position, top first"), (9, 3, "one axis: 3 positions, top first")]
+)
 def test_one_axis_title_counts_positions_in_good_english(n, count, title):
     figure, artists = padding_figure()
     geometry = update_padding(artists, n, 3, stride=1, padding=0, dilation=3)  # span 7

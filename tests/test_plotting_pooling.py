@@ -56,8 +56,9 @@ def test_drawn_values_windows_and_winners_equal_the_math(map_name, size, stride,
     assert [text for text in artists["input_texts"].get_texts() if text] == [format_value(v) for v in x.ravel()]
     # each value sits in its own cell: (column, row) of the value's position in the map
     rows, columns = np.indices(x.shape)
-    np.testing.assert_array_equal(artists["input_texts"].get_positions()[: x.size],
-                                  np.column_stack([columns.ravel(), rows.ravel()]))
+    np.testing.assert_array_equal(
+        artists["input_texts"].get_positions()[: x.size], np.column_stack([columns.ravel(), rows.ravel()])
+    )
     assert len(artists["windows"].get_paths()) == expected.size
     assert len(artists["output_cells"].get_paths()) == expected.size
     winners = artists["winners"].get_offsets()

@@ -33,7 +33,9 @@ def test_diagram_highlights_the_region_of_every_level(layers, unit):
     for level in range(len(layers)):
         assert cone[level] == ce.receptive_field(layers[level:]).region(top)
     # orange cells of the input row = the part of the field inside the input
-    orange = [patch for patch in drawn["cells"][0] if patch.get_facecolor()[:3] == matplotlib.colors.to_rgb(rp.FIELD_COLOR)]
+    orange = [
+        patch for patch in drawn["cells"][0] if patch.get_facecolor()[:3] == matplotlib.colors.to_rgb(rp.FIELD_COLOR)
+    ]
     first, last = rp.clip_region(cone[0], 20)
     assert len(orange) == last - first + 1
 

@@ -4,12 +4,12 @@ import matplotlib
 
 matplotlib.use("Agg")
 
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
 
-from cnnedu import training  # noqa: E402
-from cnnedu.plotting import training as tp  # noqa: E402
+from cnnedu import training
+from cnnedu.plotting import training as tp
 
 
 @pytest.fixture(autouse=True)

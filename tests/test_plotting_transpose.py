@@ -41,8 +41,9 @@ def test_counts_image_is_the_transposed_convolution_of_ones(setting):
     if size <= MAX_ANNOTATED:
         assert [float(text) for text in written] == expected[0, 0].ravel().tolist()
         rows, columns = np.indices((size, size))  # each count in its own cell
-        np.testing.assert_array_equal(artists["texts"].get_positions()[: size * size],
-                                      np.column_stack([columns.ravel(), rows.ravel()]))
+        np.testing.assert_array_equal(
+            artists["texts"].get_positions()[: size * size], np.column_stack([columns.ravel(), rows.ravel()])
+        )
     else:
         assert written == []
 

@@ -33,8 +33,12 @@ def test_overlapping_windows_by_hand():
 
 
 @given(
-    h=st.integers(1, 9), w=st.integers(1, 9), size=st.integers(1, 4), stride=st.integers(1, 4),
-    batched=st.booleans(), seed=st.integers(0, 2**16),
+    h=st.integers(1, 9),
+    w=st.integers(1, 9),
+    size=st.integers(1, 4),
+    stride=st.integers(1, 4),
+    batched=st.booleans(),
+    seed=st.integers(0, 2**16),
 )
 def test_random_shapes_match_the_loop(h, w, size, stride, batched, seed):
     generator = np.random.default_rng(seed)
@@ -75,11 +79,24 @@ def test_ties_match_pytorch(torch):
 def test_gradients_match_central_differences(rng, size, stride):
     # distinct values: the maximum of every window is unique, so max pooling is differentiable here
     x = rng.permutation(2 * 6 * 7).reshape(2, 1, 6, 7) / 10.0
-    for forward, backward in [(ce.max_pool2d_forward, ce.max_pool2d_backward), (ce.avg_pool2d_forward, ce.avg_pool2d_backward)]:
+    for forward, backward in [
+        (ce.max_pool2d_forward, ce.max_pool2d_backward),
+        (ce.avg_pool2d_forward, ce.avg_pool2d_backward),
+    ]:
         y, cache = forward(x, size, stride)
         grad_output = rng.normal(size=y.shape)
         analytic = backward(grad_output, cache)
-        assert ce.gradient_check(lambda: float(np.sum(forward(x, size, stride)[0] * grad_output)), x, analytic, epsilon=1e-4) < 1e-7
+        assert (
+            ce.gradient_check(
+                lambda forward=forward, grad_output=grad_output: float(
+                    np.sum(forward(x, size, stride)[0] * grad_output)
+                ),
+                x,
+                analytic,
+                epsilon=1e-4,
+            )
+            < 1e-7
+        )
 
 
 def test_tied_maximum_gets_the_gradient_exactly_once():
@@ -107,8 +124,16 @@ def test_global_pools():
         (lambda: ce.max_pool2d(np.ones((0, 3)), 1), ValueError, r"x must not be empty"),
         (lambda: ce.global_max_pool(np.ones((3, 3))), ValueError, r"x must be 4-D; got ndim=2"),
         (lambda: ce.global_avg_pool(np.ones((1, 1, 3))), ValueError, r"x must be 4-D; got ndim=3"),
-        (lambda: ce.max_pool2d_backward(np.ones((1, 1)), ce.max_pool2d_forward(np.ones((4, 4)), 2)[1]), ValueError, r"grad_output must be 2-D.*|grad_output must have the shape of the forward output \(2, 2\); got \(1, 1\)"),
-        (lambda: ce.avg_pool2d_backward(np.ones((3, 2)), ce.avg_pool2d_forward(np.ones((4, 4)), 2)[1]), ValueError, r"grad_output must have the shape of the forward output \(2, 2\); got \(3, 2\)"),
+        (
+            lambda: ce.max_pool2d_backward(np.ones((1, 1)), ce.max_pool2d_forward(np.ones((4, 4)), 2)[1]),
+            ValueError,
+            r"grad_output must be 2-D.*|grad_output must have the shape of the forward output \(2, 2\); got \(1, 1\)",
+        ),
+        (
+            lambda: ce.avg_pool2d_backward(np.ones((3, 2)), ce.avg_pool2d_forward(np.ones((4, 4)), 2)[1]),
+            ValueError,
+            r"grad_output must have the shape of the forward output \(2, 2\); got \(3, 2\)",
+        ),
     ],
 )
 def test_bad_input_gets_a_clear_error(call, error, message):

@@ -52,14 +52,18 @@ def test_alexnet_published_values():
 
 
 def test_layer_objects_and_sequential():
-    net = ce.Sequential(ce.Conv2d(1, 2, 3, padding=1), ce.ReLU(), ce.MaxPool2d(2), ce.Conv2d(2, 2, 5, stride=2, padding=2))
+    net = ce.Sequential(
+        ce.Conv2d(1, 2, 3, padding=1), ce.ReLU(), ce.MaxPool2d(2), ce.Conv2d(2, 2, 5, stride=2, padding=2)
+    )
     assert ce.receptive_field(net) == ce.receptive_field([(3, 1, 1), (1, 1, 0), (2, 2, 0), (5, 2, 2)])
     assert ce.receptive_field(net.layers).size == 3 + 1 + 4 * 2
 
 
 @pytest.mark.parametrize("unit", [(0, 0), (3, 2), (6, 6)])
 def test_backpropagation_reaches_exactly_the_receptive_field(rng, unit):
-    net = ce.Sequential(ce.Conv2d(1, 1, 3, padding=1, rng=0), ce.ReLU(), ce.MaxPool2d(2), ce.Conv2d(1, 1, 3, stride=2, padding=1, rng=1))
+    net = ce.Sequential(
+        ce.Conv2d(1, 1, 3, padding=1, rng=0), ce.ReLU(), ce.MaxPool2d(2), ce.Conv2d(1, 1, 3, stride=2, padding=1, rng=1)
+    )
     for layer in (net[0], net[3]):
         layer.weights[:] = np.abs(layer.weights) + 0.1  # positive: no cancellation
     x = rng.uniform(1, 2, size=(1, 1, 28, 28))  # positive: ReLU passes everything
@@ -101,8 +105,14 @@ def test_bad_input_gets_a_clear_error(layers, error, message):
 
 def test_layer_dilation_and_padding_count():
     """Conv2d's dilation and 'same' padding, and pooling padding, enter the field as in the tuple spec."""
-    net = [ce.Conv2d(1, 1, 3, dilation=2, padding="same"), ce.MaxPool2d(3, stride=2, padding=1), ce.Conv2d(1, 1, 4, padding="same")]
-    assert ce.receptive_field(net) == ce.receptive_field([(3, 1, 2, 2), (3, 2, 1), (4, 1, 1)])  # 'same' 4: 1 before, 2 after
+    net = [
+        ce.Conv2d(1, 1, 3, dilation=2, padding="same"),
+        ce.MaxPool2d(3, stride=2, padding=1),
+        ce.Conv2d(1, 1, 4, padding="same"),
+    ]
+    assert ce.receptive_field(net) == ce.receptive_field(
+        [(3, 1, 2, 2), (3, 2, 1), (4, 1, 1)]
+    )  # 'same' 4: 1 before, 2 after
 
 
 @pytest.mark.parametrize("unit", [(0, 0), (2, 5), (7, 3)])
@@ -129,7 +139,9 @@ def test_backpropagation_reaches_the_field_of_a_rectangular_stack(rng, unit):
 
 
 def test_a_rectangular_layer_needs_an_axis():
-    with pytest.raises(ValueError, match=r"layer 0 \(Conv2d\(1, 1, kernel_size=\(1, 3\).*pass axis='rows' or axis='columns'"):
+    with pytest.raises(
+        ValueError, match=r"layer 0 \(Conv2d\(1, 1, kernel_size=\(1, 3\).*pass axis='rows' or axis='columns'"
+    ):
         ce.receptive_field([ce.Conv2d(1, 1, (1, 3))])
     with pytest.raises(ValueError, match=r"axis must be 'rows' or 'columns'; got 0"):
         ce.receptive_field([(3, 1)], axis=0)

@@ -33,7 +33,11 @@ def test_licence_in_the_current_metadata_form():
 def test_no_placeholder_address_is_left():
     tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.split()
     if not tracked:  # not a git checkout (an unpacked sdist): look at the text files that matter
-        tracked = ["README.md", "docs/COURSE.md", *[str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb")]]
+        tracked = [
+            "README.md",
+            "docs/COURSE.md",
+            *[str(p.relative_to(ROOT)) for p in (ROOT / "notebooks").glob("*.ipynb")],
+        ]
     offenders = []
     for name in tracked:
         path = ROOT / name

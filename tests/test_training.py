@@ -36,7 +36,13 @@ def test_network_shapes_and_parameter_count():
     assert model.parameter_count() == 16 * 9 + 16 + 32 * 16 * 9 + 32 + 512 * 10 + 10 == 9930
     outputs = training.layer_outputs(model, np.zeros((3, 1, 8, 8), np.float32))
     assert [out.shape for _, out in outputs] == [
-        (3, 16, 8, 8), (3, 16, 8, 8), (3, 16, 4, 4), (3, 32, 4, 4), (3, 32, 4, 4), (3, 512), (3, 10)
+        (3, 16, 8, 8),
+        (3, 16, 8, 8),
+        (3, 16, 4, 4),
+        (3, 32, 4, 4),
+        (3, 32, 4, 4),
+        (3, 512),
+        (3, 10),
     ]
     assert all(out.dtype == np.float32 for _, out in outputs)
     # the same seed gives the same weights
@@ -56,7 +62,7 @@ def test_shift_images_moves_each_image_by_at_most_one_pixel(rng):
     images = rng.random((50, 2, 6, 7))
     shifted = training.shift_images(images, rng=3)
     padded = np.pad(images, ((0, 0), (0, 0), (1, 1), (1, 1)))
-    for original, moved, frame in zip(images, shifted, padded):
+    for moved, frame in zip(shifted, padded, strict=True):
         candidates = [frame[:, 1 - a : 7 - a, 1 - b : 8 - b] for a in (-1, 0, 1) for b in (-1, 0, 1)]
         assert any(np.array_equal(moved, candidate) for candidate in candidates)
     np.testing.assert_array_equal(training.shift_images(images, rng=3), shifted)  # seeded
@@ -91,7 +97,7 @@ def test_cosine_learning_rate_falls_from_the_start_value():
     rates = [training.cosine_learning_rate(0.1, epoch, 10) for epoch in range(10)]
     assert rates[0] == pytest.approx(0.1)
     assert rates[5] == pytest.approx(0.05)
-    assert all(a > b for a, b in zip(rates, rates[1:]))
+    assert all(a > b for a, b in zip(rates, rates[1:], strict=True))
     assert rates[-1] > 0
 
 
@@ -128,8 +134,16 @@ def test_train_is_deterministic_and_learns(data):
     runs = []
     for _ in range(2):
         model = training.digits_network(rng=0)
-        history = training.train(model, x_train[:320], y_train[:320], epochs=3, x_test=x_test[:100],
-                                 labels_test=y_test[:100], seed=5, progress=False)
+        history = training.train(
+            model,
+            x_train[:320],
+            y_train[:320],
+            epochs=3,
+            x_test=x_test[:100],
+            labels_test=y_test[:100],
+            seed=5,
+            progress=False,
+        )
         runs.append((model, history))
     (first, h1), (second, h2) = runs
     np.testing.assert_array_equal(first[3].weights, second[3].weights)
@@ -145,8 +159,16 @@ def test_train_is_deterministic_and_learns(data):
 def test_train_constant_schedule_without_augmentation_or_test_set(data):
     x_train, _, y_train, _ = data
     model = training.digits_network(rng=0)
-    history = training.train(model, x_train[:128], y_train[:128], epochs=2, schedule="constant", augment=False,
-                             learning_rate=0.05, progress=False)
+    history = training.train(
+        model,
+        x_train[:128],
+        y_train[:128],
+        epochs=2,
+        schedule="constant",
+        augment=False,
+        learning_rate=0.05,
+        progress=False,
+    )
     assert history.learning_rate == [0.05, 0.05]
     assert history.test_accuracy == []
 
@@ -164,7 +186,7 @@ def test_train_matches_a_hand_written_loop(data):
         loss(reference(x[batch]), y[batch])
         reference.backward(loss.backward())
         optimizer.step()
-    for ours, theirs in zip(model, reference):
+    for ours, theirs in zip(model, reference, strict=True):
         if hasattr(ours, "weights"):
             np.testing.assert_array_equal(ours.weights, theirs.weights)
 
@@ -192,8 +214,18 @@ def test_the_lesson_run_reaches_98_percent(data):
     """The notebook's training run, as in lesson 08 (a few seconds)."""
     x_train, x_test, y_train, y_test = data
     model = training.digits_network(rng=0)
-    training.train(model, x_train, y_train, epochs=15, batch_size=64, learning_rate=0.1, momentum=0.9,
-                   augment=True, seed=0, progress=False)
+    training.train(
+        model,
+        x_train,
+        y_train,
+        epochs=15,
+        batch_size=64,
+        learning_rate=0.1,
+        momentum=0.9,
+        augment=True,
+        seed=0,
+        progress=False,
+    )
     assert training.accuracy(model, x_test, y_test) >= 0.98
 
 
@@ -206,10 +238,15 @@ def test_lesson_08_stores_the_finished_progress_bar():
 
     import nbformat
 
-    notebook = nbformat.read(Path(__file__).resolve().parent.parent / "notebooks" / "08_train_a_cnn.ipynb", as_version=4)
+    notebook = nbformat.read(
+        Path(__file__).resolve().parent.parent / "notebooks" / "08_train_a_cnn.ipynb", as_version=4
+    )
     # the lesson's own run (the code exercise's run of the student's layer comes later and shows no bar)
-    cells = [cell for cell in notebook.cells
-             if cell.cell_type == "code" and re.search(r"^history = training\.train\(", cell.source, re.M)]
+    cells = [
+        cell
+        for cell in notebook.cells
+        if cell.cell_type == "code" and re.search(r"^history = training\.train\(", cell.source, re.M)
+    ]
     assert len(cells) == 1
     widget_view = "application/vnd.jupyter.widget-view+json"
     bars = [output.data["text/plain"] for output in cells[0].outputs if widget_view in output.get("data", {})]

@@ -112,7 +112,7 @@ def test_random_settings_match_pytorch(torch):
         ty = torch.nn.functional.conv_transpose2d(tx, tw, tb, **settings)
         ty.backward(torch.from_numpy(grad_output))
         np.testing.assert_allclose(y, ty.detach().numpy(), atol=1e-10, err_msg=str(settings))
-        for ours, theirs in zip(grads, (tx.grad, tw.grad, tb.grad)):
+        for ours, theirs in zip(grads, (tx.grad, tw.grad, tb.grad), strict=True):
             np.testing.assert_allclose(ours, theirs.numpy(), atol=1e-10, err_msg=str(settings))
 
 

@@ -1,12 +1,11 @@
 """Tests of cnnedu.widgets._blit: redrawing only the dynamic artists gives the
 same pixels as a full redraw, and a changed layout key renders the background again."""
 
-
 import numpy as np
 from matplotlib.figure import Figure
+from pixels import full_redraw_pixels, pixels
 
 from cnnedu.widgets._blit import BlitCanvas
-from pixels import full_redraw_pixels, pixels
 
 
 def _figure():

@@ -38,7 +38,11 @@ def test_flip_explorer_draws_cnnedus_maps(image_name, kernel):
         rows, columns = ce.correlate2d(image, slid).shape
         assert demo.artists["correlation_map"].get_extent() == [-0.5, columns - 0.5, rows - 0.5, -0.5]
         identical = flip or np.allclose(weights, flip_kernel(weights))
-        assert demo.artists["difference"].get_text().startswith("The two maps are identical" if identical else "The two maps differ")
+        assert (
+            demo.artists["difference"]
+            .get_text()
+            .startswith("The two maps are identical" if identical else "The two maps differ")
+        )
 
 
 def test_flip_explorer_refuses_unknown_kernels():
@@ -112,8 +116,9 @@ def test_pictures_are_wide_so_the_demo_fits_a_laptop_screen(build):
     # laptop, whose notebook view is about 650 px tall): at 720x416 px the stepper was 641 px tall
     # with the file browser open and about 800 px without it. At least 2.5 times as wide as tall,
     # a picture stays under about 490 px plus the ~90 px of title and controls.
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     width, height = Image.open(io.BytesIO(build().png())).size
     assert width / height >= 2.5

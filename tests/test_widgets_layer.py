@@ -65,11 +65,25 @@ def test_stack_builder_defaults_to_the_worked_network():
     demo = layer_stack_builder()
     values = demo.values()
     layers = _stack_layers(**{k: v for k, v in values.items() if k not in ("size", "channels")})
-    assert layers == [("conv", 2, 3, 1, 0), ("relu",), ("maxpool", 2, 2), ("conv", 4, 3, 1, 1), ("relu",),
-                      ("flatten",), ("linear", 10)]
+    assert layers == [
+        ("conv", 2, 3, 1, 0),
+        ("relu",),
+        ("maxpool", 2, 2),
+        ("conv", 4, 3, 1, 1),
+        ("relu",),
+        ("flatten",),
+        ("linear", 10),
+    ]
     table = demo.artists["table"].value
-    for cell in ["<td>2 x 30 x 30</td>", "<td>2 x 15 x 15</td>", "<td>4 x 15 x 15</td>", "<td>900</td>",
-                 ">20<", ">76<", ">9,010<"]:
+    for cell in [
+        "<td>2 x 30 x 30</td>",
+        "<td>2 x 15 x 15</td>",
+        "<td>4 x 15 x 15</td>",
+        "<td>900</td>",
+        ">20<",
+        ">76<",
+        ">9,010<",
+    ]:
         assert cell in table
     assert table in demo.children[-1].value  # the table is shown in the demo, below the figure
 
@@ -91,10 +105,16 @@ def test_stack_builder_follows_the_controls(settings, shape_cell):
     layers = _stack_layers(**{k: v for k, v in values.items() if k not in ("size", "channels")})
     rows = describe(layers, (values["channels"], values["size"], values["size"]))
     labels = [label.get_text() for label in demo.artists["labels"] if label.get_visible()]
-    for row, label in zip(rows, labels[1:]):
+    for row, label in zip(rows, labels[1:], strict=True):
         if label:  # a crowded diagram leaves ReLU blocks unlabelled
-            field = "all" if row.receptive_field is None else f"{row.receptive_field.size}\u00d7{row.receptive_field.size}"
-            assert label.split("\n") == ["\u00d7".join(str(v) for v in row.output_shape), f"{row.parameter_count:,}", field]
+            field = (
+                "all" if row.receptive_field is None else f"{row.receptive_field.size}\u00d7{row.receptive_field.size}"
+            )
+            assert label.split("\n") == [
+                "\u00d7".join(str(v) for v in row.output_shape),
+                f"{row.parameter_count:,}",
+                field,
+            ]
 
 
 def test_stack_builder_things_to_try_of_lesson_05():

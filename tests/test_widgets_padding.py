@@ -4,12 +4,12 @@ settings show a message instead of a traceback."""
 import itertools
 
 import numpy as np
+from pixels import full_redraw_pixels, pixels
 
 from cnnedu import coverage
 from cnnedu.plotting.padding import MODES
 from cnnedu.widgets import DEMOS, sweep_values
 from cnnedu.widgets.padding import padding_explorer
-from pixels import full_redraw_pixels, pixels
 
 
 def test_registered():
@@ -25,9 +25,7 @@ def test_default_view():
 
 def test_sweep_draws_the_math_or_a_message():
     demo = padding_explorer()
-    for n, kernel_size, stride, dilation, mode in itertools.product(
-        [2, 16], [1, 7], [3], [1, 3], list(MODES)
-    ):
+    for n, kernel_size, stride, dilation, mode in itertools.product([2, 16], [1, 7], [3], [1, 3], list(MODES)):
         for padding in [0, 4]:
             demo.set(n=n, kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation, mode=mode)
             kind, convention, _ = MODES[mode]
@@ -62,7 +60,7 @@ def test_padding_slider_disabled_outside_explicit_mode():
 
 def test_each_control_sweeps_its_whole_range_and_draws_the_math():
     demo = padding_explorer()
-    for name, control in demo.controls.items():
+    for control in demo.controls.values():
         for value in sweep_values(control):
             control.value = value
             values = demo.values()
@@ -103,10 +101,18 @@ def test_in_draw_order_follows_zorder_and_axes_order():
 
     demo = padding_explorer()
     panels = demo.artists
-    chosen = [panels["formula"], panels["coverage"]["title"], panels["positions_2d"]["centres"],
-              panels["positions_2d"]["lines"]]
-    assert in_draw_order(demo.figure, chosen) == [panels["positions_2d"]["lines"], panels["positions_2d"]["centres"],
-                                                  panels["coverage"]["title"], panels["formula"]]
+    chosen = [
+        panels["formula"],
+        panels["coverage"]["title"],
+        panels["positions_2d"]["centres"],
+        panels["positions_2d"]["lines"],
+    ]
+    assert in_draw_order(demo.figure, chosen) == [
+        panels["positions_2d"]["lines"],
+        panels["positions_2d"]["centres"],
+        panels["coverage"]["title"],
+        panels["formula"],
+    ]
 
 
 def test_savefig_still_works_and_gives_the_same_picture(tmp_path):

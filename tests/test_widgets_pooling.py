@@ -3,12 +3,12 @@
 import itertools
 
 import numpy as np
+from pixels import full_redraw_pixels, pixels
 
 import cnnedu as ce
 from cnnedu.plotting.pooling import example_map
 from cnnedu.widgets import DEMOS, sweep_values
 from cnnedu.widgets.pooling import pooling_explorer, shift_demo
-from pixels import full_redraw_pixels, pixels
 
 
 def test_registered():
@@ -26,7 +26,9 @@ def test_pooling_explorer_default_is_the_worked_example():
 
 def test_pooling_explorer_sweep_equals_cnnedu():
     demo = pooling_explorer()
-    for size, stride, kind, map_name in itertools.product([1, 2, 3, 4], [1, 2, 4], ["max", "average"], ["4x4 example", "random 6x6"]):
+    for size, stride, kind, map_name in itertools.product(
+        [1, 2, 3, 4], [1, 2, 4], ["max", "average"], ["4x4 example", "random 6x6"]
+    ):
         demo.set(size=size, stride=stride, kind=kind, map_name=map_name)
         assert demo.error is None
         x = example_map(map_name)
@@ -71,8 +73,13 @@ def test_every_control_sweeps_its_whole_range_and_draws_the_math():
 def test_shift_demo_fast_redraw_has_the_pixels_of_a_full_redraw():
     demo = shift_demo()
     np.testing.assert_array_equal(pixels(demo.png()), full_redraw_pixels(demo.figure))
-    for setting in [dict(shift=0), dict(shift=4, size=4, kind="average"), dict(shift=3, size=3), dict(shift=2, size=2,
-                    kind="max"), dict(shift=1)]:
+    for setting in [
+        dict(shift=0),
+        dict(shift=4, size=4, kind="average"),
+        dict(shift=3, size=3),
+        dict(shift=2, size=2, kind="max"),
+        dict(shift=1),
+    ]:
         demo.set(**setting)
         np.testing.assert_array_equal(pixels(demo.png()), full_redraw_pixels(demo.figure), err_msg=str(setting))
 
@@ -80,9 +87,15 @@ def test_shift_demo_fast_redraw_has_the_pixels_of_a_full_redraw():
 def test_pooling_explorer_fast_redraw_has_the_pixels_of_a_full_redraw():
     demo = pooling_explorer()
     np.testing.assert_array_equal(pixels(demo.png()), full_redraw_pixels(demo.figure))
-    for setting in [dict(size=3, stride=2), dict(size=2, stride=1, map_name="random 6x6"), dict(size=4, stride=4),
-                    dict(size=3, stride=2, kind="average"), dict(size=7), dict(size=1, stride=1, map_name="4x4 example"),
-                    dict(size=2, stride=2, kind="max")]:
+    for setting in [
+        dict(size=3, stride=2),
+        dict(size=2, stride=1, map_name="random 6x6"),
+        dict(size=4, stride=4),
+        dict(size=3, stride=2, kind="average"),
+        dict(size=7),
+        dict(size=1, stride=1, map_name="4x4 example"),
+        dict(size=2, stride=2, kind="max"),
+    ]:
         demo.set(**setting)
         np.testing.assert_array_equal(pixels(demo.png()), full_redraw_pixels(demo.figure), err_msg=str(setting))
 

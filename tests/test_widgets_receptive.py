@@ -39,7 +39,9 @@ def test_stack_layers_and_description():
 
 def expected_view(demo):
     values = demo.values()
-    stack = stack_layers(values["layers"], values["kernel_size"], values["stride"], values["dilation"], values["pooling"])
+    stack = stack_layers(
+        values["layers"], values["kernel_size"], values["stride"], values["dilation"], values["pooling"]
+    )
     field = ce.receptive_field(geometry(stack))
     return stack, field, values["row"], values["column"]
 
@@ -66,7 +68,9 @@ def check_drawing(demo):
     shape = output_shape(stack, (size, size))
     assert demo.controls["row"].max == shape[0] - 1 and demo.controls["column"].max == shape[1] - 1
     # the heat map is the back-propagated |dJ/dX| of the same unit, scaled to peak 1
-    model = EffectiveReceptiveField(stack, (size, size), channels=2, samples=4, networks=2, seed=0, relu=demo.values()["relu"])
+    model = EffectiveReceptiveField(
+        stack, (size, size), channels=2, samples=4, networks=2, seed=0, relu=demo.values()["relu"]
+    )
     magnitude = model.gradient(row, column)
     np.testing.assert_allclose(demo.artists["effective"].get_array(), magnitude / magnitude.max(), atol=1e-6)
     return field

@@ -75,7 +75,11 @@ def test_retyping_the_preset_weights_keeps_the_preset():
 
 @pytest.mark.parametrize(
     "text, message",
-    [("[[1, 2], [3, 4]]", "must be 3x3"), ("hello", "could not read"), ("[[1, 2, 3], [4, 5], [6, 7, 8]]", "same length")],
+    [
+        ("[[1, 2], [3, 4]]", "must be 3x3"),
+        ("hello", "could not read"),
+        ("[[1, 2, 3], [4, 5], [6, 7, 8]]", "same length"),
+    ],
 )
 def test_bad_weights_show_a_message_not_a_traceback(text, message):
     demo = kernel_scanner()
@@ -131,8 +135,9 @@ def test_picture_is_wide_and_short_so_the_demo_fits_a_laptop_screen():
     # The notebook scales the picture to the width of the output area (about 930-1230 px on a
     # 1366 px wide laptop); at the old 800x504 px that made the demo ~690 px tall, more than the
     # ~650 px a notebook shows. A picture at least 3 times as wide as tall stays under ~410 px.
-    from PIL import Image
     import io
+
+    from PIL import Image
 
     width, height = Image.open(io.BytesIO(kernel_scanner().png())).size
     assert width / height >= 3.0 and height <= 320

@@ -59,6 +59,7 @@ def test_default_demo_trains_a_quick_model():
 
 # --- the drawing pad: what is drawn is what the network reads ---
 
+
 def test_pad_click_cycles_ink_half_empty_and_colours_the_cell():
     pad = DrawingPad()
     seen = []
@@ -114,7 +115,8 @@ def test_drawing_is_what_the_network_reads(setup):
         np.testing.assert_allclose(
             np.asarray(demo.artists["maps"].get_array().filled(np.nan)),
             mosaic(training.layer_outputs(model, x)[position][1][0], 8),
-            rtol=1e-5, atol=1e-6,
+            rtol=1e-5,
+            atol=1e-6,
         )
     np.testing.assert_array_equal(demo.pad.array, drawn)  # changing the layer keeps the drawing
 
@@ -151,7 +153,9 @@ def test_a_test_digit_drawn_cell_by_cell_is_classified_as_its_label():
     assert f">{labels[index]}</span>" in demo.verdict.value
 
 
-@pytest.mark.parametrize("settings", [{"index": 3}, {"layer": "max pool"}, {"index": 9, "layer": "ReLU 2"}, {"drawing": True}])
+@pytest.mark.parametrize(
+    "settings", [{"index": 3}, {"layer": "max pool"}, {"index": 9, "layer": "ReLU 2"}, {"drawing": True}]
+)
 def test_fast_redraw_gives_the_same_picture_as_a_full_redraw(setup, settings):
     import io
 

@@ -35,8 +35,15 @@ def value_in_ipywidgets_7_shape(name, content):
 def value_in_ipywidgets_8_shape(name, content):
     """What FileUpload.value holds in ipywidgets 8: a tuple of dicts, the content a memoryview."""
     modified = datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC)
-    return ({"name": name, "type": "image/png", "size": len(content), "content": memoryview(content),
-             "last_modified": modified},)
+    return (
+        {
+            "name": name,
+            "type": "image/png",
+            "size": len(content),
+            "content": memoryview(content),
+            "last_modified": modified,
+        },
+    )
 
 
 def upload(demo, name, content):
@@ -47,7 +54,9 @@ def upload(demo, name, content):
         demo.upload.value = value_in_ipywidgets_8_shape(name, content)
 
 
-@pytest.mark.parametrize("shape", [value_in_ipywidgets_7_shape, value_in_ipywidgets_8_shape], ids=["ipywidgets7", "ipywidgets8"])
+@pytest.mark.parametrize(
+    "shape", [value_in_ipywidgets_7_shape, value_in_ipywidgets_8_shape], ids=["ipywidgets7", "ipywidgets8"]
+)
 def test_uploaded_file_reads_both_shapes(shape):
     content = b"\x89PNG and the rest"
     assert uploaded_file(shape("cat.png", content)) == ("cat.png", content)
@@ -58,11 +67,16 @@ def test_uploaded_file_reads_both_shapes(shape):
 def test_uploaded_file_takes_the_last_of_several_and_none_of_nothing():
     both = {**value_in_ipywidgets_7_shape("a.png", b"a"), **value_in_ipywidgets_7_shape("b.png", b"b")}
     assert uploaded_file(both) == ("b.png", b"b")
-    assert uploaded_file(value_in_ipywidgets_8_shape("a.png", b"a") + value_in_ipywidgets_8_shape("b.png", b"b")) == ("b.png", b"b")
+    assert uploaded_file(value_in_ipywidgets_8_shape("a.png", b"a") + value_in_ipywidgets_8_shape("b.png", b"b")) == (
+        "b.png",
+        b"b",
+    )
     assert uploaded_file({}) is None and uploaded_file(()) is None
 
 
-@pytest.mark.parametrize("value, message", [(b"bytes", r"got bytes"), ((("a", "b"),), r"must be a dict with a 'content' entry")])
+@pytest.mark.parametrize(
+    "value, message", [(b"bytes", r"got bytes"), ((("a", "b"),), r"must be a dict with a 'content' entry")]
+)
 def test_uploaded_file_refuses_other_shapes(value, message):
     with pytest.raises(TypeError, match=message):
         uploaded_file(value)
@@ -140,8 +154,12 @@ def test_good_then_bad_then_good_file(photo_demo, photo_file):
     if not IPYWIDGETS_7:
         assert demo.upload.value == ()  # the bytes are let go
 
-    for bad_name, bad in [("notes.txt", b"just some text\n"), ("paper.pdf", b"%PDF-1.5\n%binary"),
-                          ("cut.png", photo_file[: len(photo_file) // 2]), ("empty.jpg", b"")]:
+    for bad_name, bad in [
+        ("notes.txt", b"just some text\n"),
+        ("paper.pdf", b"%PDF-1.5\n%binary"),
+        ("cut.png", photo_file[: len(photo_file) // 2]),
+        ("empty.jpg", b""),
+    ]:
         upload(demo, bad_name, bad)
         assert demo.upload_error.startswith(f"{bad_name}: "), demo.upload_error
         assert f"Cannot use {bad_name}:" in demo.message.value

@@ -91,11 +91,22 @@ def check_largest_response(answer):
         answer,
         solution_largest_response(),
         wrong_answers=[
-            (6.0, "6 is what an all-white patch gives; you can do better by making the pixels under the -1 weights black."),
-            (12.0, "12 would need the -1 weights to add +1 each; with pixels between 0 and 1 the best they can add is 0."),
+            (
+                6.0,
+                "6 is what an all-white patch gives; you can do better by making the pixels under the -1 "
+                "weights black.",
+            ),
+            (
+                12.0,
+                "12 would need the -1 weights to add +1 each; with pixels between 0 and 1 the best they can add is 0.",
+            ),
             (18.0, "18 is the kernel laid on itself, but pixels must stay between 0 and 1."),
             (2.0, "2 is the largest single weight; the response adds up all nine products."),
-            (-3.0, "-3 is the smallest response (white under the -1 weights, black elsewhere); the question asks for the largest."),
+            (
+                -3.0,
+                "-3 is the smallest response (white under the -1 weights, black elsewhere); the question asks "
+                "for the largest.",
+            ),
         ],
         success="9: white under every positive weight, black under every negative one. "
         "The patch that scores highest looks like the kernel.",
@@ -132,7 +143,8 @@ def check_horizontal_edge_kernel(answer):
     Examples
     --------
     >>> check_horizontal_edge_kernel([[1, 2, 1], [0, 0, 0], [-1, -2, -1]])
-    Not yet: your kernel gives -4 on "dark above, bright below" and +4 on the opposite: it detects the opposite edge. Change the sign of every weight.
+    Not yet: your kernel gives -4 on "dark above, bright below" and +4 on the opposite: it detects the opposite
+    edge. Change the sign of every weight.
     """
     if not_attempted(answer):
         return Feedback("not attempted", "replace ... with your 3x3 kernel and run the cell again.")

@@ -45,8 +45,14 @@ def check_flip(answer):
         wrong_answers=[
             (FLIP_KERNEL[:, ::-1], "you flipped only left-right; convolution also flips up-down."),
             (FLIP_KERNEL[::-1, :], "you flipped only up-down; convolution also flips left-right."),
-            (FLIP_KERNEL.T, "that is the transpose (rows become columns); flipping keeps the shape and reverses both directions."),
-            (FLIP_KERNEL[::-1, ::-1].T, "that is a quarter turn or a transpose; flipping keeps the shape (2 rows of 3)."),
+            (
+                FLIP_KERNEL.T,
+                "that is the transpose (rows become columns); flipping keeps the shape and reverses both directions.",
+            ),
+            (
+                FLIP_KERNEL[::-1, ::-1].T,
+                "that is a quarter turn or a transpose; flipping keeps the shape (2 rows of 3).",
+            ),
             (FLIP_KERNEL, "that is the kernel unchanged: cross-correlation uses it as is, convolution flips it."),
         ],
         success="Turned by 180 degrees: left-right and up-down.",
@@ -81,9 +87,20 @@ def check_correlation(answer):
         answer,
         solution_correlation(),
         wrong_answers=[
-            (convolve1d(SIGNAL, KERNEL), "that is convolution, not cross-correlation: you flipped the kernel. Slide [1, 2] as written."),
-            (correlate1d(SIGNAL, KERNEL, mode="full"), "you padded with zeros (mode 'full'); 'valid' keeps only the positions where the whole kernel lies on the signal."),
-            (convolve1d(SIGNAL, KERNEL, mode="full"), "that is a full convolution: the kernel was flipped and the signal padded. Slide [1, 2] as written, without padding."),
+            (
+                convolve1d(SIGNAL, KERNEL),
+                "that is convolution, not cross-correlation: you flipped the kernel. Slide [1, 2] as written.",
+            ),
+            (
+                correlate1d(SIGNAL, KERNEL, mode="full"),
+                "you padded with zeros (mode 'full'); 'valid' keeps only the positions where the whole kernel "
+                "lies on the signal.",
+            ),
+            (
+                convolve1d(SIGNAL, KERNEL, mode="full"),
+                "that is a full convolution: the kernel was flipped and the signal padded. Slide [1, 2] as "
+                "written, without padding.",
+            ),
         ],
         success="[7, 7, 2, 8]: at each of the 4 positions, 1 x left + 2 x right.",
     )
@@ -112,7 +129,8 @@ def check_system_output(answer):
     Examples
     --------
     >>> check_system_output([6, 4, 5, 2, 1])
-    Not yet: that is cross-correlation: the response came out backwards. The newest input meets h[0], so the response must be reversed under the input.
+    Not yet: that is cross-correlation: the response came out backwards. The newest input meets h[0], so the
+    response must be reversed under the input.
     """
     only_first = np.array([2, 4, 6, 0, 0], dtype=float)
     only_second = np.array([0, 0, 1, 2, 3], dtype=float)
@@ -125,10 +143,20 @@ def check_system_output(answer):
                 "that is cross-correlation: the response came out backwards. The newest input meets h[0], "
                 "so the response must be reversed under the input.",
             ),
-            (only_first, "you kept only the answer to the first input (2 at t = 0); the input 1 at t = 2 adds its own 1, 2, 3 from t = 2 on."),
-            (only_second, "you kept only the answer to the input at t = 2; the input 2 at t = 0 adds 2, 4, 6 from t = 0 on."),
+            (
+                only_first,
+                "you kept only the answer to the first input (2 at t = 0); the input 1 at t = 2 adds its own "
+                "1, 2, 3 from t = 2 on.",
+            ),
+            (
+                only_second,
+                "you kept only the answer to the input at t = 2; the input 2 at t = 0 adds 2, 4, 6 from t = 0 on.",
+            ),
             (solution_system_output()[:3], "the output goes on after the input stops: give 5 values, t = 0 to 4."),
-            (convolve1d(SYSTEM_INPUT, IMPULSE_RESPONSE, mode="valid"), "the output goes on after the input stops: give 5 values, t = 0 to 4."),
+            (
+                convolve1d(SYSTEM_INPUT, IMPULSE_RESPONSE, mode="valid"),
+                "the output goes on after the input stops: give 5 values, t = 0 to 4.",
+            ),
         ],
         success="[2, 4, 7, 2, 3]: 2 x [1, 2, 3] from t = 0 plus 1 x [1, 2, 3] from t = 2.",
     )
@@ -192,4 +220,3 @@ def check_agreeing_kernels(answer):
         "Laplacian, box blur, sharpen and identity equal their own flip (symmetric under a half-turn), so "
         "both operations agree; the edge detectors do not.",
     )
-

@@ -11,9 +11,9 @@ Correct: 28: padding 2 on each side gives the 5x5 kernel room to keep the size.
 import numpy as np
 
 from cnnedu.correlate import convolve1d, correlate1d
-from cnnedu.coverage import kernel_span, never_visited
+from cnnedu.coverage import never_visited
 from cnnedu.exercises.feedback import Feedback, check_array, check_number, not_attempted
-from cnnedu.padding import output_size
+from cnnedu.padding import kernel_span, output_size
 
 
 def _one_size(answer):
@@ -89,7 +89,8 @@ def check_strided_size(answer):
     Examples
     --------
     >>> check_strided_size(14)
-    Not yet: off by one: the formula uses floor. (28 - 3) / 2 = 12.5 rounds down to 12, then + 1. (It is not simply n / s.)
+    Not yet: off by one: the formula uses floor. (28 - 3) / 2 = 12.5 rounds down to 12, then + 1. (It is not
+    simply n / s.)
     >>> check_strided_size([13, 13])
     Correct: 13: floor(25 / 2) + 1. The last column (index 27) is never read.
     """
@@ -147,7 +148,8 @@ def check_dilated_same_padding(answer):
     Examples
     --------
     >>> check_dilated_same_padding(2)
-    Not yet: that would be right without dilation. With dilation 2 the 5 taps span d(f-1)+1 = 9 cells, so p = (9 - 1) / 2.
+    Not yet: that would be right without dilation. With dilation 2 the 5 taps span d(f-1)+1 = 9 cells, so p = (9
+    - 1) / 2.
     """
     return check_number(
         answer,
@@ -186,11 +188,14 @@ def check_never_visited(answer):
     Examples
     --------
     >>> check_never_visited([6, 2])
-    Correct: [2, 6]: windows at padded 0-2, 4-6 and 8-10 miss padded 3, 7 and 11; 11 is a padding zero, 3 and 7 are cells 2 and 6.
+    Correct: [2, 6]: windows at padded 0-2, 4-6 and 8-10 miss padded 3, 7 and 11; 11 is a padding zero, 3 and 7
+    are cells 2 and 6.
     >>> check_never_visited({2, 6})
-    Correct: [2, 6]: windows at padded 0-2, 4-6 and 8-10 miss padded 3, 7 and 11; 11 is a padding zero, 3 and 7 are cells 2 and 6.
+    Correct: [2, 6]: windows at padded 0-2, 4-6 and 8-10 miss padded 3, 7 and 11; 11 is a padding zero, 3 and 7
+    are cells 2 and 6.
     >>> check_never_visited([3, 7])
-    Not yet: those are indices of the padded row; cell i of the row sits at padded index i + 1 (padded 0 is a zero), so subtract 1.
+    Not yet: those are indices of the padded row; cell i of the row sits at padded index i + 1 (padded 0 is a
+    zero), so subtract 1.
     """
     if not_attempted(answer):
         return Feedback("not attempted", "replace ... with your answer and run the cell again.")
@@ -222,7 +227,11 @@ def check_never_visited(answer):
         (3.0, 7.0): padded,
         (3.0, 7.0, 11.0): padded + " (11 is the padding zero after the row.)",
         (2.0, 6.0, 10.0): "there is no cell 10: the row has cells 0-9; padded index 11 is a padding zero.",
-        (2.0, 6.0, 9.0): "the third window starts at padded 8 and reads padded 8, 9 and 10, which are cells 7, 8 and 9.",
+        (
+            2.0,
+            6.0,
+            9.0,
+        ): "the third window starts at padded 8 and reads padded 8, 9 and 10, which are cells 7, 8 and 9.",
         (2.0,): "look between the second and third windows too: the second reads padded 4-6, the third starts at 8.",
         (6.0,): "look between the first and second windows too: the first reads padded 0-2, the second starts at 4.",
         (): "a 3-wide kernel that jumps 4 cells skips one cell in every 4: some cells are still never read.",
@@ -274,7 +283,10 @@ def check_full_mode(answer):
                 correlate1d(X_FULL, KERNEL_FULL, mode="same"),
                 "that is 'same' mode; 'full' pads f - 1 = 2 zeros on each side: [0, 0, 1, 2, 3, 0, 0].",
             ),
-            (correlate1d(X_FULL, KERNEL_FULL, mode="valid"), "that is 'valid' mode (no padding); 'full' pads 2 zeros on each side."),
+            (
+                correlate1d(X_FULL, KERNEL_FULL, mode="valid"),
+                "that is 'valid' mode (no padding); 'full' pads 2 zeros on each side.",
+            ),
             (
                 correlate1d(X_FULL, KERNEL_FULL, mode="full")[::-1],
                 "your list is reversed: the first output is the kernel's last tap on x[0], the window [0, 0, 1].",

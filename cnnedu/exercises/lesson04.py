@@ -56,7 +56,10 @@ def check_max_pool(answer):
                 max_pool2d(MAP, 2, 1),
                 "that is stride 1 (overlapping windows); with stride 2 the 2x2 windows tile the map: 2x2 output.",
             ),
-            (solution_max_pool().T, "rows and columns are swapped: the first row of the output pools the top two rows."),
+            (
+                solution_max_pool().T,
+                "rows and columns are swapped: the first row of the output pools the top two rows.",
+            ),
         ],
         success="[[4, 8], [7, 9]]: the largest value of each 2x2 block.",
     )
@@ -112,7 +115,8 @@ def check_pooled_size(answer):
     Examples
     --------
     >>> check_pooled_size(7)
-    Not yet: off by one: the formula uses floor. floor((14 - 3) / 2) + 1 = 6; a window that would stick out of the map is dropped.
+    Not yet: off by one: the formula uses floor. floor((14 - 3) / 2) + 1 = 6; a window that would stick out of
+    the map is dropped.
     >>> check_pooled_size((6, 6))
     Correct: 6: floor((14 - 3) / 2) + 1. The last row (index 13) is never pooled.
     """
@@ -189,7 +193,8 @@ def check_max_pool_gradient(answer):
     Examples
     --------
     >>> check_max_pool_gradient(_tie_variants()[0])
-    Not yet: every tied maximum got the window's gradient, so it is counted several times. Only one cell per window receives it: the first maximum in reading order (as PyTorch does).
+    Not yet: every tied maximum got the window's gradient, so it is counted several times. Only one cell per
+    window receives it: the first maximum in reading order (as PyTorch does).
     """
     every, split, last, unweighted = _tie_variants()
     _, average_cache = avg_pool2d_forward(TIES, 2, 2)
@@ -250,7 +255,8 @@ def check_global_pool(answer):
     >>> check_global_pool([0.89, 3])
     Correct: one number per feature map: the mean of its 9 cells.
     >>> check_global_pool([0.9, 3])
-    Not yet: close: 8 / 9 = 0.888... rounded to two decimals is 0.89 (0.9 keeps too few decimals, 0.88 cuts them off instead of rounding).
+    Not yet: close: 8 / 9 = 0.888... rounded to two decimals is 0.89 (0.9 keeps too few decimals, 0.88 cuts them
+    off instead of rounding).
     """
     if not_attempted(answer):
         return Feedback("not attempted", "replace ... with your answer and run the cell again.")
@@ -271,7 +277,10 @@ def check_global_pool(answer):
         values,
         expected,
         wrong_answers=[
-            (global_max_pool(FEATURE_MAPS).ravel(), "that is global max pooling; global average pooling takes the mean of each map."),
+            (
+                global_max_pool(FEATURE_MAPS).ravel(),
+                "that is global max pooling; global average pooling takes the mean of each map.",
+            ),
             (9 * expected, "those are the sums; divide each by the 9 cells of its map."),
             ([FEATURE_MAPS.mean()], "that is one mean over both maps; global pooling gives one number per map."),
         ],

@@ -42,17 +42,27 @@ def check_kernel_count(answer):
         answer,
         solution_kernel_count(),
         wrong_answers=[
-            (OUT_CHANNELS, f"{OUT_CHANNELS} is one per output channel; but each output channel has its own kernel "
-                           "for every input channel."),
-            (IN_CHANNELS, f"{IN_CHANNELS} is one per input channel; but every output channel needs its own set of "
-                          "them."),
-            (IN_CHANNELS + OUT_CHANNELS, "channels multiply, they do not add: every (input, output) pair has a "
-                                         "kernel."),
-            (weights, f"{weights} is the number of weights; the question asks for kernels (each of "
-                      f"{KERNEL_SIZE}x{KERNEL_SIZE} = {KERNEL_SIZE**2} weights)."),
+            (
+                OUT_CHANNELS,
+                f"{OUT_CHANNELS} is one per output channel; but each output channel has its own kernel "
+                "for every input channel.",
+            ),
+            (
+                IN_CHANNELS,
+                f"{IN_CHANNELS} is one per input channel; but every output channel needs its own set of them.",
+            ),
+            (
+                IN_CHANNELS + OUT_CHANNELS,
+                "channels multiply, they do not add: every (input, output) pair has a kernel.",
+            ),
+            (
+                weights,
+                f"{weights} is the number of weights; the question asks for kernels (each of "
+                f"{KERNEL_SIZE}x{KERNEL_SIZE} = {KERNEL_SIZE**2} weights).",
+            ),
         ],
         success=f"{IN_CHANNELS} input channels x {OUT_CHANNELS} output channels = "
-                f"{IN_CHANNELS * OUT_CHANNELS} kernels of {KERNEL_SIZE}x{KERNEL_SIZE}.",
+        f"{IN_CHANNELS * OUT_CHANNELS} kernels of {KERNEL_SIZE}x{KERNEL_SIZE}.",
     )
 
 
@@ -81,24 +91,38 @@ def check_conv_parameters(answer):
         answer,
         solution_conv_parameters(),
         wrong_answers=[
-            (weights, f"those are the weights ({kernels} kernels x {KERNEL_SIZE**2}); each output channel also "
-                      "has one bias."),
-            (weights + IN_CHANNELS, f"there is one bias per output channel ({OUT_CHANNELS}), not per input "
-                                    "channel."),
-            (weights + kernels, f"there is one bias per output channel ({OUT_CHANNELS}), not one per kernel: "
-                                "the responses of the input channels are summed first, then one bias is added."),
-            (OUT_CHANNELS * KERNEL_SIZE**2 + OUT_CHANNELS, "that counts one kernel per output channel; each "
-                                                           f"output channel has one kernel per input channel "
-                                                           f"({IN_CHANNELS})."),
-            (OUT_CHANNELS * KERNEL_SIZE**2, "that counts one kernel per output channel and no bias; each output "
-                                            f"channel has {IN_CHANNELS} kernels (one per input channel) and one "
-                                            "bias."),
-            (OUT_CHANNELS * (IN_CHANNELS * KERNEL_SIZE + 1), f"a {KERNEL_SIZE}x{KERNEL_SIZE} kernel has "
-                                                            f"{KERNEL_SIZE} x {KERNEL_SIZE} = {KERNEL_SIZE**2} "
-                                                            "weights, not " f"{KERNEL_SIZE}."),
+            (
+                weights,
+                f"those are the weights ({kernels} kernels x {KERNEL_SIZE**2}); each output channel also has one bias.",
+            ),
+            (weights + IN_CHANNELS, f"there is one bias per output channel ({OUT_CHANNELS}), not per input channel."),
+            (
+                weights + kernels,
+                f"there is one bias per output channel ({OUT_CHANNELS}), not one per kernel: "
+                "the responses of the input channels are summed first, then one bias is added.",
+            ),
+            (
+                OUT_CHANNELS * KERNEL_SIZE**2 + OUT_CHANNELS,
+                "that counts one kernel per output channel; each "
+                f"output channel has one kernel per input channel "
+                f"({IN_CHANNELS}).",
+            ),
+            (
+                OUT_CHANNELS * KERNEL_SIZE**2,
+                "that counts one kernel per output channel and no bias; each output "
+                f"channel has {IN_CHANNELS} kernels (one per input channel) and one "
+                "bias.",
+            ),
+            (
+                OUT_CHANNELS * (IN_CHANNELS * KERNEL_SIZE + 1),
+                f"a {KERNEL_SIZE}x{KERNEL_SIZE} kernel has "
+                f"{KERNEL_SIZE} x {KERNEL_SIZE} = {KERNEL_SIZE**2} "
+                "weights, not "
+                f"{KERNEL_SIZE}.",
+            ),
         ],
         success=f"{OUT_CHANNELS} x ({IN_CHANNELS} x {KERNEL_SIZE} x {KERNEL_SIZE}) weights + {OUT_CHANNELS} "
-                f"biases = {conv_parameter_count(IN_CHANNELS, OUT_CHANNELS, KERNEL_SIZE):,}.",
+        f"biases = {conv_parameter_count(IN_CHANNELS, OUT_CHANNELS, KERNEL_SIZE):,}.",
     )
 
 
@@ -196,15 +220,23 @@ def check_dense_parameters(answer):
         answer,
         solution_dense_parameters(),
         wrong_answers=[
-            (76, f"76 is the convolution layer. A dense layer joins each of the {n_in} inputs to each of the "
-                 f"{n_out} outputs."),
+            (
+                76,
+                f"76 is the convolution layer. A dense layer joins each of the {n_in} inputs to each of the "
+                f"{n_out} outputs.",
+            ),
             (n_in * n_out, f"those are the weights; add one bias per output value ({n_out})."),
             (n_in * n_out + 4, f"a dense layer has one bias per output value ({n_out}), not one per map."),
-            (n_in * 4 + 4, f"a dense layer does not share weights across positions: every one of the {n_out} "
-                           f"outputs has its own {n_in} weights."),
-            (1845000, "1,845,000 is the lesson's example (the first convolution's job); this one maps the "
-                      f"{n_in} pooled values to the second convolution's {n_out} outputs."),
+            (
+                n_in * 4 + 4,
+                f"a dense layer does not share weights across positions: every one of the {n_out} "
+                f"outputs has its own {n_in} weights.",
+            ),
+            (
+                1845000,
+                "1,845,000 is the lesson's example (the first convolution's job); this one maps the "
+                f"{n_in} pooled values to the second convolution's {n_out} outputs.",
+            ),
         ],
-        success=f"{n_in} x {n_out} + {n_out} = {n_in * n_out + n_out:,} parameters, against 76 for the "
-                "convolution.",
+        success=f"{n_in} x {n_out} + {n_out} = {n_in * n_out + n_out:,} parameters, against 76 for the convolution.",
     )

@@ -50,12 +50,18 @@ def check_input_gradient(answer):
         answer,
         solution_input_gradient(),
         wrong_answers=[
-            (correlate2d(GRAD_OUTPUT, K, mode="full"),
-             "that is the full cross-correlation: you forgot to flip the kernel. dJ/dx12 = dy11 k12 + dy12 k11."),
-            (convolve2d(GRAD_OUTPUT, K, mode="valid"),
-             "dJ/dX has the shape of X (3x3): use the full convolution, so every input pixel gets its share."),
-            (kernel_gradient(X, GRAD_OUTPUT, K.shape),
-             "that is dJ/dK (2x2); dJ/dX is the full convolution of dJ/dY with K, of the shape of X."),
+            (
+                correlate2d(GRAD_OUTPUT, K, mode="full"),
+                "that is the full cross-correlation: you forgot to flip the kernel. dJ/dx12 = dy11 k12 + dy12 k11.",
+            ),
+            (
+                convolve2d(GRAD_OUTPUT, K, mode="valid"),
+                "dJ/dX has the shape of X (3x3): use the full convolution, so every input pixel gets its share.",
+            ),
+            (
+                kernel_gradient(X, GRAD_OUTPUT, K.shape),
+                "that is dJ/dK (2x2); dJ/dX is the full convolution of dJ/dY with K, of the shape of X.",
+            ),
         ],
         success="Each input pixel collects dJ/dy times the kernel entry that met it: the full convolution.",
     )
@@ -88,24 +94,31 @@ def check_kernel_gradient(answer):
         answer,
         solution_kernel_gradient(),
         wrong_answers=[
-            (convolve2d(X, GRAD_OUTPUT, mode="valid"),
-             "you flipped dJ/dY (that is a convolution). dJ/dk11 = sum of dJ/dy_ij times x_ij, no flip."),
-            (scipy.signal.correlate2d(GRAD_OUTPUT, X, mode="valid"),
-             ("that is dJ/dK turned by 180 degrees, what scipy.signal.correlate2d(dJ/dY, X, mode='valid') returns: "
-              "cross-correlation is not commutative, and swapping its arguments turns the result around. "
-              "Slide dJ/dY over X: correlate2d(X, dJ/dY, mode='valid').")),
+            (
+                convolve2d(X, GRAD_OUTPUT, mode="valid"),
+                "you flipped dJ/dY (that is a convolution). dJ/dk11 = sum of dJ/dy_ij times x_ij, no flip.",
+            ),
+            (
+                scipy.signal.correlate2d(GRAD_OUTPUT, X, mode="valid"),
+                (
+                    "that is dJ/dK turned by 180 degrees, what scipy.signal.correlate2d(dJ/dY, X, "
+                    "mode='valid') returns: "
+                    "cross-correlation is not commutative, and swapping its arguments turns the result around. "
+                    "Slide dJ/dY over X: correlate2d(X, dJ/dY, mode='valid')."
+                ),
+            ),
             (GRAD_OUTPUT * K, "dJ/dK needs the inputs X: each entry is a sum of dJ/dy times the pixel that met it."),
-            (input_gradient(GRAD_OUTPUT, K, X.shape),
-             "that is dJ/dX (3x3); dJ/dK has the shape of K: slide dJ/dY over X and sum the products."),
+            (
+                input_gradient(GRAD_OUTPUT, K, X.shape),
+                "that is dJ/dX (3x3); dJ/dK has the shape of K: slide dJ/dY over X and sum the products.",
+            ),
         ],
         success="dJ/dK is the valid cross-correlation of X with dJ/dY.",
     )
 
 
 # Exercise 3: the bias gradient over a batch of two
-BATCH_GRAD_OUTPUT = np.array(
-    [[[[1.0, 0.0], [2.0, -1.0]]], [[[0.0, 1.0], [1.0, 1.0]]]]
-)  # (N=2, C_out=1, 2, 2)
+BATCH_GRAD_OUTPUT = np.array([[[[1.0, 0.0], [2.0, -1.0]]], [[[0.0, 1.0], [1.0, 1.0]]]])  # (N=2, C_out=1, 2, 2)
 
 
 def solution_bias_gradient():
@@ -134,21 +147,31 @@ def check_bias_gradient(answer):
         if values.size == 1:
             answer = values[0]  # one output channel: dJ/db written as an array of one number is fine
         elif values.size == len(BATCH_GRAD_OUTPUT):
-            return Feedback("wrong", "those are the sums of each sample separately; the one bias is shared by both "
-                                     "samples, so add them: one number.")
+            return Feedback(
+                "wrong",
+                "those are the sums of each sample separately; the one bias is shared by both "
+                "samples, so add them: one number.",
+            )
     last_sample = float(BATCH_GRAD_OUTPUT[-1].sum())
     first_sample = float(BATCH_GRAD_OUTPUT[0].sum())
     return check_number(
         answer,
         solution_bias_gradient(),
         wrong_answers=[
-            (last_sample, "that is the last sample only: the gradient was overwritten per sample instead of summed "
-                          "over the batch."),
+            (
+                last_sample,
+                "that is the last sample only: the gradient was overwritten per sample instead of summed "
+                "over the batch.",
+            ),
             (first_sample, "that is the first sample only; the bias is shared by every sample: sum over the batch."),
-            (float(BATCH_GRAD_OUTPUT.mean()), "that is the mean; the bias adds to every output once, so its "
-                                              "gradient is the plain sum."),
-            (float(BATCH_GRAD_OUTPUT.sum() / 2), "no division by the batch size here: the sum is the gradient of "
-                                                 "the loss J as given."),
+            (
+                float(BATCH_GRAD_OUTPUT.mean()),
+                "that is the mean; the bias adds to every output once, so its gradient is the plain sum.",
+            ),
+            (
+                float(BATCH_GRAD_OUTPUT.sum() / 2),
+                "no division by the batch size here: the sum is the gradient of the loss J as given.",
+            ),
         ],
         success="5: the bias touches every output of every sample, so its gradient sums all of dJ/dY.",
     )
@@ -183,15 +206,21 @@ def check_spread_gradient(answer):
         answer,
         solution_spread_gradient(),
         wrong_answers=[
-            ([[1, 2, 0], [3, 4, 0], [0, 0, 0]],
-             "the zeros go *between* the entries (stride - 1 = 1 zero between neighbours), not after them."),
-            ([[0, 0, 0], [0, 1, 2], [0, 3, 4]],
-             "the zeros go *between* the entries (stride - 1 = 1 zero between neighbours), not before them."),
-            ([[1, 0, 2, 0], [0, 0, 0, 0], [3, 0, 4, 0], [0, 0, 0, 0]],
-             "put stride - 1 zeros between neighbours only; nothing after the last entry: 2 entries -> 3 cells."),
+            (
+                [[1, 2, 0], [3, 4, 0], [0, 0, 0]],
+                "the zeros go *between* the entries (stride - 1 = 1 zero between neighbours), not after them.",
+            ),
+            (
+                [[0, 0, 0], [0, 1, 2], [0, 3, 4]],
+                "the zeros go *between* the entries (stride - 1 = 1 zero between neighbours), not before them.",
+            ),
+            (
+                [[1, 0, 2, 0], [0, 0, 0, 0], [3, 0, 4, 0], [0, 0, 0, 0]],
+                "put stride - 1 zeros between neighbours only; nothing after the last entry: 2 entries -> 3 cells.",
+            ),
         ],
         success="Stride s: s - 1 zeros between neighbours, as if the stride-1 output had been computed and "
-                "every other value dropped.",
+        "every other value dropped.",
     )
 
 
@@ -225,14 +254,24 @@ def check_max_pool_gradient(answer):
         answer,
         solution_max_pool_gradient(),
         wrong_answers=[
-            ([[0, 10], [10, 0]], "both 3s got the gradient, so it is counted twice. Only one maximum (the first, "
-                                 "as in PyTorch) gets it."),
-            ([[2.5, 2.5], [2.5, 2.5]], "that is average pooling's backward; max pooling sends the gradient to the "
-                                       "maximum only."),
-            ([[0, 0], [10, 0]], "ties go to the first maximum in reading order (row by row): that is the 3 at the "
-                                "top right."),
-            ([[0, 5], [5, 0]], "splitting the gradient between tied maxima is not what the max's derivative says; "
-                               "one winner takes it all (the first, as in PyTorch)."),
+            (
+                [[0, 10], [10, 0]],
+                "both 3s got the gradient, so it is counted twice. Only one maximum (the first, "
+                "as in PyTorch) gets it.",
+            ),
+            (
+                [[2.5, 2.5], [2.5, 2.5]],
+                "that is average pooling's backward; max pooling sends the gradient to the maximum only.",
+            ),
+            (
+                [[0, 0], [10, 0]],
+                "ties go to the first maximum in reading order (row by row): that is the 3 at the top right.",
+            ),
+            (
+                [[0, 5], [5, 0]],
+                "splitting the gradient between tied maxima is not what the max's derivative says; "
+                "one winner takes it all (the first, as in PyTorch).",
+            ),
         ],
         success="One window, one winner: the first maximum gets all of dJ/dy.",
     )

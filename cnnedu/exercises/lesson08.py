@@ -45,11 +45,20 @@ def check_parameter_count(answer):
         answer,
         solution_parameter_count(),
         wrong_answers=[
-            (144 + 4608 + 5120, "close: you counted the weights but forgot the biases (one per output channel or unit)."),
-            (160 + 320 + 5130, "the second convolution has one 3x3 kernel per input channel for each of its 32 "
-                               "outputs: 32 x 16 x 3 x 3 weights, not 32 x 3 x 3."),
-            (160 + 4640 + 20490, "the maps are pooled to 4x4 before the second convolution, which keeps them "
-                                 "4x4 (padding 1): the linear layer sees 32 x 4 x 4 = 512 numbers, not 32 x 8 x 8."),
+            (
+                144 + 4608 + 5120,
+                "close: you counted the weights but forgot the biases (one per output channel or unit).",
+            ),
+            (
+                160 + 320 + 5130,
+                "the second convolution has one 3x3 kernel per input channel for each of its 32 "
+                "outputs: 32 x 16 x 3 x 3 weights, not 32 x 3 x 3.",
+            ),
+            (
+                160 + 4640 + 20490,
+                "the maps are pooled to 4x4 before the second convolution, which keeps them "
+                "4x4 (padding 1): the linear layer sees 32 x 4 x 4 = 512 numbers, not 32 x 8 x 8.",
+            ),
             (160 + 4640, "do not forget the last, fully connected layer: 512 x 10 weights and 10 biases."),
         ],
         success="160 + 4640 + 5130 = 9930 numbers are learned.",
@@ -84,19 +93,28 @@ def check_unpadded_flatten_size(answer):
         answer,
         solution_unpadded_flatten_size(),
         wrong_answers=[
-            (512, "that is the padded network. Without padding every 3x3 convolution shrinks the map by 2: "
-                  "8 -> 6, pooled to 3, then the second convolution."),
-            (32 * 2 * 2, "check two things: a 3x3 kernel without padding removes 2 rows and 2 columns (one on "
-                         "each side), not 1; and the pooling sits between the two convolutions, not at the end: "
-                         "8 -> 6, pooled to 3, and 3 -> 1."),
+            (
+                512,
+                "that is the padded network. Without padding every 3x3 convolution shrinks the map by 2: "
+                "8 -> 6, pooled to 3, then the second convolution.",
+            ),
+            (
+                32 * 2 * 2,
+                "check two things: a 3x3 kernel without padding removes 2 rows and 2 columns (one on "
+                "each side), not 1; and the pooling sits between the two convolutions, not at the end: "
+                "8 -> 6, pooled to 3, and 3 -> 1.",
+            ),
             (32 * 3 * 3, "the second convolution comes after the pooling and shrinks the 3x3 maps too: 3 -> 1."),
-            (16 * 3 * 3, "that is what the pooling hands on (16 maps of 3x3); the second convolution still "
-                         "follows: 32 channels, and 3 -> 1."),
+            (
+                16 * 3 * 3,
+                "that is what the pooling hands on (16 maps of 3x3); the second convolution still "
+                "follows: 32 channels, and 3 -> 1.",
+            ),
             (16, "the last convolution has 32 output channels, not 16."),
             (1, "count every channel: the flattened vector has channels x rows x columns entries."),
         ],
         success="8 -> 6 (3x3 convolution without padding), pooled to 3, -> 1 (second convolution): "
-                "one 1x1 map per channel, 32 numbers.",
+        "one 1x1 map per channel, 32 numbers.",
     )
 
 
@@ -166,11 +184,17 @@ def check_updates_per_epoch(answer):
         answer,
         solution_updates_per_epoch(),
         wrong_answers=[
-            (math.floor(exact), "22 full batches hold 1408 images; the last 29 images form a 23rd, shorter "
-                                "batch, and it gets its own update."),
+            (
+                math.floor(exact),
+                "22 full batches hold 1408 images; the last 29 images form a 23rd, shorter "
+                "batch, and it gets its own update.",
+            ),
             (exact, "a number of steps is a whole number: the leftover images form one more, shorter batch."),
-            (TRAINING_IMAGES, "that would be one update per image (batch size 1); here each step averages the "
-                              "gradient over 64 images."),
+            (
+                TRAINING_IMAGES,
+                "that would be one update per image (batch size 1); here each step averages the "
+                "gradient over 64 images.",
+            ),
             (15 * math.ceil(exact), "that is the number of steps in all 15 epochs; the question asks for one epoch."),
         ],
         success="ceil(1437 / 64) = 23: 22 full batches of 64 and one of 29.",

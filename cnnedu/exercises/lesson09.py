@@ -39,7 +39,8 @@ def check_output_size(answer):
     Examples
     --------
     >>> check_output_size(3)
-    Not yet: 3 is what a *convolution* with these settings makes of 5 (it shrinks). The transposed one grows: (n - 1)*s - 2p + (k - 1) + 1.
+    Not yet: 3 is what a *convolution* with these settings makes of 5 (it shrinks). The transposed one grows: (n
+    - 1)*s - 2p + (k - 1) + 1.
     """
     if isinstance(answer, (list, tuple, np.ndarray)):
         try:
@@ -93,7 +94,8 @@ def check_output_padding(answer):
     Examples
     --------
     >>> check_output_padding(0)
-    Not yet: with output_padding=0 you get (5 - 1)*2 - 2 + 2 + 1 = 9: that undoes a 9x9 input, which stride 2 also maps to 5x5.
+    Not yet: with output_padding=0 you get (5 - 1)*2 - 2 + 2 + 1 = 9: that undoes a 9x9 input, which stride 2
+    also maps to 5x5.
     """
     return check_number(
         answer,
@@ -134,7 +136,8 @@ def check_stamps(answer):
     Examples
     --------
     >>> check_stamps([1, 1, 3, 1, 6])
-    Not yet: that is stride 1: the stamps of neighbouring inputs start 1 apart. With stride 2 they start 2 apart, so the output has (3 - 1)*2 + 3 = 7 cells.
+    Not yet: that is stride 1: the stamps of neighbouring inputs start 1 apart. With stride 2 they start 2
+    apart, so the output has (3 - 1)*2 + 3 = 7 cells.
     """
     flipped = conv_transpose2d(_row(STAMP_INPUT), _row(STAMP_KERNEL[::-1]), stride=2)[0, 0, 0]
     no_overlap = np.concatenate([value * STAMP_KERNEL for value in STAMP_INPUT])
@@ -242,7 +245,8 @@ def check_transposed_matrix(answer):
     Examples
     --------
     >>> check_transposed_matrix([[1, 2, 3, 0, 0], [0, 0, 1, 2, 3]])
-    Not yet: that is C, the convolution's matrix (2 x 5: it shrinks 5 to 2). The transposed convolution multiplies by its transpose, 5 x 2.
+    Not yet: that is C, the convolution's matrix (2 x 5: it shrinks 5 to 2). The transposed convolution
+    multiplies by its transpose, 5 x 2.
     """
     matrix = convolution_matrix(5, MATRIX_KERNEL, stride=2)
     return check_array(

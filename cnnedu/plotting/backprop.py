@@ -67,10 +67,14 @@ def backprop_figure(input_shape=(5, 5), kernel_shape=(3, 3), figsize=(13, 3.6)):
         "grad_x": (height, width, MAX_PADDING),
         "kernel": (*kernel_shape, 0),
         "grad_kernel": (*kernel_shape, 0),
-        "grad_output": (height + 2 * MAX_PADDING - kernel_shape[0] + 1, width + 2 * MAX_PADDING - kernel_shape[1] + 1, 0),
+        "grad_output": (
+            height + 2 * MAX_PADDING - kernel_shape[0] + 1,
+            width + 2 * MAX_PADDING - kernel_shape[1] + 1,
+            0,
+        ),
     }
     with matplotlib.rc_context(PROJECTOR_RC):
-        for ax, name in zip(axes, PANELS):
+        for ax, name in zip(axes, PANELS, strict=True):
             rows, columns, pad = limits[name]
             image = show_map(np.zeros((rows, columns)), ax=ax, diverging=True, limit=1.0)
             image.set_cmap(image.cmap.with_extremes(bad="0.85"))  # padding cells (NaN) in grey
@@ -138,7 +142,7 @@ def _mark(artists, name, cells, numbers=None, fontsize=11):
         for text in artists["values"][name]:
             if text.get_visible() and tuple(round(float(v)) for v in text.get_position()[::-1]) in cells:
                 text.set_visible(False)
-    for k, (mark, text) in enumerate(zip(artists["marks"][name], artists["numbers"][name])):
+    for k, (mark, text) in enumerate(zip(artists["marks"][name], artists["numbers"][name], strict=True)):
         if k < len(cells):
             row, column = cells[k]
             mark.set_xy((column - 0.5, row - 0.5))
@@ -307,7 +311,7 @@ def plot_max_pool_backward(x, grad_output, size=2, axes=None):
         show_map(grad_output, ax=axes[2], diverging=True, limit=grad_limit, title="dJ/dy (given)"),
         show_map(grad_x, ax=axes[3], diverging=True, limit=grad_limit, title="dJ/dx: to the max only"),
     ]
-    for values, ax in zip((x, y, grad_output, grad_x), axes):
+    for values, ax in zip((x, y, grad_output, grad_x), axes, strict=True):
         annotate_cells(values, ax, fmt="{:g}", fontsize=11)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -315,8 +319,11 @@ def plot_max_pool_backward(x, grad_output, size=2, axes=None):
     for (r, c), index in np.ndenumerate(winner):
         i, j = divmod(int(index), size)
         for ax in (axes[0], axes[3]):
-            ax.add_patch(Rectangle((c * size + j - 0.5, r * size + i - 0.5), 1, 1, fill=False,
-                                   edgecolor=HIGHLIGHT, linewidth=2.5))
+            ax.add_patch(
+                Rectangle(
+                    (c * size + j - 0.5, r * size + i - 0.5), 1, 1, fill=False, edgecolor=HIGHLIGHT, linewidth=2.5
+                )
+            )
     return images
 
 
@@ -350,7 +357,7 @@ def plot_relu_backward(x, grad_output, axes=None):
         show_map(grad_output, ax=axes[1], diverging=True, limit=grad_limit, title="dJ/dy (given)"),
         show_map(grad_x, ax=axes[2], diverging=True, limit=grad_limit, title="dJ/dx = dJ/dy where x > 0"),
     ]
-    for values, ax in zip((x, grad_output, grad_x), axes):
+    for values, ax in zip((x, grad_output, grad_x), axes, strict=True):
         annotate_cells(values, ax, fmt="{:g}", fontsize=11)
         ax.set_xticks([])
         ax.set_yticks([])

@@ -134,7 +134,9 @@ def _annotate(values, ax, limit, fontsize):
     texts = []
     for (row, column), value in np.ndenumerate(np.asarray(values, dtype=float)):
         color = "white" if abs(value) > 0.6 * limit else "black"
-        texts.append(ax.text(column, row, format_number(value), ha="center", va="center", fontsize=fontsize, color=color))
+        texts.append(
+            ax.text(column, row, format_number(value), ha="center", va="center", fontsize=fontsize, color=color)
+        )
     return texts
 
 
@@ -339,7 +341,7 @@ def plot_filter_bank(image, kernels, axes=None, image_title="input", percentile=
     drawn = {"input": show_map(image, ax=axes[0], title=image_title)}
     _bare(axes[0])
     low, high = float(image.min()), float(image.max())
-    for ax, (title, kernel) in zip(axes[1:], kernels.items()):
+    for ax, (title, kernel) in zip(axes[1:], kernels.items(), strict=True):
         response = correlate2d(image, kernel)
         if title in pictures and high > low:
             drawn[title] = plot_picture(response, ax=ax, low=low, high=high, title=f"{title} (a picture: grey)")
@@ -389,7 +391,15 @@ def scanner_figure(image, figsize=(12, 3.6)):
     low, high = float(image.min()), float(image.max())
     if high <= low:
         high = low + 1.0
-    artists = {"axes": {"image": ax_image, "output": ax_output, "window": ax_window, "kernel": ax_kernel, "products": ax_products}}
+    artists = {
+        "axes": {
+            "image": ax_image,
+            "output": ax_output,
+            "window": ax_window,
+            "kernel": ax_kernel,
+            "products": ax_products,
+        }
+    }
     artists["image"] = ax_image.imshow(image, cmap=IMAGE_CMAP, vmin=low, vmax=high, interpolation="none")
     ax_image.set_title("image and the kernel's window", y=1.0)
     artists["window_box"] = ax_image.add_patch(
@@ -408,7 +418,7 @@ def scanner_figure(image, figsize=(12, 3.6)):
     small = np.zeros((3, 3))
     artists["window"] = ax_window.imshow(small, cmap=IMAGE_CMAP, vmin=low, vmax=high, interpolation="none")
     ax_window.set_title("window\n(pixels)", y=1.0)
-    for ax, pixels in ((ax_window, False), (ax_kernel, True), (ax_products, True)):
+    for ax in (ax_window, ax_kernel, ax_products):
         for edge in (0.5, 1.5):
             ax.axhline(edge, color="0.5", linewidth=0.8)
             ax.axvline(edge, color="0.5", linewidth=0.8)
@@ -455,7 +465,10 @@ def set_colorbar_ticks(colorbar, limit, characters=COLORBAR_LABEL_CHARACTERS):
 
 def _set_numbers(numbers, values, limit):
     values = np.ravel(values)
-    numbers.set([format_number(value) for value in values], ["white" if abs(value) > 0.6 * limit else "black" for value in values])
+    numbers.set(
+        [format_number(value) for value in values],
+        ["white" if abs(value) > 0.6 * limit else "black" for value in values],
+    )
 
 
 def update_scanner(artists, image, kernel, row, column, output=None):
@@ -514,7 +527,8 @@ def update_scanner(artists, image, kernel, row, column, output=None):
     artists["window"].set_data(window)
     middle = (artists["window"].norm.vmin + artists["window"].norm.vmax) / 2
     artists["window_numbers"].set(
-        [format_number(value) for value in window.ravel()], ["white" if value < middle else "black" for value in window.ravel()]
+        [format_number(value) for value in window.ravel()],
+        ["white" if value < middle else "black" for value in window.ravel()],
     )
     artists["kernel"].set_data(kernel)
     artists["kernel"].set_clim(-kernel_limit, kernel_limit)

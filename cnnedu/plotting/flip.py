@@ -3,7 +3,6 @@ convolution, and a causal system stepping through time.
 """
 
 import numpy as np
-from matplotlib.patches import Rectangle
 
 from cnnedu._checks import as_array
 from cnnedu.correlate import convolve1d, convolve2d, correlate1d, correlate2d
@@ -72,15 +71,21 @@ def flip_figure(image, kernel_shape=(3, 3), figsize=(11, 3.6)):
     artists = {"axes": axes}
     artists["image"] = ax_image.imshow(image, cmap=IMAGE_CMAP, interpolation="none")
     ax_image.set_title("image X", y=1.0)
-    artists["kernel"] = ax_kernel.imshow(np.zeros(kernel_shape), cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none")
+    artists["kernel"] = ax_kernel.imshow(
+        np.zeros(kernel_shape), cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none"
+    )
     artists["kernel_title"] = ax_kernel.set_title("kernel slid: K as written", y=1.0)
     _grid_lines(ax_kernel, kernel_shape)
     positions = [(j, i) for i in range(kernel_shape[0]) for j in range(kernel_shape[1])]
     artists["kernel_numbers"] = CellNumbers(ax_kernel, positions, fontsize=13)
     blank = np.zeros(out_shape)
-    artists["correlation_map"] = ax_correlation.imshow(blank, cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none")
+    artists["correlation_map"] = ax_correlation.imshow(
+        blank, cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none"
+    )
     artists["correlation_title"] = ax_correlation.set_title("cross-correlation with K", y=1.0)
-    artists["convolution_map"] = ax_convolution.imshow(blank, cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none")
+    artists["convolution_map"] = ax_convolution.imshow(
+        blank, cmap=DIVERGING_CMAP, vmin=-1, vmax=1, interpolation="none"
+    )
     ax_convolution.set_title("convolution X * K", y=1.0)
     artists["colorbar"] = figure.colorbar(
         artists["convolution_map"], ax=[ax_correlation, ax_convolution], shrink=0.85, label="response"
@@ -234,7 +239,7 @@ def update_stepper(artists, signal, impulse_response, time, flip=True):
         texts[0, column] = format_number(padded_signal[column])
         colors[0, column] = "black" if 0 <= n < len(signal) else "0.6"  # grey: before or after the signal
         texts[3, column] = format_number(full[n]) if 0 <= n <= time else ""
-    for n, tap, product in zip(input_times, taps, products):
+    for n, tap, product in zip(input_times, taps, products, strict=True):
         column = int(n) + offset
         texts[1, column] = format_number(tap)
         texts[2, column] = format_number(product)
@@ -252,8 +257,10 @@ def update_stepper(artists, signal, impulse_response, time, flip=True):
     artists["title"].set_text(f"t = {time}: {kind};  y[{time}] = {terms} = {format_number(output)}")
     heights = np.zeros(columns)
     heights[offset : offset + time + 1] = outputs
-    for bar, height in zip(artists["bars"], heights):
+    for bar, height in zip(artists["bars"], heights, strict=True):
         bar.set_height(height)
     scale = max(float(np.max(np.abs(full))), 1e-9)
-    artists["axes"][1].set_ylim(min(float(np.min(full)), 0.0) * 1.15 - 0.05 * scale, max(float(np.max(full)), 0.0) * 1.15 + 0.05 * scale)
+    artists["axes"][1].set_ylim(
+        min(float(np.min(full)), 0.0) * 1.15 - 0.05 * scale, max(float(np.max(full)), 0.0) * 1.15 + 0.05 * scale
+    )
     return {"taps": taps, "products": products, "output": output, "outputs": outputs, "full": full}

@@ -164,7 +164,7 @@ def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(10, 5
         artists["kernel_numbers"] = CellNumbers(axes[1, 0], positions, fontsize=10)
         artists["titles"]["kernels"] = axes[1, 0].set_title("kernels R, G, B", y=1.0)
         panels = [("sum", "sum of the 3"), ("biased", "+ bias"), ("feature_map", "feature map")]
-        for (key, title), ax in zip(panels, axes[1, 1:]):
+        for (key, title), ax in zip(panels, axes[1, 1:], strict=True):
             artists[key] = show_map(maps[key], ax=ax, diverging=True, limit=RESPONSE_LIMIT)
             artists["titles"][key] = ax.set_title(title, y=1.0)
         for ax in axes.flat:
@@ -204,9 +204,7 @@ def update_rgb_layer(artists, image, weights, bias=0.0, activation="ReLU"):
     artists["kernel_numbers"].set([f"{v + 0.0:.0f}" if label else f"{v + 0.0:.2g}" for v in (weights / scale).ravel()])
     artists["titles"]["kernels"].set_text(f"kernels R, G, B{label}")
     artists["titles"]["biased"].set_text(f"sum + bias ({float(bias):+.2f})")
-    artists["titles"]["feature_map"].set_text(
-        "feature map (ReLU)" if activation == "ReLU" else "feature map (no ReLU)"
-    )
+    artists["titles"]["feature_map"].set_text("feature map (ReLU)" if activation == "ReLU" else "feature map (no ReLU)")
     return maps
 
 
@@ -248,16 +246,27 @@ def stack_figure(figsize=(11, 3.0), max_layers=MAX_STACK_LAYERS):
         diagram.add_patch(block)
         artists["blocks"].append(block)
         artists["labels"].append(diagram.text(0, 0, "", ha="center", va="top", fontsize=9, visible=False))
-        artists["names"].append(diagram.text(0, 0, "", ha="center", va="bottom", fontsize=8, visible=False,
-                                             color="0.3"))
+        artists["names"].append(
+            diagram.text(0, 0, "", ha="center", va="bottom", fontsize=8, visible=False, color="0.3")
+        )
     diagram.set_xlim(-0.6, max_layers + 0.6)
     diagram.set_ylim(-1.05, 1.5)
     diagram.set_axis_off()
     artists["diagram"] = diagram
     artists["row_names"] = diagram.text(-0.45, -0.28, STACK_ROWS, ha="right", va="top", fontsize=11, color="0.3")
-    artists["message"] = diagram.text(0.5, 0.01, "", color="#b00020", fontsize=12, fontweight="bold",
-                                      va="bottom", ha="center", transform=diagram.transAxes,
-                                      bbox={"facecolor": "white", "edgecolor": "#b00020"}, visible=False)
+    artists["message"] = diagram.text(
+        0.5,
+        0.01,
+        "",
+        color="#b00020",
+        fontsize=12,
+        fontweight="bold",
+        va="bottom",
+        ha="center",
+        transform=diagram.transAxes,
+        bbox={"facecolor": "white", "edgecolor": "#b00020"},
+        visible=False,
+    )
     return figure, artists
 
 
@@ -275,7 +284,9 @@ def summary_html(rows, input_shape, error=None):
     """
     cells = [("input", " x ".join(str(v) for v in input_shape), "0", "1 x 1", "")]
     for row in rows:
-        field = "whole input" if row.receptive_field is None else f"{row.receptive_field.size} x {row.receptive_field.size}"
+        field = (
+            "whole input" if row.receptive_field is None else f"{row.receptive_field.size} x {row.receptive_field.size}"
+        )
         note = ""
         if row.unused:
             note = f"last {row.unused} row{'s' if row.unused > 1 else ''}/column{'s' if row.unused > 1 else ''} unused"
@@ -290,11 +301,14 @@ def summary_html(rows, input_shape, error=None):
     ]
     for name, shape, count, field, note in cells:
         lines.append(
-            f"<tr><td style='{pad}'>{name}</td><td>{shape}</td><td style='text-align:right;{pad};padding-left:14px'>{count}</td>"
+            f"<tr><td style='{pad}'>{name}</td><td>{shape}</td><td "
+            f"style='text-align:right;{pad};padding-left:14px'>{count}</td>"
             f"<td style='{pad}'>{field}</td><td style='{pad};color:#8a5a00'>{note}</td></tr>"
         )
-    lines.append(f"<tr><td style='{pad}'><b>total</b></td><td></td>"
-                 f"<td style='text-align:right;{pad}'><b>{total:,}</b></td><td></td><td></td></tr>")
+    lines.append(
+        f"<tr><td style='{pad}'><b>total</b></td><td></td>"
+        f"<td style='text-align:right;{pad}'><b>{total:,}</b></td><td></td><td></td></tr>"
+    )
     lines.append("</table>")
     if error is not None:
         text = error.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
@@ -344,7 +358,9 @@ def update_stack(artists, layers, input_shape):
     largest = max(shape[-1] if len(shape) == 3 else 1 for shape in shapes)
     count = len(shapes)
     crowded = count > 10
-    for position, (block, label, name) in enumerate(zip(artists["blocks"], artists["labels"], artists["names"])):
+    for position, (block, label, name) in enumerate(
+        zip(artists["blocks"], artists["labels"], artists["names"], strict=True)
+    ):
         visible = position < count
         block.set_visible(visible)
         label.set_visible(visible)
@@ -374,7 +390,7 @@ def update_stack(artists, layers, input_shape):
     share = (0.95 if crowded else 1.35) / inches
     artists["diagram"].set_xlim((-0.45 - share * right) / (1 - share), right)
     fontsize = 7 if crowded else 11
-    for label, name in zip(artists["labels"], artists["names"]):
+    for label, name in zip(artists["labels"], artists["names"], strict=True):
         label.set_fontsize(fontsize)
         name.set_fontsize(fontsize)
     artists["row_names"].set_fontsize(fontsize)
@@ -411,8 +427,14 @@ def plot_parameter_comparison(labels, conv_counts, dense_counts, ax=None):
     ax.set_ylabel("parameters (log scale)")
     for bars in (conv_bars, dense_bars):
         for bar in bars:
-            ax.text(bar.get_x() + bar.get_width() / 2, bar.get_height() * 1.15, f"{int(bar.get_height()):,}",
-                    ha="center", va="bottom", fontsize=9)
+            ax.text(
+                bar.get_x() + bar.get_width() / 2,
+                bar.get_height() * 1.15,
+                f"{int(bar.get_height()):,}",
+                ha="center",
+                va="bottom",
+                fontsize=9,
+            )
     ax.set_ylim(1, max(max(dense_counts), max(conv_counts)) * 20)
     ax.legend(loc="upper left")
     return [conv_bars, dense_bars]
@@ -464,10 +486,18 @@ def plot_volumes(shapes, labels=None, ax=None, max_sheets=16, title=None):
             count = min(channels, max_sheets)
             h, w = height * unit, width * unit
             for sheet in reversed(range(count)):  # the back sheet first, the front one on top
-                sheets.append(ax.add_patch(Rectangle(
-                    (left + sheet * step, sheet * step), w, h, facecolor="#9ecae1" if sheet else "#c6dbef",
-                    edgecolor="#08519c", linewidth=1.0,
-                )))
+                sheets.append(
+                    ax.add_patch(
+                        Rectangle(
+                            (left + sheet * step, sheet * step),
+                            w,
+                            h,
+                            facecolor="#9ecae1" if sheet else "#c6dbef",
+                            edgecolor="#08519c",
+                            linewidth=1.0,
+                        )
+                    )
+                )
             right = left + w + (count - 1) * step
             text = f"{channels} x {height} x {width}"
         else:

@@ -21,8 +21,8 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from cnnedu.correlate import convolve2d, correlate2d
-from cnnedu.coverage import coverage_counts, kernel_span, mode_padding, window_positions
-from cnnedu.padding import pad2d
+from cnnedu.coverage import coverage_counts, mode_padding, window_positions
+from cnnedu.padding import kernel_span, pad2d
 from cnnedu.plotting.style import LINESTYLES, OKABE_ITO, new_figure
 
 # mode label -> (coverage mode, 'same' convention, cnnedu function that computes it)
@@ -40,12 +40,12 @@ COVERAGE_CMAP = "magma_r"  # 0 = white, many windows = dark
 FIRST_COLOR, LAST_COLOR = "#D55E00", "#0072B2"  # Okabe-Ito vermillion and blue; the last is also dashed
 
 
-
 def _title(ax, fontsize=13):
     """A title drawn as plain text above the axes: unlike ``ax.set_title``,
     matplotlib does not re-place it on every redraw, which halves a demo's
     redraw time."""
     return ax.text(0.5, 1.015, " ", transform=ax.transAxes, ha="center", va="bottom", fontsize=fontsize)
+
 
 def padding_geometry(n, kernel_size, stride=1, padding=0, dilation=1, mode="explicit padding p"):
     """Everything the padding pictures show, for one setting.
@@ -79,8 +79,8 @@ def padding_geometry(n, kernel_size, stride=1, padding=0, dilation=1, mode="expl
     >>> geometry = padding_geometry(7, 3, stride=2, padding=1)
     >>> geometry["output_size"], geometry["computed_shape"]
     (4, (4, 4))
-    >>> padding_geometry(4, 2, mode="same (as correlate2d)")["before"], padding_geometry(4, 2, mode="same (as convolve2d)")["before"]
-    (0, 1)
+    >>> [padding_geometry(4, 2, mode=mode)["before"] for mode in ("same (as correlate2d)", "same (as convolve2d)")]
+    [0, 1]
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {list(MODES)}; got {mode!r}")
@@ -105,10 +105,7 @@ def padding_geometry(n, kernel_size, stride=1, padding=0, dilation=1, mode="expl
         call = f"ce.{function.__name__}(x, k, mode='{kind}', stride={stride}, dilation={dilation})"
     output = len(positions)
     padded = f"{n} + 2*{before}" if before == after else f"{n} + {before} + {after}"
-    formula = (
-        f"o = floor(({padded} - {dilation}*{kernel_size - 1} - 1) / {stride}) + 1"
-        f" = {output}"
-    )
+    formula = f"o = floor(({padded} - {dilation}*{kernel_size - 1} - 1) / {stride}) + 1 = {output}"
     computed = f"{call}.shape = {tuple(computed_shape)}"
     return {
         "before": before,
@@ -178,7 +175,9 @@ def plot_positions_2d(geometry, ax=None):
         "last": ax.add_patch(
             Rectangle((0, 0), 1, 1, fill=False, edgecolor=LAST_COLOR, linewidth=2.2, linestyle="--", zorder=5)
         ),  # dashed, so that first and last differ in more than colour
-        "first_taps": ax.scatter([], [], marker="s", s=30, facecolor="none", edgecolor=FIRST_COLOR, linewidths=1.5, zorder=5),
+        "first_taps": ax.scatter(
+            [], [], marker="s", s=30, facecolor="none", edgecolor=FIRST_COLOR, linewidths=1.5, zorder=5
+        ),
         "last_taps": ax.scatter(
             [], [], marker="o", s=30, facecolor="none", edgecolor=LAST_COLOR, linewidths=1.5, zorder=5
         ),
@@ -191,7 +190,7 @@ def plot_positions_2d(geometry, ax=None):
 
 
 def _update_positions_2d(artists, geometry):
-    n, before, after, length = geometry["n"], geometry["before"], geometry["after"], geometry["length"]
+    n, before, length = geometry["n"], geometry["before"], geometry["length"]
     positions, span = geometry["positions"], geometry["span"]
     ax = artists["input_box"].axes
     artists["lines"].set_segments(_grid_segments(length))
@@ -237,7 +236,9 @@ def plot_positions_1d(geometry, ax=None):
     artists = {
         "band": ax.add_patch(Rectangle((0, 0), 1, 1, facecolor=INPUT_COLOR, edgecolor="none")),
         "spans": ax.add_collection(LineCollection([], linewidths=1.5, cmap=POSITION_CMAP)),
-        "taps": ax.scatter([], [], c=[], marker="s", s=30, cmap=POSITION_CMAP, edgecolor="black", linewidths=0.4, zorder=4),
+        "taps": ax.scatter(
+            [], [], c=[], marker="s", s=30, cmap=POSITION_CMAP, edgecolor="black", linewidths=0.4, zorder=4
+        ),
         "title": _title(ax),
     }
     ax.set_facecolor(PADDING_COLOR)
@@ -250,7 +251,7 @@ def plot_positions_1d(geometry, ax=None):
 
 
 def _update_positions_1d(artists, geometry):
-    n, before, after, length = geometry["n"], geometry["before"], geometry["after"], geometry["length"]
+    n, before, length = geometry["n"], geometry["before"], geometry["length"]
     positions = geometry["positions"]
     count, taps_per_window = positions.shape
     ax = artists["band"].axes
@@ -413,8 +414,13 @@ def plot_column_profile(profiles, ax=None, title=None, ylabel="mean |response|")
         if values.ndim != 1:
             raise ValueError(f"profile {label!r} must be 1-D (one value per column); got shape {values.shape}")
         (lines[label],) = ax.plot(
-            np.arange(len(values)), values, label=label, color=OKABE_ITO[index % len(OKABE_ITO)],
-            linestyle=LINESTYLES[index % len(LINESTYLES)], marker=markers[index % len(markers)], markersize=4,
+            np.arange(len(values)),
+            values,
+            label=label,
+            color=OKABE_ITO[index % len(OKABE_ITO)],
+            linestyle=LINESTYLES[index % len(LINESTYLES)],
+            marker=markers[index % len(markers)],
+            markersize=4,
         )
     ax.set_xlabel("column")
     ax.set_ylabel(ylabel)

@@ -18,9 +18,9 @@ from cnnedu._checks import as_array, non_negative_int, one_of, positive_int
 from cnnedu.correlate import correlate2d
 from cnnedu.coverage import coverage_counts, pool_winners, relative_change
 from cnnedu.images import load_image
-from cnnedu.pooling import avg_pool2d, max_pool2d
 from cnnedu.plotting.filters import CellNumbers
 from cnnedu.plotting.style import DIVERGING_CMAP, LINESTYLES, OKABE_ITO, new_figure
+from cnnedu.pooling import avg_pool2d, max_pool2d
 
 EXAMPLE_MAP = np.array([[1, 3, 2, 4], [5, 6, 7, 8], [9, 2, 3, 1], [4, 0, 1, 5]], dtype=float)
 KINDS = ("max", "average")
@@ -30,12 +30,12 @@ SOBEL_X = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])  # br
 MAX_TEXTS = 36  # the random map is 6x6
 
 
-
 def _title(ax, fontsize=13):
     """A title drawn as plain text above the axes: unlike ``ax.set_title``,
     matplotlib does not re-place it on every redraw, which halves a demo's
     redraw time."""
     return ax.text(0.5, 1.015, " ", transform=ax.transAxes, ha="center", va="bottom", fontsize=fontsize)
+
 
 def example_map(name="4x4 example"):
     """The integer map the pooling explorer starts from.
@@ -159,8 +159,16 @@ def pooling_geometry(x, size, stride=None, kind="max"):
     windows = [(r * stride, c * stride) for r in range(out_h) for c in range(out_w)]
     winners = pool_winners(x, size, stride) if kind == "max" else None
     unpooled = coverage_counts(x.shape, size, stride) == 0
-    return {"x": x, "size": size, "stride": stride, "kind": kind, "output": output, "windows": windows,
-            "winners": winners, "unpooled": unpooled}
+    return {
+        "x": x,
+        "size": size,
+        "stride": stride,
+        "kind": kind,
+        "output": output,
+        "windows": windows,
+        "winners": winners,
+        "unpooled": unpooled,
+    }
 
 
 def plot_pooling(x=EXAMPLE_MAP, size=2, stride=None, kind="max", axes=None):
@@ -187,7 +195,9 @@ def plot_pooling(x=EXAMPLE_MAP, size=2, stride=None, kind="max", axes=None):
     input_ax, output_ax = axes
     artists = {
         "input": input_ax.imshow(np.zeros((1, 1)), cmap=CELL_CMAP, vmin=0, vmax=1, interpolation="nearest"),
-        "unpooled": input_ax.add_collection(PolyCollection([], facecolor="none", edgecolor="0.45", hatch="///", linewidth=0)),
+        "unpooled": input_ax.add_collection(
+            PolyCollection([], facecolor="none", edgecolor="0.45", hatch="///", linewidth=0)
+        ),
         "input_grid": input_ax.add_collection(LineCollection([], colors="0.7", linewidths=0.6)),
         "windows": input_ax.add_collection(PolyCollection([], facecolor="none", linewidths=2.5)),
         "winners": input_ax.scatter([], [], s=420, facecolor="none", linewidths=2.5, zorder=4),
@@ -234,11 +244,13 @@ def update_pooling(artists, x, size, stride=None, kind="max"):
     artists["input_grid"].set_segments(_cell_grid(rows, columns))
     overlapping = stride < size
     insets = [0.06 + (0.1 * ((r // stride + c // stride) % 2) if overlapping else 0.0) for r, c in geometry["windows"]]
-    artists["windows"].set_verts([_square(r, c, size, inset) for (r, c), inset in zip(geometry["windows"], insets)])
+    artists["windows"].set_verts(
+        [_square(r, c, size, inset) for (r, c), inset in zip(geometry["windows"], insets, strict=True)]
+    )
     artists["windows"].set_edgecolor(colors)
     artists["windows"].set_linestyle(styles)
     unpooled_rows, unpooled_columns = np.nonzero(geometry["unpooled"])
-    artists["unpooled"].set_verts([_square(r, c, 1, 0.0) for r, c in zip(unpooled_rows, unpooled_columns)])
+    artists["unpooled"].set_verts([_square(r, c, 1, 0.0) for r, c in zip(unpooled_rows, unpooled_columns, strict=True)])
     if geometry["winners"] is not None:
         winner_rows, winner_columns = geometry["winners"]
         artists["winners"].set_offsets(np.column_stack([winner_columns.ravel(), winner_rows.ravel()]).astype(float))
@@ -268,7 +280,11 @@ def pooling_figure(figsize=(8.5, 4.6)):
     >>> len(figure.axes)
     2
     """
-    figure, axes = new_figure(1, 2, figsize=figsize, )
+    figure, axes = new_figure(
+        1,
+        2,
+        figsize=figsize,
+    )
     return figure, plot_pooling(axes=axes)
 
 
@@ -363,12 +379,17 @@ def shift_figure(photo=None, figsize=(11, 5.8)):
     crop_titles = [_title(ax, fontsize=12) for ax in crop_axes]
     limit = float(maps["features"].max())
     images, titles = [], []
-    for row, (key, label) in enumerate((("features", "edge map"), ("pooled", "pooled map"))):
+    for row, key in enumerate(("features", "pooled")):
         row_images = [
             axes[row, 0].imshow(maps[key], cmap="magma", vmin=0, vmax=limit, interpolation="nearest"),
             axes[row, 1].imshow(maps[f"{key}_shifted"], cmap="magma", vmin=0, vmax=limit, interpolation="nearest"),
-            axes[row, 2].imshow(maps[f"{key}_shifted"] - maps[key], cmap=DIVERGING_CMAP, vmin=-limit, vmax=limit,
-                                interpolation="nearest"),
+            axes[row, 2].imshow(
+                maps[f"{key}_shifted"] - maps[key],
+                cmap=DIVERGING_CMAP,
+                vmin=-limit,
+                vmax=limit,
+                interpolation="nearest",
+            ),
         ]
         images.append(row_images)
         titles.append([_title(axes[row, column], fontsize=12) for column in range(3)])
@@ -380,8 +401,14 @@ def shift_figure(photo=None, figsize=(11, 5.8)):
     for ax in all_axes.ravel():
         ax.xaxis.set_visible(False)  # no ticks, and no axis objects to draw on each redraw
         ax.yaxis.set_visible(False)
-    artists = {"crops": crops, "crop_titles": crop_titles, "images": images, "titles": titles, "photo": photo,
-               "limit": limit}
+    artists = {
+        "crops": crops,
+        "crop_titles": crop_titles,
+        "images": images,
+        "titles": titles,
+        "photo": photo,
+        "limit": limit,
+    }
     update_shift(artists, 1)
     return figure, artists
 

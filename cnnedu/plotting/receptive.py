@@ -10,7 +10,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
-from cnnedu.plotting.style import IMAGE_CMAP, LINESTYLES, OKABE_ITO, new_figure
+from cnnedu.plotting.style import IMAGE_CMAP, LINESTYLES, OKABE_ITO
 from cnnedu.receptive_field import receptive_field, receptive_fields
 
 FIELD_COLOR = "#ff7f0e"  # orange: the receptive field
@@ -226,12 +226,8 @@ def show_effective_field(magnitude, region_rows, region_columns, ax=None, margin
     height, width = magnitude.shape
     ax.set_facecolor(PADDING_COLOR)
     drawn = {
-        "image": ax.imshow(
-            np.zeros_like(magnitude), cmap=EFFECTIVE_CMAP, vmin=0, vmax=1, interpolation="nearest"
-        ),
-        "field": ax.add_patch(
-            Rectangle((0, 0), 1, 1, fill=False, edgecolor="#4fc3f7", linestyle="--", linewidth=1.8)
-        ),
+        "image": ax.imshow(np.zeros_like(magnitude), cmap=EFFECTIVE_CMAP, vmin=0, vmax=1, interpolation="nearest"),
+        "field": ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor="#4fc3f7", linestyle="--", linewidth=1.8)),
     }
     ax.set_xlim(-0.5 - margin, width - 0.5 + margin)
     ax.set_ylim(height - 0.5 + margin, -0.5 - margin)
@@ -284,8 +280,14 @@ def plot_field_growth(tables, ax=None):
     lines = {}
     for index, (label, table) in enumerate(tables.items()):
         sizes = [row["size"] for row in table]
-        (line,) = ax.plot(range(1, len(sizes) + 1), sizes, marker="os^D"[index % 4], label=label,
-                          color=OKABE_ITO[index % len(OKABE_ITO)], linestyle=LINESTYLES[index % len(LINESTYLES)])
+        (line,) = ax.plot(
+            range(1, len(sizes) + 1),
+            sizes,
+            marker="os^D"[index % 4],
+            label=label,
+            color=OKABE_ITO[index % len(OKABE_ITO)],
+            linestyle=LINESTYLES[index % len(LINESTYLES)],
+        )
         lines[label] = line
         last = table[-1]
         ax.annotate(

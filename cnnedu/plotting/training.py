@@ -39,7 +39,9 @@ def mosaic(maps, columns=8, gap=1):
     tiled = np.full((rows * (height + gap) - gap, columns * (width + gap) - gap), np.nan)
     for index in range(count):
         r, c = divmod(index, columns)
-        tiled[r * (height + gap) : r * (height + gap) + height, c * (width + gap) : c * (width + gap) + width] = maps[index]
+        tiled[r * (height + gap) : r * (height + gap) + height, c * (width + gap) : c * (width + gap) + width] = maps[
+            index
+        ]
     return tiled
 
 
@@ -215,8 +217,13 @@ def plot_digits(images, titles=None, axes=None, columns=8):
         import matplotlib.pyplot as plt
 
         rows = -(-count // columns)
-        _, axes = plt.subplots(rows, min(columns, count), figsize=(1.4 * min(columns, count), 1.7 * rows),
-                               layout="constrained", squeeze=False)
+        _, axes = plt.subplots(
+            rows,
+            min(columns, count),
+            figsize=(1.4 * min(columns, count), 1.7 * rows),
+            layout="constrained",
+            squeeze=False,
+        )
     axes = np.asarray(axes).ravel()
     drawn = []
     for index, ax in enumerate(axes):
@@ -260,6 +267,7 @@ def plot_misclassified(images, labels, predicted, axes=None, count=8):
 
 
 # --- the digit explorer demo: one held-out digit, one layer's maps, the class probabilities ---
+
 
 def digit_explorer_figure():
     """Figure for :func:`cnnedu.widgets.training.digit_explorer`: the digit,
@@ -348,7 +356,7 @@ def update_digit_explorer(artists, image, label, layer_name, layer_output, proba
     artists["maps_title"].set_text(f"{layer_name}: {output.shape[0]} maps of {output.shape[1]}x{output.shape[2]}")
     probabilities = np.asarray(probabilities, dtype=float)
     predicted = int(np.argmax(probabilities))
-    for digit, (bar, p) in enumerate(zip(artists["bars"], probabilities)):
+    for digit, (bar, p) in enumerate(zip(artists["bars"], probabilities, strict=True)):
         bar.set_height(100 * p)
         # a test digit: the predicted bar is green if right, vermillion if wrong, and the word above the bar
         # and the title say so too (not colour alone); a drawing has no label, so its answer is plain blue

@@ -77,7 +77,9 @@ class DrawingPad(widgets.GridBox):
         cell_layout = widgets.Layout(width=f"{cell_size}px", height=f"{cell_size}px", margin="0", padding="0")
         self.cells = [
             [
-                widgets.Button(description="", tooltip=f"row {row}, column {column}", layout=cell_layout)  # one shared layout
+                widgets.Button(
+                    description="", tooltip=f"row {row}, column {column}", layout=cell_layout
+                )  # one shared layout
                 for column in range(columns)
             ]
             for row in range(rows)
@@ -122,6 +124,6 @@ class DrawingPad(widgets.GridBox):
 
     def _paint(self, change):
         new = self.array
-        for row, column in zip(*np.nonzero(new != self._shown)):  # only the cells that changed
+        for row, column in zip(*np.nonzero(new != self._shown), strict=True):  # only the cells that changed
             self.cells[row][column].style.button_color = shade_colour(new[row, column])
         self._shown = new

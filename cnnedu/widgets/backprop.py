@@ -36,17 +36,20 @@ def backprop_explorer(seed=0):
     figure, artists = backprop_figure(x.shape, kernel.shape)
 
     def slider(description, value, high):
-        return widgets.IntSlider(value=value, min=1, max=high, description=description, style=_STYLE,
-                                 layout=widgets.Layout(width="220px"))
+        return widgets.IntSlider(
+            value=value, min=1, max=high, description=description, style=_STYLE, layout=widgets.Layout(width="220px")
+        )
 
     controls = {
-        "mode": widgets.ToggleButtons(options=list(MODES), value=MODES[0], description="pick",
-                                      style={**_STYLE, "button_width": "auto"}),
+        "mode": widgets.ToggleButtons(
+            options=list(MODES), value=MODES[0], description="pick", style={**_STYLE, "button_width": "auto"}
+        ),
         "row": slider("row", 3, 5),
         "column": slider("column", 3, 5),
         "stride": widgets.Dropdown(options=[1, 2], value=1, description="stride", layout=widgets.Layout(width="150px")),
-        "padding": widgets.Dropdown(options=list(range(MAX_PADDING + 1)), value=0, description="padding",
-                                    layout=widgets.Layout(width="150px")),
+        "padding": widgets.Dropdown(
+            options=list(range(MAX_PADDING + 1)), value=0, description="padding", layout=widgets.Layout(width="150px")
+        ),
     }
 
     def draw(mode, row, column, stride, padding):
@@ -62,9 +65,14 @@ def backprop_explorer(seed=0):
                 )
             update_output_cell(artists, x, kernel, grad_output, row - 1, column - 1, stride, padding)
 
-    return Demo(figure, controls, draw, title="Follow the gradient through a convolution",
-                caption=(
-                    "Five panels: the input X, the kernel K, the incoming dJ/dY and the computed dJ/dX and dJ/dK, "
-                    "each with its values; boxes mark the cells the chosen pixel or gradient cell connects."
-                ),
-                artists=dict(artists, x=x, kernel=kernel, grad_table=grad_table))
+    return Demo(
+        figure,
+        controls,
+        draw,
+        title="Follow the gradient through a convolution",
+        caption=(
+            "Five panels: the input X, the kernel K, the incoming dJ/dY and the computed dJ/dX and dJ/dK, "
+            "each with its values; boxes mark the cells the chosen pixel or gradient cell connects."
+        ),
+        artists=dict(artists, x=x, kernel=kernel, grad_table=grad_table),
+    )

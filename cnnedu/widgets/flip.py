@@ -109,8 +109,10 @@ def _prepare_flip_picture(content):
     """An uploaded file as the flip explorer shows it: grey, 48 px on the longer side, from -1 to +1."""
     photo = load_image(content, grayscale=True, size=48)
     if min(photo.shape) < 8:
-        raise ValueError(f"the picture is too long and thin: {photo.shape[1]}x{photo.shape[0]} at 48 px; "
-                         "the demo needs at least 8 px each way")
+        raise ValueError(
+            f"the picture is too long and thin: {photo.shape[1]}x{photo.shape[0]} at 48 px; "
+            "the demo needs at least 8 px each way"
+        )
     return 2.0 * photo - 1.0, f"shown in grey at {photo.shape[0]}x{photo.shape[1]} (black -1, white +1)"
 
 
@@ -168,7 +170,9 @@ def impulse_response_stepper(time=2):
 
     controls = {
         "time": widgets.IntSlider(value=time, min=0, max=last_time, description="time t"),
-        "signal": widgets.Dropdown(options=list(SIGNALS.items()), value=SIGNALS["impulse [1, 0, 0]"], description="input x"),
+        "signal": widgets.Dropdown(
+            options=list(SIGNALS.items()), value=SIGNALS["impulse [1, 0, 0]"], description="input x"
+        ),
         "impulse_response": widgets.Dropdown(
             options=list(RESPONSES.items()), value=RESPONSES["h = [1, 2, 3]"], description="response"
         ),

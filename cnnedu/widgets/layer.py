@@ -9,8 +9,8 @@ from cnnedu.plotting.layer import (
     CHANNELS,
     RGB_PRESETS,
     rgb_layer_figure,
-    summary_html,
     stack_figure,
+    summary_html,
     update_rgb_layer,
     update_stack,
 )
@@ -50,44 +50,68 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
     def prepare(content):
         photo = load_image(content, size=size)
         if min(photo.shape[:2]) < 8:
-            raise ValueError(f"the picture is too long and thin: {photo.shape[1]}x{photo.shape[0]} at {size} px; "
-                             "the demo needs at least 8 px each way")
+            raise ValueError(
+                f"the picture is too long and thin: {photo.shape[1]}x{photo.shape[0]} at {size} px; "
+                "the demo needs at least 8 px each way"
+            )
         return photo, f"shown in colour at {photo.shape[0]}x{photo.shape[1]}"
 
     figure, artists = rgb_layer_figure(image_of(photo), RGB_PRESETS[preset])
     controls = {
         "photo": widgets.Dropdown(options=list(PHOTOS) + [YOUR_PICTURE], value=photo, description="photo"),
         "preset": widgets.Dropdown(options=list(RGB_PRESETS), value=preset, description="kernels", style=_STYLE),
-        "bias": widgets.FloatSlider(value=0.0, min=-0.5, max=0.5, step=0.05, description="bias",
-                                    continuous_update=True, readout_format="+.2f"),
-        "activation": widgets.ToggleButtons(options=list(ACTIVATIONS), value="ReLU", description="activation",
-                                            style=_STYLE),
+        "bias": widgets.FloatSlider(
+            value=0.0, min=-0.5, max=0.5, step=0.05, description="bias", continuous_update=True, readout_format="+.2f"
+        ),
+        "activation": widgets.ToggleButtons(
+            options=list(ACTIVATIONS), value="ReLU", description="activation", style=_STYLE
+        ),
     }
 
     def draw(photo, preset, bias, activation):
         update_rgb_layer(artists, image_of(photo), RGB_PRESETS[preset], bias, activation)
 
     upload, status = upload_controls()
-    demo = Demo(figure, controls, draw, extras=[upload, status],
-                title="One output channel of a 3-channel convolution layer",
-                caption=(
-                    "Top: the photo and each colour channel's response to its own kernel; bottom: the three kernels, "
-                    "the summed response, the sum plus the bias, and the feature map after the activation."
-                ),
-                artists=artists)
+    demo = Demo(
+        figure,
+        controls,
+        draw,
+        extras=[upload, status],
+        title="One output channel of a 3-channel convolution layer",
+        caption=(
+            "Top: the photo and each colour channel's response to its own kernel; bottom: the three kernels, "
+            "the summed response, the sum plus the bias, and the feature map after the activation."
+        ),
+        artists=artists,
+    )
     connect_upload(demo, upload, status, "photo", prepare, images)
     # the layout is frozen now: from here on only the changing artists are redrawn (images first,
     # then the frames and numbers drawn over them, then the titles whose text changes)
     maps = [artists[key] for key in ("photo", *CHANNELS, "kernels", "sum", "biased", "feature_map")]
     spines = [spine for image in maps for spine in image.axes.spines.values()]
     titles = [artists["titles"][key] for key in ("kernels", "biased", "feature_map")]
-    BlitCanvas(figure, maps + spines + [artists["kernel_numbers"].collection] + titles,
-               layout_key=lambda: artists["photo"].get_array().shape)  # another photo shape moves the axes
+    BlitCanvas(
+        figure,
+        maps + spines + [artists["kernel_numbers"].collection] + titles,
+        layout_key=lambda: artists["photo"].get_array().shape,
+    )  # another photo shape moves the axes
     return demo
 
 
-def _stack_layers(conv1_filters, conv1_kernel, conv1_stride, conv1_padding, pool_size, pool_stride,
-                  conv2_filters, conv2_kernel, conv2_stride, conv2_padding, extra_blocks, classes):
+def _stack_layers(
+    conv1_filters,
+    conv1_kernel,
+    conv1_stride,
+    conv1_padding,
+    pool_size,
+    pool_stride,
+    conv2_filters,
+    conv2_kernel,
+    conv2_stride,
+    conv2_padding,
+    extra_blocks,
+    classes,
+):
     """The spec list of the builder's network (wiring only: no shapes computed here)."""
     layers = [("conv", conv1_filters, conv1_kernel, conv1_stride, conv1_padding), ("relu",)]
     if pool_size > 1:
@@ -117,13 +141,15 @@ def layer_stack_builder():
     figure, artists = stack_figure()
 
     def slider(value, low, high, description):
-        return widgets.IntSlider(value=value, min=low, max=high, description=description, style=_STYLE,
-                                 layout=widgets.Layout(width="230px"))
+        return widgets.IntSlider(
+            value=value, min=low, max=high, description=description, style=_STYLE, layout=widgets.Layout(width="230px")
+        )
 
     controls = {
         "size": slider(32, 4, 64, "input size"),
-        "channels": widgets.Dropdown(options=[1, 3], value=1, description="input channels", style=_STYLE,
-                                     layout=widgets.Layout(width="170px")),
+        "channels": widgets.Dropdown(
+            options=[1, 3], value=1, description="input channels", style=_STYLE, layout=widgets.Layout(width="170px")
+        ),
         "conv1_filters": slider(2, 1, 16, "conv1 filters"),
         "conv1_kernel": slider(3, 1, 9, "conv1 kernel"),
         "conv1_stride": slider(1, 1, 4, "conv1 stride"),
@@ -145,11 +171,16 @@ def layer_stack_builder():
         rows, error = update_stack(artists, _stack_layers(**settings), input_shape)
         table.value = summary_html(rows, input_shape, error)
 
-    demo = Demo(figure, controls, draw, title="Build a small CNN: shapes, parameters, receptive fields",
-                caption=(
-                    "A diagram of the stack, one block per layer with its output shape, parameter count and receptive"
-                    " field; the table under it adds the totals."
-                ),
-                artists=dict(artists, table=table))
+    demo = Demo(
+        figure,
+        controls,
+        draw,
+        title="Build a small CNN: shapes, parameters, receptive fields",
+        caption=(
+            "A diagram of the stack, one block per layer with its output shape, parameter count and receptive"
+            " field; the table under it adds the totals."
+        ),
+        artists=dict(artists, table=table),
+    )
     demo.children = demo.children + (table,)
     return demo

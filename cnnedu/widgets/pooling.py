@@ -4,8 +4,8 @@ pooled map changes when the input moves."""
 import ipywidgets as widgets
 
 from cnnedu.plotting.pooling import KINDS, MAPS, example_map, pooling_figure, shift_figure, update_pooling, update_shift
-from cnnedu.widgets._demo import Demo
 from cnnedu.widgets._blit import BlitCanvas, in_draw_order
+from cnnedu.widgets._demo import Demo
 
 _STYLE = {"description_width": "initial"}
 
@@ -43,11 +43,17 @@ def pooling_explorer(size=2, stride=2, kind="max", map_name="4x4 example"):
         "kind": widgets.ToggleButtons(options=list(KINDS), value=kind, description="pooling", style=_STYLE),
         "map_name": widgets.Dropdown(options=list(MAPS), value=map_name, description="map", style=_STYLE),
     }
-    demo = Demo(figure, controls, draw, title="Pooling: each window keeps one number",
-                caption=(
-                    "Left: the map with each pooling window framed in its own colour and line style, the kept cell "
-                    "circled for max pooling; right: the pooled map, each cell framed like its window."
-                ), artists=artists)
+    demo = Demo(
+        figure,
+        controls,
+        draw,
+        title="Pooling: each window keeps one number",
+        caption=(
+            "Left: the map with each pooling window framed in its own colour and line style, the kept cell "
+            "circled for max pooling; right: the pooled map, each cell framed like its window."
+        ),
+        artists=artists,
+    )
     # a setting can change anything inside the two panels, so only the titles and
     # the panels' backgrounds are kept from one redraw to the next (same pixels)
     BlitCanvas(figure, _pooling_dynamic(figure))

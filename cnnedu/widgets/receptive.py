@@ -66,7 +66,9 @@ def describe_stack(stack):
     for layer in stack:
         if layer[0] == "conv":
             _, kernel_size, stride, _, dilation = layer
-            word = f"conv{kernel_size}" + (f"(d{dilation})" if dilation > 1 else "") + (f"/{stride}" if stride > 1 else "")
+            word = (
+                f"conv{kernel_size}" + (f"(d{dilation})" if dilation > 1 else "") + (f"/{stride}" if stride > 1 else "")
+            )
         else:
             word = f"{layer[0]}{layer[1]}"
         words.append(word)
@@ -132,19 +134,29 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
         "stride": widgets.IntSlider(value=1, min=1, max=2, description="stride s", **slider),
         "dilation": widgets.IntSlider(value=1, min=1, max=3, description="dilation d", **slider),
         "pooling": widgets.Dropdown(
-            options=[("no pooling", "none"), ("max 2x2 after conv 2, 4", "max"), ("average 2x2 after conv 2, 4", "avg")],
+            options=[
+                ("no pooling", "none"),
+                ("max 2x2 after conv 2, 4", "max"),
+                ("average 2x2 after conv 2, 4", "avg"),
+            ],
             value="max",
             description="pooling",
             style=style,
             layout=widgets.Layout(width="290px"),
         ),
         "relu": widgets.Checkbox(value=True, description="ReLU between layers", indent=False),
-        "row": widgets.IntSlider(value=first_shape[0] // 2, min=0, max=first_shape[0] - 1, description="unit row", **slider),
+        "row": widgets.IntSlider(
+            value=first_shape[0] // 2, min=0, max=first_shape[0] - 1, description="unit row", **slider
+        ),
         "column": widgets.IntSlider(
             value=first_shape[1] // 2, min=0, max=first_shape[1] - 1, description="unit column", **slider
         ),
-        "photo": widgets.Dropdown(options=list(PHOTOS) + [YOUR_PICTURE], value=photo, description="photo",
-                                  layout=widgets.Layout(width="250px")),
+        "photo": widgets.Dropdown(
+            options=list(PHOTOS) + [YOUR_PICTURE],
+            value=photo,
+            description="photo",
+            layout=widgets.Layout(width="250px"),
+        ),
     }
 
     figure, (photo_ax, effective_ax) = new_figure(1, 2, figsize=(8.4, 4.2))
@@ -267,6 +279,12 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
     connect_upload(demo, upload, status, "photo", prepare, photos)
     # the layout is frozen now: from here on only the changing artists are redrawn, and the
     # background (photo included) is rendered again only when another photo is shown
-    dynamic = [effective_artists["image"], effective_artists["field"], photo_artists["field"], photo_artists["inside"], info]
+    dynamic = [
+        effective_artists["image"],
+        effective_artists["field"],
+        photo_artists["field"],
+        photo_artists["inside"],
+        info,
+    ]
     BlitCanvas(figure, dynamic, layout_key=lambda: state["photo_version"])
     return demo

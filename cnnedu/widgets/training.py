@@ -91,20 +91,30 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
         "index": widgets.IntSlider(value=index, min=0, max=len(images) - 1, description="held-out digit", style=_STYLE),
         "layer": widgets.ToggleButtons(options=list(LAYER_NAMES), value=layer, description="layer", style=_STYLE),
     }
-    clear_button = widgets.Button(description="clear", icon="eraser", tooltip="Empty the pad",
-                                  layout=widgets.Layout(width="auto"))
-    load_button = widgets.Button(description="load test digit", icon="th",
-                                 tooltip="Put the held-out digit chosen by the slider on the pad",
-                                 layout=widgets.Layout(width="auto"))
+    clear_button = widgets.Button(
+        description="clear", icon="eraser", tooltip="Empty the pad", layout=widgets.Layout(width="auto")
+    )
+    load_button = widgets.Button(
+        description="load test digit",
+        icon="th",
+        tooltip="Put the held-out digit chosen by the slider on the pad",
+        layout=widgets.Layout(width="auto"),
+    )
     hint = widgets.HTML("<small>click: ink, again: half, again: empty</small>")
     verdict = widgets.HTML(value="", layout=widgets.Layout(min_width="9em", margin="0 1em"))
     pad_box = widgets.VBox([pad, widgets.HBox([clear_button, load_button]), hint])
-    demo = Demo(figure, controls, draw, extras=[pad_box, verdict],
-                title="Draw a digit, or pick one: what the trained network makes of it",
-                caption=(
-                    "Left: the digit the network reads (drawn on the pad or held out); middle: every feature map of "
-                    "the chosen layer; right: the probability of each digit, a test digit's answer labelled right or wrong."
-                ), artists=artists)
+    demo = Demo(
+        figure,
+        controls,
+        draw,
+        extras=[pad_box, verdict],
+        title="Draw a digit, or pick one: what the trained network makes of it",
+        caption=(
+            "Left: the digit the network reads (drawn on the pad or held out); middle: every feature map of "
+            "the chosen layer; right: the probability of each digit, a test digit's answer labelled right or wrong."
+        ),
+        artists=artists,
+    )
 
     def on_drawing(change):
         if not state["loading"]:
@@ -118,9 +128,19 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
     # frames, the colour bar whose scale follows the maps, the bars, the titles); another layer
     # gives the maps another shape, which moves their frame: then everything is drawn again
     digit_ax, maps_ax, bars_ax = artists["axes"]
-    dynamic = [artists["digit"], *digit_ax.spines.values(), artists["maps"], *maps_ax.spines.values(),
-               artists["colorbar"].ax, *artists["bars"], *bars_ax.spines.values(),
-               artists["bar_label"], artists["digit_title"], artists["maps_title"], artists["bars_title"]]
+    dynamic = [
+        artists["digit"],
+        *digit_ax.spines.values(),
+        artists["maps"],
+        *maps_ax.spines.values(),
+        artists["colorbar"].ax,
+        *artists["bars"],
+        *bars_ax.spines.values(),
+        artists["bar_label"],
+        artists["digit_title"],
+        artists["maps_title"],
+        artists["bars_title"],
+    ]
     BlitCanvas(figure, dynamic, layout_key=lambda: artists["maps"].get_array().shape)
     return demo
 

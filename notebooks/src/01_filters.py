@@ -265,6 +265,7 @@ assert np.allclose(sobel_x, scipy.signal.correlate2d(photo, get_kernel("Sobel x"
 # **Predict first:** which of the square's four corners will the "both at once" unit find? Decide
 # before you look at the picture.
 
+
 # %%
 def relu(x):
     return np.maximum(x, 0)
@@ -384,6 +385,7 @@ for name in ["patch_response", "largest_response", "horizontal_edge_kernel", "fl
 # input, what was expected and what came back (shape first, then the cells that differ), and names
 # the classic mistake when it recognises one. Any style is fine: loops, numpy tricks, scipy calls,
 # lists of lists. Stuck? `cnnedu.exercises.code.solution("correlate2d")` prints a worked solution.
+
 
 # %%
 def correlate2d(image, kernel):

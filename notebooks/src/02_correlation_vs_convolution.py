@@ -224,9 +224,9 @@ try:
 except ImportError:
     torch = None  # the check needs PyTorch; the lesson does not
 if torch is not None:
-    torch_output = torch.nn.functional.conv2d(
-        torch.tensor(X)[None, None], torch.tensor(K)[None, None]
-    )[0, 0].numpy()  # (N, C, H, W) in and out: one image, one channel
+    torch_output = torch.nn.functional.conv2d(torch.tensor(X)[None, None], torch.tensor(K)[None, None])[
+        0, 0
+    ].numpy()  # (N, C, H, W) in and out: one image, one channel
     assert np.allclose(torch_output, ce.correlate2d(X, K))  # cross-correlation ...
     assert not np.allclose(torch_output, ce.convolve2d(X, K))  # ... not convolution
 print("PyTorch's conv2d slides the kernel as written: cross-correlation (checked here when PyTorch is installed).")
@@ -261,7 +261,9 @@ assert np.allclose(conv_left, conv_right) and not np.allclose(corr_left, corr_ri
 # the kernel blur * Sobel.
 
 # %%
-blur_then_edge = ce.convolve2d(ce.convolve2d(X, get_kernel("box blur"), mode="full"), get_kernel("Sobel x"), mode="full")
+blur_then_edge = ce.convolve2d(
+    ce.convolve2d(X, get_kernel("box blur"), mode="full"), get_kernel("Sobel x"), mode="full"
+)
 combined_kernel = ce.convolve2d(get_kernel("box blur"), get_kernel("Sobel x"), mode="full")  # 5x5
 print("combined kernel shape:", combined_kernel.shape)
 assert np.allclose(blur_then_edge, ce.convolve2d(X, combined_kernel, mode="full"))
@@ -394,7 +396,6 @@ for name in ["flip", "correlation", "system_output", "agreeing_kernels"]:
 # lists of lists. Stuck? `cnnedu.exercises.code.solution("convolve2d")` prints a worked solution.
 
 # %%
-from cnnedu import correlate2d  # or paste your own correlate2d from lesson 01 here
 
 
 def convolve2d(image, kernel):

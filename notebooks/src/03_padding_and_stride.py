@@ -111,7 +111,11 @@ assert ce.correlate1d(x, box, mode="same").tolist() == [3, 6, 5]
 assert ce.correlate1d(x, box, mode="full").tolist() == [1, 3, 6, 5, 3]
 # full mode: each of the 3 input cells is read by all 3 taps
 full_before, full_after = coverage.mode_padding(3, "full")
-assert coverage.axis_coverage(3, 3, padding=(full_before, full_after))[full_before:full_before + 3].tolist() == [3, 3, 3]
+assert coverage.axis_coverage(3, 3, padding=(full_before, full_after))[full_before : full_before + 3].tolist() == [
+    3,
+    3,
+    3,
+]
 
 # %% [markdown]
 # ## Even kernels make 'same' lopsided
@@ -246,7 +250,7 @@ limit = max(np.abs(v).max() for v in versions.values())
 fig, axes = plt.subplots(1, 5, figsize=(15, 3.6), layout="constrained")
 axes[0].imshow(photo, cmap="gray")
 axes[0].set_title(f"photo {photo.shape[0]}x{photo.shape[1]}")
-for ax, (name, response) in zip(axes[1:], versions.items()):
+for ax, (name, response) in zip(axes[1:], versions.items(), strict=True):
     shown = ax.imshow(response, cmap="RdBu_r", vmin=-limit, vmax=limit)
     ax.set_title(f"{name}\n{response.shape[0]}x{response.shape[1]}")
 for ax in axes:
@@ -282,8 +286,10 @@ assert versions["padding 1, stride 4"].shape == (38, 32)
 border = np.abs(versions["padding 1 (same), stride 1"][:, 0]).mean()
 inside = np.abs(versions["padding 1 (same), stride 1"][:, 1:-1]).mean()
 replicated = ce.correlate2d(ce.pad2d(photo, 1, mode="replicate"), sobel_x)
-print(f"mean |response| in the first column: {border:.2f} with zero padding, "
-      f"{np.abs(replicated[:, 0]).mean():.2f} with replicate padding; inside the image: {inside:.2f}")
+print(
+    f"mean |response| in the first column: {border:.2f} with zero padding, "
+    f"{np.abs(replicated[:, 0]).mean():.2f} with replicate padding; inside the image: {inside:.2f}"
+)
 assert border > 3 * inside and np.abs(replicated[:, 0]).mean() < border / 3
 
 # %% [markdown]
@@ -296,8 +302,11 @@ assert border > 3 * inside and np.abs(replicated[:, 0]).mean() < border / 3
 fig, ax = plt.subplots(figsize=(10, 3.2), layout="constrained")
 zero_profile = np.abs(versions["padding 1 (same), stride 1"][1:-1]).mean(axis=0)  # (128,): one value per column
 replicate_profile = np.abs(replicated[1:-1]).mean(axis=0)
-pp.plot_column_profile({"zero padding": zero_profile, "replicate padding": replicate_profile}, ax=ax,
-                       title="mean |Sobel x response| of each column: the border artefact")
+pp.plot_column_profile(
+    {"zero padding": zero_profile, "replicate padding": replicate_profile},
+    ax=ax,
+    title="mean |Sobel x response| of each column: the border artefact",
+)
 plt.show()
 assert np.allclose(zero_profile[1:-1], replicate_profile[1:-1])  # the padding only reaches the border columns
 assert zero_profile[0] > 3 * zero_profile[1:-1].mean() and zero_profile[-1] > 3 * zero_profile[1:-1].mean()
@@ -402,6 +411,7 @@ for name in ["padded_size", "strided_size", "dilated_same_padding", "never_visit
 # input, what was expected and what came back (shape first, then the cells that differ), and names
 # the classic mistake when it recognises one. Any style is fine: loops, numpy tricks, scipy calls,
 # lists of lists. Stuck? `cnnedu.exercises.code.solution("output_size")` prints a worked solution.
+
 
 # %%
 def output_size(n, kernel_size, stride=1, padding=0, dilation=1):

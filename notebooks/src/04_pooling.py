@@ -190,8 +190,10 @@ print("cnnedu's gradient:\n", gradient, "\nall-ties mask:\n", tie_mask)
 eps = 1e-6
 direction = np.array([[1.0, 1.0], [0.0, 0.0]])  # raise both tied cells
 measured = (ce.max_pool2d(window + eps * direction, 2) - output).item() / eps
-print(f"measured change per eps: {measured:.3f}, predicted by cnnedu: {np.sum(gradient * direction):.0f}, "
-      f"by the all-ties mask: {np.sum(tie_mask * direction):.0f}")
+print(
+    f"measured change per eps: {measured:.3f}, predicted by cnnedu: {np.sum(gradient * direction):.0f}, "
+    f"by the all-ties mask: {np.sum(tie_mask * direction):.0f}"
+)
 assert gradient.tolist() == [[1, 0], [0, 0]] and tie_mask.sum() == 2
 assert abs(measured - np.sum(gradient * direction)) < 1e-6
 assert abs(measured - np.sum(tie_mask * direction)) > 0.9
@@ -238,7 +240,12 @@ for shift in range(5):
     by_max = pl.shift_maps(photo, shift, size=2, kind="max")
     by_average = pl.shift_maps(photo, shift, size=2, kind="average")
     by_max4 = pl.shift_maps(photo, shift, size=4, kind="max")
-    changes[shift] = (by_max["feature_change"], by_max["pooled_change"], by_average["pooled_change"], by_max4["pooled_change"])
+    changes[shift] = (
+        by_max["feature_change"],
+        by_max["pooled_change"],
+        by_average["pooled_change"],
+        by_max4["pooled_change"],
+    )
     feature, *pooled = (f"{100 * value:.0f}%" for value in changes[shift])
     print(f"{shift:>5} | {feature:>8} | {pooled[0]:>14} | {pooled[1]:>18} | {pooled[2]:>14}")
 edge, max2, average2, max4 = changes[1]
@@ -278,8 +285,12 @@ top = edges.max()
 fig, axes = plt.subplots(1, 4, figsize=(15, 4), layout="constrained")
 axes[0].imshow(photo, cmap="gray")
 axes[0].set_title(f"photo {photo.shape[0]}x{photo.shape[1]}")
-for ax, values, name in zip(axes[1:], (edges, pooled_max, pooled_average),
-                            ("vertical edges (ReLU)", "4x4 max pooling", "4x4 average pooling")):
+for ax, values, name in zip(
+    axes[1:],
+    (edges, pooled_max, pooled_average),
+    ("vertical edges (ReLU)", "4x4 max pooling", "4x4 average pooling"),
+    strict=True,
+):
     shown = ax.imshow(values, cmap="magma", vmin=0, vmax=top)
     ax.set_title(f"{name}\n{values.shape[0]}x{values.shape[1]}, strongest {values.max():.2f}")
 for ax in axes:
@@ -421,6 +432,7 @@ for name in ["max_pool", "avg_pool", "pooled_size", "max_pool_gradient", "global
 # lists of lists. Stuck? `cnnedu.exercises.code.solution("max_pool2d")` (or `"max_pool2d_backward"`) prints a
 # worked solution.
 
+
 # %%
 def max_pool2d(x, size, stride):
     # x: (H, W) -> (floor((H - size) / stride) + 1, floor((W - size) / stride) + 1)
@@ -431,6 +443,7 @@ def max_pool2d(x, size, stride):
 from cnnedu.exercises import CODE_EXERCISES
 
 CODE_EXERCISES["max_pool2d"](max_pool2d)
+
 
 # %%
 def max_pool2d_backward(x, grad_output, size, stride):

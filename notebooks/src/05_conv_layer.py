@@ -53,14 +53,22 @@ rng = np.random.default_rng(0)
 # (channel 0's response, plus channel 1's, plus the bias) before you run it.
 
 # %%
-x = np.array([
-    [[1, 2, 0], [0, 1, 3], [2, 1, 1]],  # channel 0
-    [[0, 1, 1], [1, 0, 2], [1, 1, 0]],  # channel 1
-], dtype=float)  # (C_in=2, 3, 3)
-weights = np.array([[
-    [[1, 0], [0, -1]],  # kernel for channel 0
-    [[2, 1], [0, 1]],  # kernel for channel 1
-]], dtype=float)  # (C_out=1, C_in=2, 2, 2)
+x = np.array(
+    [
+        [[1, 2, 0], [0, 1, 3], [2, 1, 1]],  # channel 0
+        [[0, 1, 1], [1, 0, 2], [1, 1, 0]],  # channel 1
+    ],
+    dtype=float,
+)  # (C_in=2, 3, 3)
+weights = np.array(
+    [
+        [
+            [[1, 0], [0, -1]],  # kernel for channel 0
+            [[2, 1], [0, 1]],  # kernel for channel 1
+        ]
+    ],
+    dtype=float,
+)  # (C_out=1, C_in=2, 2, 2)
 bias = np.array([0.5])
 
 response_0 = ce.correlate2d(x[0], weights[0, 0])  # channel 0 with its kernel
@@ -148,8 +156,15 @@ for row in range(4):
         dense_weights[row * 4 + column] = placed.ravel()
 as_dense = (dense_weights @ small_image.ravel()).reshape(4, 4)
 print("dense layer == convolution:", np.allclose(as_dense, ce.correlate2d(small_image, small_kernel)))
-print("weight matrix", dense_weights.shape, "with", np.count_nonzero(dense_weights), "non-zero entries, all copies of",
-      small_kernel.size, "numbers")
+print(
+    "weight matrix",
+    dense_weights.shape,
+    "with",
+    np.count_nonzero(dense_weights),
+    "non-zero entries, all copies of",
+    small_kernel.size,
+    "numbers",
+)
 shifted = np.roll(small_image, 1, axis=1)  # the picture moves one pixel right
 assert np.allclose(as_dense, ce.correlate2d(small_image, small_kernel))
 assert np.allclose(ce.correlate2d(shifted, small_kernel)[:, 1:], ce.correlate2d(small_image, small_kernel)[:, :-1])
@@ -178,7 +193,7 @@ cases = [
     ("224x224x3 -> 64 maps, 3x3", (3, 224, 224), (64, 222, 222), conv_parameter_count(3, 64, 3)),
 ]
 dense = [dense_parameter_count(shape_in, shape_out) for _, shape_in, shape_out, _ in cases]
-for (label, _, _, conv), count in zip(cases, dense):
+for (label, _, _, conv), count in zip(cases, dense, strict=True):
     print(f"{label:<28} conv {conv:>6,}   dense {count:>18,}   ratio {count // conv:,}")
 assert dense[0] == 1_845_000 and cases[0][3] == 20
 
@@ -234,14 +249,18 @@ assert np.allclose(by_convolution[0], by_dense_layer) and mixer.parameter_count(
 
 # %%
 fan_in = 32 * 3 * 3  # C_in x kh x kw
-print("Conv2d(3, 4, 3) starts with weight std", round(float(layer.weights.std()), 3),
-      " sqrt(2 / 27) =", round(float(np.sqrt(2 / 27)), 3))
+print(
+    "Conv2d(3, 4, 3) starts with weight std",
+    round(float(layer.weights.std()), 3),
+    " sqrt(2 / 27) =",
+    round(float(np.sqrt(2 / 27)), 3),
+)
 signal = rng.standard_normal((4, 32, 12, 12))  # (N, C, H, W), root mean square about 1
 sizes = {}
 for label, std in [("std 0.01", 0.01), ("He: sqrt(2 / fan_in)", np.sqrt(2 / fan_in)), ("std 1", 1.0)]:
     weight_rng = np.random.default_rng(8)
     activations = signal
-    for depth in range(10):
+    for _ in range(10):
         conv = ce.Conv2d(32, 32, kernel_size=3, padding=1, rng=weight_rng)
         conv.weights = weight_rng.standard_normal(conv.weights.shape) * std
         activations = ce.ReLU()(conv(activations))
@@ -303,7 +322,7 @@ top = float(feature_maps.max())
 fig, axes = plt.subplots(1, 5, figsize=(15, 3), layout="constrained")
 axes[0].imshow(photo)
 axes[0].set_title("input (3 channels)")
-for channel, (name, ax) in enumerate(zip(lp.RGB_PRESETS, axes[1:])):
+for channel, (name, ax) in enumerate(zip(lp.RGB_PRESETS, axes[1:], strict=True)):
     image = ax.imshow(feature_maps[0, channel], cmap="magma", vmin=0, vmax=top, interpolation="nearest")
     ax.set_title(name)
 for ax in axes:
@@ -354,11 +373,19 @@ network = ce.Sequential(
 rows = describe(network, (1, 32, 32))
 print(summary_table(rows, (1, 32, 32)))
 
-assert [row.output_shape for row in rows] == [(2, 30, 30), (2, 30, 30), (2, 15, 15), (4, 15, 15), (4, 15, 15), (900,), (10,)]
+assert [row.output_shape for row in rows] == [
+    (2, 30, 30),
+    (2, 30, 30),
+    (2, 15, 15),
+    (4, 15, 15),
+    (4, 15, 15),
+    (900,),
+    (10,),
+]
 assert [row.parameter_count for row in rows] == [20, 0, 0, 76, 0, 0, 9010]
 
 activations = rng.random((1, 1, 32, 32))
-for layer, row in zip(network, rows):
+for layer, row in zip(network, rows, strict=True):
     activations = layer(activations)
     assert activations.shape[1:] == row.output_shape  # the real forward pass agrees
 print("forward pass output:", activations.shape)
@@ -382,9 +409,14 @@ plt.show()
 
 # %%
 with_second_pool = ce.Sequential(
-    ce.Conv2d(1, 2, kernel_size=3, rng=0), ce.ReLU(), ce.MaxPool2d(2, stride=2),
-    ce.Conv2d(2, 4, kernel_size=3, padding=1, rng=1), ce.ReLU(), ce.MaxPool2d(2, stride=2),
-    ce.Flatten(), ce.Linear(196, 10, rng=2),
+    ce.Conv2d(1, 2, kernel_size=3, rng=0),
+    ce.ReLU(),
+    ce.MaxPool2d(2, stride=2),
+    ce.Conv2d(2, 4, kernel_size=3, padding=1, rng=1),
+    ce.ReLU(),
+    ce.MaxPool2d(2, stride=2),
+    ce.Flatten(),
+    ce.Linear(196, 10, rng=2),
 )
 seed_rows = describe(with_second_pool, (1, 32, 32))
 print("shapes:", [row.output_shape for row in seed_rows])
@@ -511,6 +543,7 @@ for name in ["kernel_count", "conv_parameters", "pool_stride_one", "padding_two"
 # input, what was expected and what came back (shape first, then the cells that differ), and names
 # the classic mistake when it recognises one. Any style is fine: loops, numpy tricks, scipy calls,
 # lists of lists. Stuck? `cnnedu.exercises.code.solution("conv_forward")` prints a worked solution.
+
 
 # %%
 def conv_forward(x, weights, bias, stride, padding):

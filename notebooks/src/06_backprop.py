@@ -41,6 +41,7 @@ rng = np.random.default_rng(0)
 # The next cell prints the same sums from `cnnedu.backprop_paths.output_cell_window`, which lists,
 # for an output cell, the input cell each kernel entry meets.
 
+
 # %%
 def forward_sum(row, column, input_shape=(3, 3), kernel_shape=(2, 2), stride=1, padding=0):
     """The sum behind output cell (row, column), as text with 1-based indices."""
@@ -146,6 +147,7 @@ assert np.allclose(grad_X, ce.correlate2d(grad_Y, K[::-1, ::-1], mode="full"))  
 #
 # To have a loss whose dJ/dY is the given grad_Y, we use J = sum(Y * grad_Y): it is linear in Y
 # with exactly that gradient.
+
 
 # %%
 def loss():
@@ -255,6 +257,7 @@ assert np.allclose(conv.bias_gradient, weight_of_each_output.sum(axis=(0, 2, 3))
 # would never notice; with a learned kernel the gradient is simply wrong.
 #
 # Both buggy versions below are otherwise correct, and the gradient check flags both.
+
 
 # %%
 def weights_gradient_overwritten(x, grad_output, kernel_size):
@@ -397,7 +400,7 @@ image_batch = photo[np.newaxis, np.newaxis]  # (1, 1, H, W)
 kernel = rng.standard_normal((1, 1, 3, 3)) * 0.1
 velocity = np.zeros_like(kernel)
 losses = []
-for step in range(300):
+for _ in range(300):
     y, cache = ce.conv2d_forward(image_batch, kernel)
     difference = y[0, 0] - target
     losses.append(float(np.mean(difference**2)))
@@ -529,6 +532,7 @@ for name in ["input_gradient", "kernel_gradient", "bias_gradient", "spread_gradi
 # input, what was expected and what came back (shape first, then the cells that differ), and names
 # the classic mistake when it recognises one. Any style is fine: loops, numpy tricks, scipy calls,
 # lists of lists. Stuck? `cnnedu.exercises.code.solution("conv_backward")` prints a worked solution.
+
 
 # %%
 def conv_backward(x, weights, grad_output, stride, padding):

@@ -57,6 +57,7 @@ print("cells seen at each level, input first:", drawn["highlighted"])
 # **Worked example 1 (by hand):** three 3x3 convolutions, stride 1. **Predict first:** apply the
 # recursion three times and write down r_0 before you run the next cell, which prints every step.
 
+
 # %%
 def receptive_field_by_recursion(layers, verbose=True):
     """r_0 from r_L = 1 with r_{l-1} = s_l * r_l + k_l - s_l, walking from the top layer down."""
@@ -65,7 +66,9 @@ def receptive_field_by_recursion(layers, verbose=True):
         kernel_size, stride = layers[position - 1][:2]
         new_r = stride * r + kernel_size - stride
         if verbose:
-            print(f"layer {position} (k={kernel_size}, s={stride}): r_{position - 1} = {stride}*{r} + {kernel_size} - {stride} = {new_r}")
+            print(
+                f"layer {position} (k={kernel_size}, s={stride}): r_{position - 1} = {stride}*{r} + {kernel_size} - {stride} = {new_r}"
+            )
         r = new_r
     return r
 
@@ -121,6 +124,7 @@ plt.show()
 # Let us check that the recursion, the closed form and `cnnedu.receptive_field` agree on 300
 # random stacks.
 
+
 # %%
 def receptive_field_closed_form(layers):
     size, stride_product = 1, 1
@@ -130,7 +134,7 @@ def receptive_field_closed_form(layers):
     return size
 
 
-for trial in range(300):
+for _ in range(300):
     depth = rng.integers(1, 8)
     stack = [(int(rng.integers(1, 8)), int(rng.integers(1, 4))) for _ in range(depth)]
     by_recursion = receptive_field_by_recursion(stack, verbose=False)
@@ -194,7 +198,9 @@ assert field.region(0) == (-3, 4) and field.region(1) == (-1, 6)
 
 # %%
 layers = [("conv", 3, 1, 1), ("avg", 2), ("conv", 3, 1, 1)]
-model = effective_rf.EffectiveReceptiveField(layers, (16, 16), relu=False, samples=1, networks=1, seed=0, dtype=np.float64)
+model = effective_rf.EffectiveReceptiveField(
+    layers, (16, 16), relu=False, samples=1, networks=1, seed=0, dtype=np.float64
+)
 gradient = model.gradient(0, 5)
 rows_hit = np.nonzero(gradient.any(axis=1))[0]
 columns_hit = np.nonzero(gradient.any(axis=0))[0]
@@ -252,13 +258,27 @@ print(networks.format_table(vgg16))
 # vgg_16 (pool5) 212 / 32 / 90. Intermediate layers: the per-layer table their article links to
 # (RECEPTIVE_FIELD_TABLE.md of TensorFlow's receptive_field library, 224-pixel input).
 published_alexnet = {
-    "conv1": (11, 4, 0), "pool1": (19, 8, 0), "conv2": (51, 8, 16), "conv3": (99, 16, 32),
-    "conv4": (131, 16, 48), "conv5": (163, 16, 64), "pool5": (195, 32, 64),
+    "conv1": (11, 4, 0),
+    "pool1": (19, 8, 0),
+    "conv2": (51, 8, 16),
+    "conv3": (99, 16, 32),
+    "conv4": (131, 16, 48),
+    "conv5": (163, 16, 64),
+    "pool5": (195, 32, 64),
 }
 published_vgg16 = {
-    "conv1_1": (3, 1, 1), "pool1": (6, 2, 2), "conv2_1": (10, 2, 4), "pool2": (16, 4, 6),
-    "conv3_1": (24, 4, 10), "conv3_2": (32, 4, 14), "pool3": (44, 8, 18), "conv4_1": (60, 8, 26),
-    "conv4_2": (76, 8, 34), "pool4": (100, 16, 42), "conv5_1": (132, 16, 58), "conv5_2": (164, 16, 74),
+    "conv1_1": (3, 1, 1),
+    "pool1": (6, 2, 2),
+    "conv2_1": (10, 2, 4),
+    "pool2": (16, 4, 6),
+    "conv3_1": (24, 4, 10),
+    "conv3_2": (32, 4, 14),
+    "pool3": (44, 8, 18),
+    "conv4_1": (60, 8, 26),
+    "conv4_2": (76, 8, 34),
+    "pool4": (100, 16, 42),
+    "conv5_1": (132, 16, 58),
+    "conv5_2": (164, 16, 74),
     "pool5": (212, 32, 90),
 }
 for table, published in [(alexnet, published_alexnet), (vgg16, published_vgg16)]:
@@ -299,10 +319,12 @@ plt.show()
 # %%
 photo = ce.load_image("grace_hopper", grayscale=True)  # 600 x 512
 photo = ce.resize(photo[76:524, 32:480], (224, 224))  # a 448 x 448 crop around the face, halved
-by_name = {row["name"]: ce.ReceptiveField(row["size"], row["effective_stride"], row["effective_padding"]) for row in vgg16}
+by_name = {
+    row["name"]: ce.ReceptiveField(row["size"], row["effective_stride"], row["effective_padding"]) for row in vgg16
+}
 
 fig, axes = plt.subplots(1, 2, figsize=(10, 5), layout="constrained")
-for ax, (name, unit) in zip(axes, [("conv3_3", (15, 25)), ("pool5", (3, 3))]):
+for ax, (name, unit) in zip(axes, [("conv3_3", (15, 25)), ("pool5", (3, 3))], strict=True):
     rf = by_name[name]
     rows, columns = rf.region(unit[0]), rf.region(unit[1])
     rp.show_field_on_image(photo, rows, columns, ax=ax, margin=40, title=f"VGG-16 {name}, unit {unit}: r = {rf.size}")

@@ -24,7 +24,7 @@ rng = np.random.default_rng(0)
 # %%
 images, labels = ce.load_digits()
 print("images:", images.shape, " labels:", labels.shape, " digits:", np.unique(labels).tolist())
-tp.plot_digits(images[:10], titles=[f"label {label}" for label in labels[:10]], columns=10);
+tp.plot_digits(images[:10], titles=[f"label {label}" for label in labels[:10]], columns=10)
 plt.show()
 
 # %% [markdown]
@@ -161,8 +161,11 @@ def dense_loss():
     return float(np.sum(dense(inputs) * upstream))
 
 
-formulas = [(dense.weights, upstream.T @ inputs), (dense.bias, upstream.sum(axis=0)),
-            (inputs, upstream @ dense.weights)]
+formulas = [
+    (dense.weights, upstream.T @ inputs),
+    (dense.bias, upstream.sum(axis=0)),
+    (inputs, upstream @ dense.weights),
+]
 errors = [ce.gradient_check(dense_loss, array, gradient) for array, gradient in formulas]
 print("dJ/dW, dJ/db, dJ/dx: relative errors below 1e-7?", [error < 1e-7 for error in errors])
 assert max(errors) < 1e-7
@@ -178,7 +181,7 @@ demo_model = training.digits_network(rng=0)
 optimizer = ce.SGD(demo_model, learning_rate=0.1, momentum=0.9)
 batch_x, batch_y = x_train[:64], y_train[:64]
 losses = []
-for step in range(10):
+for _ in range(10):
     logits = demo_model(batch_x)  # forward: (64, 10) scores
     losses.append(loss_function(logits, batch_y))  # how wrong, on average
     demo_model.backward(loss_function.backward())  # gradients of all 9930 parameters
@@ -210,8 +213,17 @@ assert losses[-1] < 0.5 * losses[0]
 # The progress bar prints timings, which differ from run to run, so this cell's output is not
 # compared by the notebook tests; the results are printed and checked in the next cells.
 history = training.train(
-    model, x_train, y_train, epochs=15, batch_size=64, learning_rate=0.1, momentum=0.9,
-    augment=True, x_test=x_test, labels_test=y_test, seed=0,
+    model,
+    x_train,
+    y_train,
+    epochs=15,
+    batch_size=64,
+    learning_rate=0.1,
+    momentum=0.9,
+    augment=True,
+    x_test=x_test,
+    labels_test=y_test,
+    seed=0,
 )
 print(f"trained in {history.seconds:.1f} s; held-out accuracy {history.test_accuracy[-1]:.1%}")
 
@@ -238,7 +250,7 @@ assert history.loss[-1] < 0.1 * history.loss[0]
 # which is why it sits a little *below* the held-out accuracy for most of the run.
 
 # %%
-tp.plot_history(history);
+tp.plot_history(history)
 plt.show()
 
 # %% [markdown]
@@ -258,10 +270,11 @@ plt.show()
 initial = training.digits_network(rng=0)[0].weights  # the same random start as `model`
 limit = float(np.abs(model[0].weights).max())
 fig, axes = plt.subplots(1, 2, figsize=(12, 5.6), layout="constrained")
-tp.plot_filters(initial, ax=axes[0], columns=4, limit=limit, colorbar=False,
-                title="16 first-layer kernels before training")
+tp.plot_filters(
+    initial, ax=axes[0], columns=4, limit=limit, colorbar=False, title="16 first-layer kernels before training"
+)
 drawn = tp.plot_filters(model[0].weights, ax=axes[1], columns=4, limit=limit, colorbar=False, title="after training")
-fig.colorbar(drawn, ax=axes, shrink=0.9, label="weight");
+fig.colorbar(drawn, ax=axes, shrink=0.9, label="weight")
 plt.show()
 
 # %% [markdown]
@@ -282,8 +295,13 @@ plt.show()
 # %%
 examples = [int(np.flatnonzero(y_test == digit)[0]) for digit in (0, 4, 7)]
 stages = [(0, "conv 1", True), (1, "ReLU 1", False), (2, "max pool", False), (3, "conv 2", True), (4, "ReLU 2", False)]
-fig, axes = plt.subplots(len(examples), 1 + len(stages), figsize=(16, 5.4), layout="constrained",
-                         gridspec_kw={"width_ratios": [1] + [2] * len(stages)})
+fig, axes = plt.subplots(
+    len(examples),
+    1 + len(stages),
+    figsize=(16, 5.4),
+    layout="constrained",
+    gridspec_kw={"width_ratios": [1] + [2] * len(stages)},
+)
 for row, index in enumerate(examples):
     outputs = training.layer_outputs(model, x_test[index : index + 1])
     axes[row, 0].imshow(x_test[index, 0], cmap="gray_r", vmin=0, vmax=1)
@@ -292,8 +310,9 @@ for row, index in enumerate(examples):
     axes[row, 0].set_yticks([])
     for column, (position, name, signed) in enumerate(stages, start=1):
         maps = outputs[position][1][0][:8]
-        tp.plot_feature_maps(maps, ax=axes[row, column], columns=4, diverging=signed, colorbar=False,
-                             title=name if row == 0 else None)
+        tp.plot_feature_maps(
+            maps, ax=axes[row, column], columns=4, diverging=signed, colorbar=False, title=name if row == 0 else None
+        )
 plt.show()
 
 # %% [markdown]
@@ -332,7 +351,7 @@ cnnedu.widgets.digit_explorer(model, x_test, y_test)
 predicted = training.predict(model, x_test)
 matrix = training.confusion_matrix(y_test, predicted)
 assert matrix.sum() == 360 and np.trace(matrix) >= 353  # at most 7 mistakes = at least 98%
-tp.plot_confusion_matrix(matrix);
+tp.plot_confusion_matrix(matrix)
 plt.show()
 
 # %% [markdown]
@@ -341,7 +360,7 @@ plt.show()
 
 # %%
 fig, axes = plt.subplots(1, 8, figsize=(12, 1.9), layout="constrained")
-tp.plot_misclassified(x_test, y_test, predicted, axes=axes, count=8);
+tp.plot_misclassified(x_test, y_test, predicted, axes=axes, count=8)
 plt.show()
 
 # %% [markdown]
@@ -365,11 +384,11 @@ axes[0].set_title("photo")
 axes[0].axis("off")
 responses = [ce.correlate2d(photo, model[0].weights[channel, 0], mode="same") for channel in strongest]
 response_limit = max(float(np.abs(response).max()) for response in responses)  # one scale for all four
-for ax, channel, response in zip(axes[1:], strongest, responses):
+for ax, channel, response in zip(axes[1:], strongest, responses, strict=True):
     drawn = ax.imshow(response, cmap="RdBu_r", vmin=-response_limit, vmax=response_limit)
     ax.set_title(f"learned kernel {channel}")
     ax.axis("off")
-fig.colorbar(drawn, ax=axes[1:], shrink=0.8, label="response");
+fig.colorbar(drawn, ax=axes[1:], shrink=0.8, label="response")
 plt.show()
 
 # %% [markdown]
@@ -486,10 +505,10 @@ for name in ["parameter_count", "unpadded_flatten_size", "stroke_layer", "update
 # gradients with cnnedu's layer. Stuck? `cnnedu.exercises.code.solution("Conv2d")` prints a worked
 # solution.
 
+
 # %%
 class Conv2d:
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0):
-        ...
+    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0): ...
 
     def __call__(self, x):
         # x: (N, C_in, H, W) -> (N, C_out, H_out, W_out)
@@ -532,8 +551,18 @@ if conv2d_feedback.correct:
 else:
     print("Your Conv2d does not pass its check yet, so this run uses cnnedu's Conv2d instead.")
 student_history = training.train(
-    student_model, x_train, y_train, epochs=5, batch_size=64, learning_rate=0.1, momentum=0.9,
-    augment=True, x_test=x_test, labels_test=y_test, seed=0, progress=False,
+    student_model,
+    x_train,
+    y_train,
+    epochs=5,
+    batch_size=64,
+    learning_rate=0.1,
+    momentum=0.9,
+    augment=True,
+    x_test=x_test,
+    labels_test=y_test,
+    seed=0,
+    progress=False,
 )
 print(f"5 epochs in {student_history.seconds:.1f} s; held-out accuracy {student_history.test_accuracy[-1]:.1%}")
 
@@ -541,4 +570,3 @@ print(f"5 epochs in {student_history.seconds:.1f} s; held-out accuracy {student_
 print("first layer:", "your Conv2d" if conv2d_feedback.correct else "cnnedu's Conv2d (yours is not finished yet)")
 print("held-out accuracy after 5 epochs >= 90%:", student_history.test_accuracy[-1] >= 0.9)
 assert student_history.test_accuracy[-1] >= 0.9
-

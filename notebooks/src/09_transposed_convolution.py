@@ -80,6 +80,7 @@ assert np.allclose(upsampled, grad_x, atol=1e-12)
 # [1, 2, 13, 20, 30]. `ce.conv_transpose2d_loop` is written exactly like this sentence, one stamp at a
 # time; `ce.conv_transpose2d` computes the same with one matrix product and k x k shifted additions.
 
+
 # %%
 def as_row(values):
     """A 1-D signal as a (1, 1, 1, L) batch, the shape conv_transpose2d takes."""
@@ -89,8 +90,10 @@ def as_row(values):
 stamped = ce.conv_transpose2d_loop(as_row([1, 10]), as_row([1, 2, 3]), stride=2)[0, 0, 0]
 print("stamps of [1, 10] with [1, 2, 3], stride 2:", stamped)
 assert stamped.tolist() == [1, 2, 13, 20, 30]
-assert np.allclose(ce.conv_transpose2d(x, np.ones((2, 3, 3, 3)), stride=2),
-                   ce.conv_transpose2d_loop(x, np.ones((2, 3, 3, 3)), stride=2))  # the fast one, the same
+assert np.allclose(
+    ce.conv_transpose2d(x, np.ones((2, 3, 3, 3)), stride=2),
+    ce.conv_transpose2d_loop(x, np.ones((2, 3, 3, 3)), stride=2),
+)  # the fast one, the same
 
 # %% [markdown]
 # **Predict first.** A 4x4 input of ones, a 3x3 kernel of ones, stride 2, padding 1. The stamps are 3
@@ -159,6 +162,7 @@ assert odd.shape == even.shape == resized.shape == (64, 54)
 # exact: away from the borders, compare the mean of the output cells at odd rows and odd columns
 # (four stamps) with those at even rows and even columns (one stamp).
 
+
 # %%
 def grid_ratio(picture):
     """Mean of the (odd, odd) cells over the mean of the (even, even) cells, borders left out."""
@@ -166,7 +170,7 @@ def grid_ratio(picture):
     return inner[1::2, 1::2].mean() / inner[::2, ::2].mean()
 
 
-ratios = {title: round(float(grid_ratio(picture)), 2) for title, picture in zip(titles[1:], pictures[1:])}
+ratios = {title: round(float(grid_ratio(picture)), 2) for title, picture in zip(titles[1:], pictures[1:], strict=True)}
 print(ratios)
 assert 3.9 < ratios["transposed 3x3, stride 2"] < 4.1  # 4 stamps against 1
 assert all(0.95 < ratios[title] < 1.05 for title in titles[2:])
@@ -225,8 +229,9 @@ s, p, a = 2, 1, 1
 spread = dilate(small_input, s)  # (7, 7): s - 1 zeros between neighbours
 framed = np.pad(spread, ((3 - p - 1, 3 - p - 1 + a), (3 - p - 1, 3 - p - 1 + a)))  # k - p - 1 all round, a more
 by_convolution = ce.convolve2d(framed, kernel3, mode="valid")  # stride 1
-direct = ce.conv_transpose2d(small_input[np.newaxis, np.newaxis], kernel3[np.newaxis, np.newaxis],
-                             stride=s, padding=p, output_padding=a)[0, 0]
+direct = ce.conv_transpose2d(
+    small_input[np.newaxis, np.newaxis], kernel3[np.newaxis, np.newaxis], stride=s, padding=p, output_padding=a
+)[0, 0]
 print("spread, padded, convolved:", by_convolution.shape, "  conv_transpose2d:", direct.shape)
 assert np.array_equal(by_convolution, direct)
 assert direct.shape[0] == s * (4 - 1) + a + 3 - 2 * p == 8
@@ -286,7 +291,7 @@ assert shapes[2] == (4, 2, 2) and shapes[-1] == (1, 8, 8)
 # %%
 optimizer = ce.SGD(autoencoder, learning_rate=0.1, momentum=0.9)
 order_rng = np.random.default_rng(0)
-for epoch in range(10):
+for _ in range(10):
     order = order_rng.permutation(len(x_train))
     for start in range(0, len(order), 32):
         batch = x_train[order[start : start + 32]]

@@ -107,9 +107,7 @@ def run_all(page, timeout_s=180):
     for attempt in range(2):
         click_menu(page, "Run", "Run All Cells")
         try:
-            page.wait_for_function(
-                f"() => ({_PROMPTS_JS})().some(p => /\\[(\\*|\\d+)\\]/.test(p))", timeout=10_000
-            )
+            page.wait_for_function(f"() => ({_PROMPTS_JS})().some(p => /\\[(\\*|\\d+)\\]/.test(p))", timeout=10_000)
             break
         except Exception:
             if attempt:
@@ -170,7 +168,8 @@ def wait_for_figures(page, scope, count, timeout_ms=30_000):
     page.wait_for_function(
         """([scope, count]) => {
             const images = document.querySelectorAll(scope + ' img.widget-image');
-            return images.length >= count && Array.from(images).every(img => img.src && img.complete && img.naturalWidth > 0);
+            return images.length >= count
+                && Array.from(images).every(img => img.src && img.complete && img.naturalWidth > 0);
         }""",
         arg=[scope, count],
         timeout=timeout_ms,
@@ -228,7 +227,9 @@ def move_a_control(page, demo, image, timeout_ms=FIGURE_CHANGE_TIMEOUT_MS, max_t
     if not candidates:
         raise AssertionError("the demo shows no slider, dropdown, toggle or checkbox to move")
     for kind, control in candidates[:max_tries]:
-        label = (control.locator(".widget-label").first.inner_text() if control.locator(".widget-label").count() else "").strip()
+        label = (
+            control.locator(".widget-label").first.inner_text() if control.locator(".widget-label").count() else ""
+        ).strip()
         name = f"{kind} '{label}'" if label else kind
         old_src = image.get_attribute("src")
         start = time.perf_counter()
@@ -265,7 +266,11 @@ def move_a_control(page, demo, image, timeout_ms=FIGURE_CHANGE_TIMEOUT_MS, max_t
                 select.select_option(current)
                 return _wait_src_change(page, image, src, timeout_ms)
         elif kind == "toggle buttons":
-            buttons = [button for button in control.locator("button").all() if "mod-active" not in (button.get_attribute("class") or "")]
+            buttons = [
+                button
+                for button in control.locator("button").all()
+                if "mod-active" not in (button.get_attribute("class") or "")
+            ]
             if not buttons:
                 tried.append(f"{name} (no other choice)")
                 continue
@@ -327,7 +332,9 @@ def full_screenshot(page, scroller, path):
     page.set_viewport_size({"width": viewport["width"], "height": height})
     try:
         page.wait_for_timeout(300)  # let the layout follow the new size
-        page.evaluate("(selector) => { const el = document.querySelector(selector); if (el) el.scrollTop = 0; }", scroller)
+        page.evaluate(
+            "(selector) => { const el = document.querySelector(selector); if (el) el.scrollTop = 0; }", scroller
+        )
         page.screenshot(path=str(path))
     finally:
         page.set_viewport_size(viewport)
@@ -346,6 +353,7 @@ def tall_viewport(page, height=2400):
 def visible_height(page, scroller):
     """Height in pixels of the visible part of the scrolling element."""
     return page.evaluate(
-        "(selector) => { const el = document.querySelector(selector); return el ? el.clientHeight : window.innerHeight; }",
+        "(selector) => "
+        "{ const el = document.querySelector(selector); return el ? el.clientHeight : window.innerHeight; }",
         scroller,
     )

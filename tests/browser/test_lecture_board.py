@@ -14,6 +14,7 @@ import sys
 import time
 
 import pytest
+
 from .browser_driver import (
     ROOT,
     SCREENSHOTS,
@@ -28,7 +29,8 @@ BOARD = ROOT / "notebooks" / "lecture_board.ipynb"
 PROJECTOR = {"width": 1920, "height": 1080}
 VOILA_SCROLLER = "#rendered_cells"
 ERRORS_JS = """() => Array.from(document.querySelectorAll(
-        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], .jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'))
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'))
     .map(output => output.innerText)
     .filter(text => /Traceback|Error|error/.test(text))"""
 
@@ -71,7 +73,9 @@ def test_board_stores_each_demos_picture_for_a_static_render():
     import nbformat
 
     notebook = nbformat.read(BOARD, as_version=4)
-    demo_cells = [cell for cell in notebook.cells if cell.cell_type == "code" and re.search(r'^show\("', cell.source, re.M)]
+    demo_cells = [
+        cell for cell in notebook.cells if cell.cell_type == "code" and re.search(r'^show\("', cell.source, re.M)
+    ]
     assert len(demo_cells) == len(board_demo_names())
     for cell in demo_cells:
         pictures = [output.data["image/png"] for output in cell.outputs if "image/png" in output.get("data", {})]
@@ -83,10 +87,18 @@ def test_board_grouping_puts_each_demo_under_its_first_lesson():
     build_board = load_build_board()
     lessons = [
         ("01_a", "01 - Filters", "import cnnedu\ncnnedu.widgets.kernel_scanner()"),
-        ("02_b", "02 - Flips", "from cnnedu.widgets import flip_explorer, kernel_scanner\nflip_explorer()\nkernel_scanner()"),
+        (
+            "02_b",
+            "02 - Flips",
+            "from cnnedu.widgets import flip_explorer, kernel_scanner\nflip_explorer()\nkernel_scanner()",
+        ),
     ]
     groups = build_board.grouping(["kernel_scanner", "flip_explorer", "orphan_demo"], lessons)
-    assert groups == [("01 - Filters", ["kernel_scanner"]), ("02 - Flips", ["flip_explorer"]), ("More demos", ["orphan_demo"])]
+    assert groups == [
+        ("01 - Filters", ["kernel_scanner"]),
+        ("02 - Flips", ["flip_explorer"]),
+        ("More demos", ["orphan_demo"]),
+    ]
 
 
 def test_course_page_links_open_files_that_exist():
@@ -95,7 +107,11 @@ def test_course_page_links_open_files_that_exist():
 
     text = (ROOT / "docs" / "COURSE.md").read_text()
     targets = re.findall(r"urlpath=(?:lab/tree|voila/render)/([\w/.-]+\.ipynb)", text)
-    targets += [path.split("/", 1)[1] for path in re.findall(r"lab/tree/([\w/.-]+\.ipynb)", unquote(text)) if path.startswith("REPO/")]
+    targets += [
+        path.split("/", 1)[1]
+        for path in re.findall(r"lab/tree/([\w/.-]+\.ipynb)", unquote(text))
+        if path.startswith("REPO/")
+    ]
     assert "notebooks/00_index.ipynb" in targets and "notebooks/lecture_board.ipynb" in targets
     missing = sorted({target for target in targets if not (ROOT / target).exists()})
     assert not missing, f"docs/COURSE.md links to missing files: {missing}"
@@ -137,12 +153,15 @@ def wait_for_board(page, count, timeout_s=120):
         if errors:
             pytest.fail("the lecture board shows an error:\n" + "\n\n".join(errors), pytrace=False)
         loaded = page.evaluate(
-            "() => Array.from(document.querySelectorAll('img.widget-image')).filter(img => img.complete && img.naturalWidth > 0).length"
+            "() => Array.from(document.querySelectorAll('img.widget-image')).filter(img => img.complete && "
+            "img.naturalWidth > 0).length"
         )
         if loaded >= count:
             return
         if time.monotonic() > deadline:
-            pytest.fail(f"the lecture board showed {loaded} of {count} demo figures within {timeout_s} s", pytrace=False)
+            pytest.fail(
+                f"the lecture board showed {loaded} of {count} demo figures within {timeout_s} s", pytrace=False
+            )
         time.sleep(0.2)
 
 
@@ -165,7 +184,8 @@ def test_board_in_voila_every_demo_responds(voila, browser, timing, screenshots)
         assert not shown_code, f"the board shows code ({shown_code}); Voila should strip every input"
         sizes = page.evaluate(
             """() => ({
-                h2: parseFloat(getComputedStyle(document.querySelector('.jp-RenderedHTMLCommon h2') || document.body).fontSize),
+                h2: parseFloat(getComputedStyle(
+                    document.querySelector('.jp-RenderedHTMLCommon h2') || document.body).fontSize),
                 label: Math.min(...Array.from(document.querySelectorAll('.widget-label')).filter(l => l.offsetParent)
                                      .map(l => parseFloat(getComputedStyle(l).fontSize))),
             })"""
@@ -182,10 +202,13 @@ def test_board_in_voila_every_demo_responds(voila, browser, timing, screenshots)
             demo.scroll_into_view_if_needed()
             message = demo_message(demo)
             assert not message, f"board demo {name}: the default view cannot be drawn: {message}"
-            demo.screenshot(path=screenshots("board", f"{index + 1:02d}_{name}-before.png"))  # first: also for a failure
+            demo.screenshot(
+                path=screenshots("board", f"{index + 1:02d}_{name}-before.png")
+            )  # first: also for a failure
             box = demo.bounding_box()
             assert box["height"] <= PROJECTOR["height"], (
-                f"board demo {name} is {box['height']:.0f} px tall: it does not fit on a {PROJECTOR['height']} px screen"
+                f"board demo {name} is {box['height']:.0f} px tall: it does not fit on a {PROJECTOR['height']} "
+                "px screen"
             )
             before = image.screenshot()
             action, seconds, undo = move_a_control(page, demo, image)

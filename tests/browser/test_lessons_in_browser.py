@@ -11,6 +11,7 @@ import shutil
 import time
 
 import pytest
+
 from .browser_driver import (
     NOTEBOOK_SCROLLER,
     NOTEBOOKS,
@@ -92,7 +93,9 @@ def test_lesson_runs_and_every_demo_responds(notebook, lab, page, timing, screen
         after = image.screenshot()
         demo.screenshot(path=screenshots("lessons", stem, f"demo{index + 1}-after.png"))
         fraction = changed_fraction(before, after)
-        assert fraction > 0, f"{notebook.name}, demo {index + 1}: a new figure arrived after {action} but no pixel changed"
+        assert fraction > 0, (
+            f"{notebook.name}, demo {index + 1}: a new figure arrived after {action} but no pixel changed"
+        )
         moves.append(f"{action} -> {seconds:.2f} s, {fraction:.1%} of pixels")
         # Moving the control back should give back the first figure exactly. Recorded, not
         # asserted: a difference means the first picture a student sees is not the one the

@@ -138,8 +138,12 @@ def test_draw_a_held_out_digit_on_the_pad(demos, page, timing, screenshots):
     wait_for_kernel_idle(page)
     label = int(labels[DIGIT_INDEX])
     prediction = explorer.locator(".cnnedu-prediction")
-    wait_until(page, lambda: prediction.count() and prediction.inner_text().strip() == str(label), timeout_s=60,
-               what=f"the prediction {label}")
+    wait_until(
+        page,
+        lambda: prediction.count() and prediction.inner_text().strip() == str(label),
+        timeout_s=60,
+        what=f"the prediction {label}",
+    )
     timing["drawing"] = f"{clicks} clicks, {time.perf_counter() - start:.1f} s until the network said {label}"
     colours = cells.evaluate_all("cells => cells.map(cell => getComputedStyle(cell).backgroundColor)")
     expected = [f"rgb({v}, {v}, {v})" for v in (np.round(255 * (1 - shades.ravel()))).astype(int)]
@@ -163,8 +167,10 @@ def voila_photo_demos(chromium, tmp_path_factory):
     folder.mkdir()
     cells = ["import cnnedu.widgets"] + [f"cnnedu.widgets.{name}()" for name in PHOTO_DEMOS]
     notebook = {
-        "cells": [{"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
-                  for source in cells],
+        "cells": [
+            {"cell_type": "code", "metadata": {}, "source": source, "outputs": [], "execution_count": None}
+            for source in cells
+        ],
         "metadata": {"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}},
         "nbformat": 4,
         "nbformat_minor": 5,
@@ -172,16 +178,33 @@ def voila_photo_demos(chromium, tmp_path_factory):
     path = folder / "photos.ipynb"
     path.write_text(json.dumps(notebook))
     port = free_port()
-    command = [sys.executable, "-m", "voila", str(path), f"--port={port}", "--no-browser", "--Voila.ip=127.0.0.1",
-               "--Voila.port_retries=0", "--show_tracebacks=True"]
-    server = Server("Voila", command, jupyter_environment(base / "jupyter"), folder, base / "voila.log",
-                    "/voila/static/favicon.ico", f"http://127.0.0.1:{port}")
+    command = [
+        sys.executable,
+        "-m",
+        "voila",
+        str(path),
+        f"--port={port}",
+        "--no-browser",
+        "--Voila.ip=127.0.0.1",
+        "--Voila.port_retries=0",
+        "--show_tracebacks=True",
+    ]
+    server = Server(
+        "Voila",
+        command,
+        jupyter_environment(base / "jupyter"),
+        folder,
+        base / "voila.log",
+        "/voila/static/favicon.ico",
+        f"http://127.0.0.1:{port}",
+    )
     yield server
     server.stop()
 
 
-def test_upload_good_and_bad_files_into_every_photo_demo_in_voila(voila_photo_demos, browser, tmp_path, timing,
-                                                                   screenshots):
+def test_upload_good_and_bad_files_into_every_photo_demo_in_voila(
+    voila_photo_demos, browser, tmp_path, timing, screenshots
+):
     bad = tmp_path / "notes.txt"
     bad.write_text("Bring a photo of your cat to the next lecture.\n")
     context = browser.new_context(viewport={"width": 1440, "height": 2400}, device_scale_factor=1)
@@ -190,10 +213,18 @@ def test_upload_good_and_bad_files_into_every_photo_demo_in_voila(voila_photo_de
     try:
         start = time.perf_counter()
         page.goto(voila_photo_demos.url + "/")
-        wait_until(page, lambda: page.locator("img.widget-image").count() == len(PHOTO_DEMOS)
-                   and page.evaluate("() => Array.from(document.querySelectorAll('img.widget-image'))"
-                                     ".every(img => img.complete && img.naturalWidth > 0)"),
-                   timeout_s=120, what="the four demos in Voila")
+        wait_until(
+            page,
+            lambda: (
+                page.locator("img.widget-image").count() == len(PHOTO_DEMOS)
+                and page.evaluate(
+                    "() => Array.from(document.querySelectorAll('img.widget-image'))"
+                    ".every(img => img.complete && img.naturalWidth > 0)"
+                )
+            ),
+            timeout_s=120,
+            what="the four demos in Voila",
+        )
         timing["shown"] = f"{time.perf_counter() - start:.1f} s"
         for index, name in enumerate(PHOTO_DEMOS):
             figure = page.locator("img.widget-image").nth(index)
@@ -201,16 +232,24 @@ def test_upload_good_and_bad_files_into_every_photo_demo_in_voila(voila_photo_de
             demo.scroll_into_view_if_needed()
             old_src = figure.get_attribute("src")
             upload(page, demo, a_real_photo())
-            wait_until(page, lambda figure=figure, old_src=old_src: figure.get_attribute("src") != old_src,
-                       timeout_s=60, what=f"{name}: a new figure after uploading china.jpg")
+            wait_until(
+                page,
+                lambda figure=figure, old_src=old_src: figure.get_attribute("src") != old_src,
+                timeout_s=60,
+                what=f"{name}: a new figure after uploading china.jpg",
+            )
             wait_until(page, lambda demo=demo: "china.jpg" in demo.inner_text(), what=f"{name}: the file named")
             assert "your picture" in demo.locator("select").evaluate_all(
-                "selects => selects.map(select => select.value)"), f"{name}: 'your picture' is not selected"
+                "selects => selects.map(select => select.value)"
+            ), f"{name}: 'your picture' is not selected"
             demo.screenshot(path=screenshots("own_pictures", f"voila-{name}-photo.png"))
             good_src = figure.get_attribute("src")
             upload(page, demo, bad)
-            wait_until(page, lambda demo=demo: "Cannot use notes.txt" in demo.inner_text(),
-                       what=f"{name}: the bad file's message")
+            wait_until(
+                page,
+                lambda demo=demo: "Cannot use notes.txt" in demo.inner_text(),
+                what=f"{name}: the bad file's message",
+            )
             assert "is text, not an image" in demo.inner_text()
             assert figure.get_attribute("src") == good_src, f"{name}: a bad file changed the figure"
         timing["uploads"] = f"china.jpg and notes.txt into {', '.join(PHOTO_DEMOS)}"
