@@ -71,6 +71,7 @@ def receptive_field_diagram(layers, unit=None, input_size=None, ax=None, names=N
 
     Examples
     --------
+    >>> from cnnedu.plotting.style import new_figure
     >>> figure, ax = new_figure()
     >>> drawn = receptive_field_diagram([(3, 1), (3, 1), (3, 1)], unit=0, ax=ax)
     >>> drawn["highlighted"][0]  # the input cells top unit 0 sees: 7 of them
@@ -158,6 +159,7 @@ def show_field_on_image(image, region_rows, region_columns, ax=None, margin=16, 
 
     Examples
     --------
+    >>> from cnnedu.plotting.style import new_figure
     >>> figure, ax = new_figure()
     >>> drawn = show_field_on_image(np.zeros((8, 8)), (-2, 4), (3, 9), ax=ax, margin=4)
     >>> [float(v) for v in drawn["inside"].get_bbox().bounds]  # rows 0..4, columns 3..7 are inside
@@ -216,6 +218,7 @@ def show_effective_field(magnitude, region_rows, region_columns, ax=None, margin
 
     Examples
     --------
+    >>> from cnnedu.plotting.style import new_figure
     >>> figure, ax = new_figure()
     >>> drawn = show_effective_field(np.array([[0.0, 2.0], [1.0, 0.0]]), (0, 1), (0, 1), ax=ax, colorbar=False)
     >>> drawn["image"].get_array().tolist(), drawn["image"].get_clim()
@@ -271,6 +274,7 @@ def plot_field_growth(tables, ax=None):
     Examples
     --------
     >>> from cnnedu.networks import receptive_field_table
+    >>> from cnnedu.plotting.style import new_figure
     >>> figure, ax = new_figure()
     >>> lines = plot_field_growth({"AlexNet": receptive_field_table("alexnet")}, ax=ax)
     >>> lines["AlexNet"].get_ydata().tolist()[-1]
@@ -328,6 +332,7 @@ def plot_profile(magnitude, region, row=None, ax=None, label=None, linestyle="-"
 
     Examples
     --------
+    >>> from cnnedu.plotting.style import new_figure
     >>> figure, ax = new_figure()
     >>> line = plot_profile(np.array([[0.0, 1.0, 0.0], [1.0, 4.0, 1.0], [0.0, 1.0, 0.0]]), (0, 2), ax=ax)
     >>> line.get_ydata().tolist()

@@ -396,6 +396,7 @@ for name in ["flip", "correlation", "system_output", "agreeing_kernels"]:
 # lists of lists. Stuck? `cnnedu.exercises.code.solution("convolve2d")` prints a worked solution.
 
 # %%
+from cnnedu import correlate2d  # noqa: F401 - or paste your own correlate2d from lesson 01 here
 
 
 def convolve2d(image, kernel):
