@@ -94,7 +94,7 @@ def test_lower_bounds_are_the_oldest_stack_ci_tests():
 
 def test_makefile_installs_the_dev_set_for_tests_only():
     makefile = (ROOT / "Makefile").read_text()
-    assert re.search(r"^test: install-dev$", makefile, re.M)
+    assert re.search(r"^lint: install-dev$", makefile, re.M) and re.search(r"^test: lint$", makefile, re.M)
     assert re.search(r"^lab: install$", makefile, re.M)
     assert "requirements-dev.txt" in makefile
 

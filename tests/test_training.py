@@ -1,6 +1,8 @@
 """cnnedu.training: the data split, the network, augmentation, batching, the
 SGD loop and the prediction helpers, each against an independent computation."""
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -97,7 +99,7 @@ def test_cosine_learning_rate_falls_from_the_start_value():
     rates = [training.cosine_learning_rate(0.1, epoch, 10) for epoch in range(10)]
     assert rates[0] == pytest.approx(0.1)
     assert rates[5] == pytest.approx(0.05)
-    assert all(a > b for a, b in zip(rates, rates[1:], strict=True))
+    assert all(a > b for a, b in itertools.pairwise(rates))
     assert rates[-1] > 0
 
 

@@ -74,7 +74,7 @@ def backprop_figure(input_shape=(5, 5), kernel_shape=(3, 3), figsize=(13, 3.6)):
         ),
     }
     with matplotlib.rc_context(PROJECTOR_RC):
-        for ax, name in zip(axes, PANELS, strict=True):
+        for ax, name in zip(axes, PANELS, strict=False):
             rows, columns, pad = limits[name]
             image = show_map(np.zeros((rows, columns)), ax=ax, diverging=True, limit=1.0)
             image.set_cmap(image.cmap.with_extremes(bad="0.85"))  # padding cells (NaN) in grey
@@ -311,7 +311,7 @@ def plot_max_pool_backward(x, grad_output, size=2, axes=None):
         show_map(grad_output, ax=axes[2], diverging=True, limit=grad_limit, title="dJ/dy (given)"),
         show_map(grad_x, ax=axes[3], diverging=True, limit=grad_limit, title="dJ/dx: to the max only"),
     ]
-    for values, ax in zip((x, y, grad_output, grad_x), axes, strict=True):
+    for values, ax in zip((x, y, grad_output, grad_x), axes, strict=False):
         annotate_cells(values, ax, fmt="{:g}", fontsize=11)
         ax.set_xticks([])
         ax.set_yticks([])
@@ -357,7 +357,7 @@ def plot_relu_backward(x, grad_output, axes=None):
         show_map(grad_output, ax=axes[1], diverging=True, limit=grad_limit, title="dJ/dy (given)"),
         show_map(grad_x, ax=axes[2], diverging=True, limit=grad_limit, title="dJ/dx = dJ/dy where x > 0"),
     ]
-    for values, ax in zip((x, grad_output, grad_x), axes, strict=True):
+    for values, ax in zip((x, grad_output, grad_x), axes, strict=False):
         annotate_cells(values, ax, fmt="{:g}", fontsize=11)
         ax.set_xticks([])
         ax.set_yticks([])

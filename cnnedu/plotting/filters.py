@@ -341,7 +341,7 @@ def plot_filter_bank(image, kernels, axes=None, image_title="input", percentile=
     drawn = {"input": show_map(image, ax=axes[0], title=image_title)}
     _bare(axes[0])
     low, high = float(image.min()), float(image.max())
-    for ax, (title, kernel) in zip(axes[1:], kernels.items(), strict=True):
+    for ax, (title, kernel) in zip(axes[1:], kernels.items(), strict=False):
         response = correlate2d(image, kernel)
         if title in pictures and high > low:
             drawn[title] = plot_picture(response, ax=ax, low=low, high=high, title=f"{title} (a picture: grey)")

@@ -164,7 +164,7 @@ def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(10, 5
         artists["kernel_numbers"] = CellNumbers(axes[1, 0], positions, fontsize=10)
         artists["titles"]["kernels"] = axes[1, 0].set_title("kernels R, G, B", y=1.0)
         panels = [("sum", "sum of the 3"), ("biased", "+ bias"), ("feature_map", "feature map")]
-        for (key, title), ax in zip(panels, axes[1, 1:], strict=True):
+        for (key, title), ax in zip(panels, axes[1, 1:], strict=False):
             artists[key] = show_map(maps[key], ax=ax, diverging=True, limit=RESPONSE_LIMIT)
             artists["titles"][key] = ax.set_title(title, y=1.0)
         for ax in axes.flat:

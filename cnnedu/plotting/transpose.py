@@ -280,7 +280,7 @@ def plot_images(images, titles, axes=None, limits=None):
     if limits is None:
         limits = (min(image.min() for image in images), max(image.max() for image in images))
     drawn = []
-    for image, title, ax in zip(images, titles, axes, strict=True):
+    for image, title, ax in zip(images, titles, axes, strict=False):
         drawn.append(ax.imshow(image, cmap=IMAGE_CMAP, vmin=limits[0], vmax=limits[1], interpolation="nearest"))
         ax.set_title(title, fontsize=11)
         _bare(ax)
