@@ -222,6 +222,14 @@ def _name_chains(tree):
     return chains
 
 
+def _same_function(registered, value):
+    """True when ``value`` is the registered demo function, or a wrapper of it (functools.wraps)."""
+    if registered is value:
+        return True
+    name = getattr(value, "__qualname__", None)
+    return name is not None and (registered.__module__, registered.__qualname__) == (value.__module__, name)
+
+
 def lesson_uses(source):
     """What a lesson source uses of cnnedu, read from its code.
 
@@ -252,7 +260,7 @@ def lesson_uses(source):
         found = uses[layer(home)]
         if home not in found:
             found.append(home)
-        demo = next((name for name, function in DEMOS.items() if function is value), None)
+        demo = next((name for name, function in DEMOS.items() if _same_function(function, value)), None)
         if demo is not None and demo not in uses["demos"]:
             uses["demos"].append(demo)
     return uses
