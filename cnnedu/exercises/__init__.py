@@ -9,7 +9,10 @@ Use in a notebook::
 An unfilled answer (``...`` or ``None``) reports "not attempted" and
 never raises, so a notebook with open exercises still runs top to bottom.
 Every check has a worked solution: ``ex.solution_response()``.
-:data:`EXERCISES` lists them all, lesson by lesson.
+:data:`EXERCISES` lists them all, lesson by lesson:
+
+>>> EXERCISES["lesson01"][:2]
+('patch_response', 'largest_response')
 
 Code exercises (the student writes a function or class) are checked by
 ``CODE_EXERCISES[name](their_function)``; see :mod:`cnnedu.exercises.code`.
@@ -42,9 +45,7 @@ def _lesson_exercises():
 #: The number exercises of every lesson: module name -> exercise names. Exercise ``name`` of
 #: ``lessonNN`` is checked by ``lessonNN.check_<name>(answer)`` and answered by
 #: ``lessonNN.solution_<name>()``; a new ``lessonNN.py`` here is picked up without registering it.
-#:
-#: >>> EXERCISES["lesson01"][:2]
-#: ('patch_response', 'largest_response')
+#: For example ``EXERCISES["lesson01"][:2]`` is ``('patch_response', 'largest_response')``.
 EXERCISES = _lesson_exercises()
 
 __all__ = ["CODE_EXERCISES", "EXERCISES", "Feedback", "check_array", "check_number", "not_attempted"]
