@@ -1,7 +1,13 @@
-"""The notebooks, their navigation links, the index and the README table are generated, never kept by hand."""
+"""The notebooks, their navigation links, the index, the README tables and the lesson map of
+docs/ARCHITECTURE.md are generated, never kept by hand; and no import runs up the layers."""
 
 import importlib.util
+import re
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 spec = importlib.util.spec_from_file_location("build_notebooks", ROOT / "scripts" / "build_notebooks.py")
@@ -118,3 +124,113 @@ def test_markdown_cells_of_the_sources_hold_only_comment_lines():
             elif kind == "markdown" and line.strip() and not line.startswith("#"):
                 stray.append(f"{source.name}:{number}: {line[:60]}")
     assert not stray, "\n".join(stray)
+
+
+def generated_block(path, name):
+    """The text of the ``<!-- generated: name -->`` block of a file."""
+    match = re.search(rf"<!-- generated: {name} -->\n(.*?)<!-- end generated -->", path.read_text(), re.S)
+    assert match, f"{path.name} has no generated block {name!r}"
+    return match.group(1).rstrip("\n")
+
+
+def defined_in(name):
+    """The cnnedu module whose source defines ``name`` at its top level, found by reading the files
+    (independently of the ``__module__`` the generator uses)."""
+    pattern = re.compile(rf"^(def|class) {name}\b|^{name}\s*=", re.M)
+    homes = [
+        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for path in sorted((ROOT / "cnnedu").rglob("*.py"))
+        if pattern.search(path.read_text())
+    ]
+    assert len(homes) == 1, f"{name} is defined in {homes}"
+    return homes[0]
+
+
+def test_lesson_uses_traces_every_name_to_the_module_that_defines_it():
+    source = (
+        "import numpy as np\n"
+        "import cnnedu as ce\n"
+        "import cnnedu.widgets\n"
+        "from cnnedu import coverage\n"
+        "from cnnedu.exercises import CODE_EXERCISES\n"
+        "from cnnedu.exercises import lesson01 as ex\n"
+        "from cnnedu.plotting import show_map\n"
+        "y, cache = ce.conv2d_forward(np.ones((1, 1, 3, 3)), np.ones((1, 1, 2, 2)), np.zeros(1))\n"
+        "show_map(coverage.never_visited(10, 3, stride=4))\n"
+        "ex.check_patch_response(ex.PATCH.sum())\n"
+        'CODE_EXERCISES["output_size"]\n'
+        "cnnedu.widgets.padding_explorer()\n"
+        "cnnedu.widgets.kernel_scanner()\n"
+        "image = ce.images.shapes_image()\n"
+    )
+    uses = build_notebooks.lesson_uses(source)
+    from cnnedu.widgets import DEMOS
+
+    assert set(uses["math"]) == {defined_in("conv2d_forward"), defined_in("never_visited"), "cnnedu.images"}
+    assert uses["plotting"] == [defined_in("show_map")]
+    assert set(uses["exercises"]) == {defined_in("CODE_EXERCISES"), "cnnedu.exercises.lesson01"}
+    assert defined_in("PATCH") == "cnnedu.exercises.lesson01"  # a constant, traced by the same route
+    assert uses["demos"] == ["padding_explorer", "kernel_scanner"]  # in the order the lesson shows them
+    assert set(uses["widgets"]) == {DEMOS["padding_explorer"].__module__, DEMOS["kernel_scanner"].__module__}
+    assert "numpy" not in str(uses)  # only cnnedu is mapped
+    bare = build_notebooks.lesson_uses("import cnnedu as ce\nimport cnnedu.widgets\nprint(ce, cnnedu.widgets)\n")
+    assert bare == {"math": [], "plotting": [], "widgets": [], "exercises": [], "demos": []}
+
+
+def test_the_lesson_map_is_the_one_the_code_gives_now():
+    from cnnedu.widgets import DEMOS
+
+    table = generated_block(ROOT / "docs" / "ARCHITECTURE.md", "lesson-map")
+    assert table == build_notebooks.lesson_map()
+    rows = table.splitlines()[2:]
+    assert len(rows) == len(build_notebooks.lessons())
+    for (stem, _, _), row in zip(build_notebooks.lessons(), rows, strict=True):
+        assert f"(../notebooks/{stem}.ipynb)" in row
+        assert f"`exercises.lesson{stem[:2]}`" in row  # every lesson has its exercises
+    for name in DEMOS:  # every demo is shown by some lesson
+        assert f"`{name}()` in " in table
+
+
+def test_the_readme_demo_table_lists_every_registered_demo_once():
+    from cnnedu.widgets import DEMOS
+
+    table = generated_block(ROOT / "README.md", "demos")
+    assert table == build_notebooks.demo_table()
+    names = re.findall(r"^\| (?:\d\d|-) \| `(\w+)\(\)` \|", table, re.M)
+    assert sorted(names) == sorted(DEMOS)
+
+
+def test_a_stale_lesson_map_or_demo_table_fails_the_check(monkeypatch, capsys):
+    fresh = build_notebooks.code_blocks()
+    for name in fresh:
+        stale = {**fresh, name: fresh[name].replace("`", "", 2)}
+        monkeypatch.setattr(build_notebooks, "code_blocks", lambda stale=stale: stale)
+        assert build_notebooks.main(["--check", "00"]) == 1
+        where = "docs/ARCHITECTURE.md" if name == "lesson-map" else "README.md"
+        assert where in capsys.readouterr().out
+
+
+def test_an_unknown_generated_block_is_named():
+    with pytest.raises(SystemExit, match="unknown generated block 'lesson-mop'"):
+        build_notebooks.with_generated_blocks("<!-- generated: lesson-mop -->\n<!-- end generated -->", ROOT / "x.md")
+
+
+def test_no_import_runs_up_the_layers():
+    """scripts/import_map.py --check: math never imports plotting or widgets, plotting never widgets."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "import_map.py"), "--check"], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_import_check_would_catch_an_upward_import():
+    import_map = build_notebooks._import_map()
+    mapping = {
+        "cnnedu.conv": ["cnnedu.plotting.style"],
+        "cnnedu.plotting.layer": ["cnnedu.widgets._demo", "cnnedu.conv"],
+        "cnnedu.widgets.layer": ["cnnedu.plotting.layer", "cnnedu.conv"],
+    }
+    assert import_map.upward_imports(mapping) == [
+        ("cnnedu.conv", "cnnedu.plotting.style"),
+        ("cnnedu.plotting.layer", "cnnedu.widgets._demo"),
+    ]

@@ -1,22 +1,13 @@
-"""Lesson 08 exercises: right answers pass, typical mistakes get their hint,
-an unfilled answer is 'not attempted', nothing raises."""
+"""Lesson 08 exercises: what each check recognises (typical mistakes and their hints,
+the answer forms it accepts) and the solutions against an independent computation. What holds
+for every exercise (the worked solution passes, unfilled is "not attempted", junk never raises)
+is tested once, from the registry, in test_exercises_all.py."""
 
 import numpy as np
 import pytest
 
 from cnnedu import training
 from cnnedu.exercises import lesson08 as ex
-
-NAMES = ["parameter_count", "unpadded_flatten_size", "stroke_layer", "updates_per_epoch"]
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_solution_passes_and_blank_is_not_attempted(name):
-    check = getattr(ex, f"check_{name}")
-    assert check(getattr(ex, f"solution_{name}")()).correct
-    assert check(...).status == "not attempted"
-    assert check(None).status == "not attempted"
-    assert check("banana").status == "wrong"  # never raises
 
 
 def test_solutions_agree_with_the_package():

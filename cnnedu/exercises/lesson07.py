@@ -175,7 +175,11 @@ def check_region(answer):
     """
     if not_attempted(answer):
         return check_number(answer, 0)
-    if isinstance(answer, (str, bytes)) or np.ndim(answer) != 1 or np.size(answer) != 2:
+    try:
+        shape = np.shape(np.asarray(answer, dtype=float))
+    except (TypeError, ValueError):  # not numbers, or ragged like [[1, 2], [3]]
+        shape = None
+    if isinstance(answer, (str, bytes)) or shape != (2,):
         return Feedback("wrong", f"give two numbers (first, last), e.g. (0, 7); got {answer!r}")
     return check_array(
         answer,

@@ -198,7 +198,7 @@ def check_even_kernels(answer):
         chosen = sorted({int(value) for value in np.atleast_1d(np.asarray(answer, dtype=float)) if value == int(value)})
         if len(chosen) != np.size(answer):
             raise ValueError
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: int(inf)
         return Feedback("wrong", f"expected a list of whole kernel sizes such as [2, 3]; got {answer!r}")
     right = solution_even_kernels()
     if chosen == right:
