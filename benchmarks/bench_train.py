@@ -98,7 +98,7 @@ def main(argv=None):
     model = training.digits_network(rng=args.seed)
     initial = [(layer.weights.copy(), layer.bias.copy()) for layer in model if hasattr(layer, "weights")]
     time.sleep(0.2)
-    history = training.train(model, x_train, y_train, x_test=x_test, labels_test=y_test, progress=False, **settings)
+    history = training.train(model, x_train, y_train, x_test=x_test, labels_test=y_test, **settings)
     ours_seconds, ours_accuracy = history.seconds, history.test_accuracy[-1]
 
     rows = [("cnnedu (numpy)", ours_seconds, ours_accuracy)]

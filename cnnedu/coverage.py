@@ -5,19 +5,23 @@ Lesson 03 asks "which input cells does each kernel position touch, and how
 often is each cell seen?"; lesson 04 asks "which cell does each max-pooling
 window pick?" and "how much does a map change when its input moves?".
 The answers are small arrays computed here, so the plots and demos only
-draw them.
+draw them: :func:`padding_geometry` and :func:`pooling_geometry` gather
+everything a lesson's picture shows into one object (:class:`PaddingGeometry`,
+:class:`PoolingGeometry`) that a plotting function is handed.
 
 Coordinates are those of the *padded* input: with ``before`` zeros added in
 front, input cell ``i`` sits at padded index ``i + before``.
 """
 
 import numbers
+from dataclasses import dataclass
 
 import numpy as np
 
 from cnnedu._checks import as_array, non_negative_int, one_of, positive_int
-from cnnedu.correlate import same_padding
-from cnnedu.padding import kernel_span
+from cnnedu.correlate import convolve2d, correlate2d, same_padding
+from cnnedu.padding import kernel_span, output_size, pad2d
+from cnnedu.pooling import POOLING_KINDS, max_pool2d_forward, pool
 
 MODES = ("explicit", "valid", "same", "full")
 
@@ -231,8 +235,6 @@ def pool_winners(x, size, stride=None):
     >>> rows.tolist(), columns.tolist()
     ([[1, 1], [2, 3]], [[1, 3], [0, 3]])
     """
-    from cnnedu.pooling import max_pool2d_forward
-
     x = as_array("x", x, ndim=2)
     _, (_, size, stride, winner) = max_pool2d_forward(x, size, stride)
     out_h, out_w = winner.shape
@@ -283,3 +285,249 @@ def relative_change(before, after):
     if total == 0:
         raise ValueError("before is all zeros, so a relative change is undefined")
     return float(np.abs(after - before).sum() / total)
+
+
+# --------------------------------------------------------------------- lesson 03: one padding setting
+
+# the padding explorer's mode labels -> (mode of :func:`mode_padding`, where 'same' puts the larger half,
+# the cnnedu function whose output shape the explorer shows beside the formula)
+LABELLED_PADDING_MODES = {
+    "explicit padding p": ("explicit", "correlate2d", correlate2d),
+    "valid": ("valid", "correlate2d", correlate2d),
+    "same (as correlate2d)": ("same", "correlate2d", correlate2d),
+    "same (as convolve2d)": ("same", "other", convolve2d),
+    "full": ("full", "correlate2d", correlate2d),
+}
+
+
+@dataclass(frozen=True, eq=False)
+class PaddingGeometry:
+    """Where a square kernel goes on a padded square input: what lesson 03's
+    pictures show, computed by :func:`padding_geometry`.
+
+    Attributes
+    ----------
+    n, kernel_size, stride, padding, dilation : int
+        The setting (``padding`` is the explicit one, used only by the mode
+        'explicit padding p').
+    mode : str
+        A key of :data:`LABELLED_PADDING_MODES`.
+    padding_mode : {'explicit', 'valid', 'same', 'full'}
+        What the mode means for :func:`mode_padding`.
+    function_name : str
+        The cnnedu function that computed ``computed_shape``.
+    before, after : int
+        Zeros added in front of and after the input, along each axis.
+    length : int
+        Padded size, ``n + before + after``.
+    span : int
+        Cells one window covers, ``dilation * (kernel_size - 1) + 1``.
+    positions : ndarray of int, shape (o, kernel_size)
+        Padded indices of every window's taps along one axis
+        (:func:`window_positions`).
+    counts : ndarray of int, shape (length, length)
+        How many windows read each padded cell (:func:`coverage_counts`).
+    output_size : int
+        ``o`` from the formula (:func:`cnnedu.padding.output_size`).
+    computed_shape : (int, int)
+        Shape of the cnnedu function's output for an n x n input.
+    """
+
+    n: int
+    kernel_size: int
+    stride: int
+    padding: int
+    dilation: int
+    mode: str
+    padding_mode: str
+    function_name: str
+    before: int
+    after: int
+    length: int
+    span: int
+    positions: np.ndarray
+    counts: np.ndarray
+    output_size: int
+    computed_shape: tuple
+
+
+def padding_geometry(n, kernel_size, stride=1, padding=0, dilation=1, mode="explicit padding p"):
+    """Everything lesson 03's padding pictures show, for one setting.
+
+    Parameters
+    ----------
+    n : int
+        Input size (n x n).
+    kernel_size, stride, padding, dilation : int
+        ``padding`` is used only by the mode 'explicit padding p'.
+    mode : str
+        A key of :data:`LABELLED_PADDING_MODES`: 'explicit padding p',
+        'valid', 'same (as correlate2d)', 'same (as convolve2d)', 'full'.
+
+    Returns
+    -------
+    PaddingGeometry
+
+    Raises
+    ------
+    ValueError
+        With a student-readable message when the kernel does not fit.
+
+    Examples
+    --------
+    >>> geometry = padding_geometry(7, 3, stride=2, padding=1)
+    >>> geometry.output_size, geometry.computed_shape
+    (4, (4, 4))
+    >>> [padding_geometry(4, 2, mode=mode).before for mode in ("same (as correlate2d)", "same (as convolve2d)")]
+    [0, 1]
+    """
+    one_of("mode", mode, tuple(LABELLED_PADDING_MODES))
+    n = positive_int("n", n)
+    kernel_size = positive_int("kernel_size", kernel_size)
+    stride = positive_int("stride", stride)
+    dilation = positive_int("dilation", dilation)
+    padding_mode, convention, function = LABELLED_PADDING_MODES[mode]
+    span = kernel_span(kernel_size, dilation)
+    before, after = mode_padding(kernel_size, padding_mode, padding, dilation, convention)
+    length = n + before + after
+    if span > length:
+        dilated = f" with dilation {dilation}" if dilation > 1 else ""
+        raise ValueError(
+            f"the kernel does not fit: {kernel_size} taps{dilated} span {span} cells, but the padded input has only "
+            f"n + padding = {n} + {before + after} = {length}. Add padding, use a bigger input, or a smaller kernel."
+        )
+    positions = window_positions(n, kernel_size, stride, (before, after), dilation)  # (o, f)
+    counts = coverage_counts(n, kernel_size, stride, (before, after), dilation)  # (length, length)
+    image, kernel = np.ones((n, n)), np.ones((kernel_size, kernel_size))
+    if padding_mode == "explicit":  # the shape cnnedu itself computes, beside the formula's
+        computed_shape = correlate2d(pad2d(image, padding), kernel, stride=stride, dilation=dilation).shape
+    else:
+        computed_shape = function(image, kernel, mode=padding_mode, stride=stride, dilation=dilation).shape
+    return PaddingGeometry(
+        n=n,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        mode=mode,
+        padding_mode=padding_mode,
+        function_name=function.__name__,
+        before=before,
+        after=after,
+        length=length,
+        span=span,
+        positions=positions,
+        counts=counts,
+        output_size=output_size(length, kernel_size, stride, 0, dilation),
+        computed_shape=tuple(computed_shape),
+    )
+
+
+# --------------------------------------------------------------------- lesson 04: one pooling setting
+
+EXAMPLE_MAP = np.array([[1, 3, 2, 4], [5, 6, 7, 8], [9, 2, 3, 1], [4, 0, 1, 5]], dtype=float)
+EXAMPLE_MAPS = ("4x4 example", "random 6x6")  # the names :func:`example_map` takes
+
+
+def example_map(name="4x4 example"):
+    """An integer map for the pooling pictures.
+
+    '4x4 example' is lesson 04's worked example; 'random 6x6' is a fixed
+    (seeded) map of integers 0-9.
+
+    Examples
+    --------
+    >>> example_map()[1].tolist()
+    [5.0, 6.0, 7.0, 8.0]
+    >>> example_map("random 6x6").shape
+    (6, 6)
+    """
+    one_of("name", name, EXAMPLE_MAPS)
+    if name == "4x4 example":
+        return EXAMPLE_MAP.copy()
+    return np.random.default_rng(4).integers(0, 10, size=(6, 6)).astype(float)
+
+
+@dataclass(frozen=True, eq=False)
+class PoolingGeometry:
+    """Where the pooling windows of one setting go on a map, and what they
+    give: what lesson 04's pooling picture shows, computed by
+    :func:`pooling_geometry`.
+
+    Attributes
+    ----------
+    x : ndarray, shape (H, W)
+        The map.
+    size, stride : int
+    kind : {'max', 'average'}
+    output : ndarray, shape (H_out, W_out)
+        The pooled map.
+    windows : ndarray of int, shape (H_out * W_out, 2)
+        (top, left) of every window, in reading order (the order of the
+        output cells).
+    winners : (ndarray, ndarray) or None
+        Rows and columns, (H_out, W_out) each, of the cell each window picks
+        (max pooling; None for average pooling). See :func:`pool_winners`.
+    unpooled : ndarray of bool, shape (H, W)
+        Cells that no window reaches.
+    """
+
+    x: np.ndarray
+    size: int
+    stride: int
+    kind: str
+    output: np.ndarray
+    windows: np.ndarray
+    winners: tuple | None
+    unpooled: np.ndarray
+
+
+def pooling_geometry(x, size, stride=None, kind="max"):
+    """Everything lesson 04's pooling picture shows, for one setting.
+
+    Parameters
+    ----------
+    x : array_like, shape (H, W)
+    size : int
+        Window size.
+    stride : int, optional
+        Defaults to ``size``.
+    kind : {'max', 'average'}
+
+    Returns
+    -------
+    PoolingGeometry
+
+    Raises
+    ------
+    ValueError
+        When the window does not fit in the map.
+
+    Examples
+    --------
+    >>> geometry = pooling_geometry(EXAMPLE_MAP, 3, stride=2)
+    >>> geometry.output.tolist(), geometry.windows.tolist(), int(geometry.unpooled.sum())
+    ([[9.0]], [[0, 0]], 7)
+    """
+    x = as_array("x", x, ndim=2)
+    size = positive_int("size", size)
+    stride = size if stride is None else positive_int("stride", stride)
+    one_of("kind", kind, POOLING_KINDS)
+    if size > min(x.shape):
+        raise ValueError(
+            f"a {size}x{size} window does not fit in the {x.shape[0]}x{x.shape[1]} map; choose a smaller window"
+        )
+    output = pool(x, size, stride, kind)  # (H_out, W_out)
+    out_h, out_w = output.shape
+    tops, lefts = np.meshgrid(np.arange(out_h) * stride, np.arange(out_w) * stride, indexing="ij")
+    windows = np.column_stack([tops.ravel(), lefts.ravel()])  # (H_out * W_out, 2), reading order
+    return PoolingGeometry(
+        x=x,
+        size=size,
+        stride=stride,
+        kind=kind,
+        output=output,
+        windows=windows,
+        winners=pool_winners(x, size, stride) if kind == "max" else None,
+        unpooled=coverage_counts(x.shape, size, stride) == 0,
+    )

@@ -23,7 +23,9 @@ Gradients:
 
 import numpy as np
 
-from cnnedu._checks import as_array, int_pair
+from cnnedu._checks import as_array, int_pair, one_of
+
+POOLING_KINDS = ("max", "average")  # the names :func:`pool` takes
 
 
 class PoolCache(tuple):
@@ -292,6 +294,27 @@ def avg_pool2d(x, size, stride=None, padding=0):
            [3.75, 2.5 ]])
     """
     return avg_pool2d_forward(x, size, stride, padding)[0]
+
+
+def pool(x, size, stride=None, kind="max"):
+    """Max or average pooling, chosen by name (as a demo's control gives it).
+
+    Parameters
+    ----------
+    x : array_like, shape (H, W) or (N, C, H, W)
+    size, stride : int
+        As in :func:`max_pool2d_forward`; ``stride`` defaults to ``size``.
+    kind : {'max', 'average'}
+        One of :data:`POOLING_KINDS`.
+
+    Examples
+    --------
+    >>> x = [[1, 3, 2, 4], [5, 6, 7, 8], [9, 2, 3, 1], [4, 0, 1, 5]]
+    >>> pool(x, 2, kind="average").tolist()
+    [[3.75, 5.25], [3.75, 2.5]]
+    """
+    one_of("kind", kind, POOLING_KINDS)
+    return max_pool2d(x, size, stride) if kind == "max" else avg_pool2d(x, size, stride)
 
 
 def global_max_pool(x):

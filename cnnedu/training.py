@@ -4,9 +4,14 @@ Everything is seeded, so a run repeats exactly on the same machine:
 
 >>> x_train, x_test, y_train, y_test = digits_dataset()
 >>> model = digits_network(rng=0)
->>> history = train(model, x_train[:256], y_train[:256], epochs=1, progress=False)
+>>> history = train(model, x_train[:256], y_train[:256], epochs=1)
 >>> len(history.loss), history.loss[0] > 0
 (1, True)
+
+Progress is reported through a callback, ``train(..., on_epoch=f)``: ``f(epoch,
+stats)`` after every epoch (:class:`EpochStats`). Nothing is printed or drawn
+here; a progress bar for notebooks is
+:class:`cnnedu.widgets.training.EpochProgressBar`.
 
 The loop is the one every framework runs (PyTorch names):
 
@@ -21,6 +26,7 @@ The loop is the one every framework runs (PyTorch names):
 """
 
 import time
+from typing import NamedTuple
 
 import numpy as np
 
@@ -236,6 +242,31 @@ def confusion_matrix(labels, predicted, classes=10):
     return matrix
 
 
+class EpochStats(NamedTuple):
+    """The numbers of one finished epoch, as :func:`train` hands them to its
+    ``on_epoch`` callback.
+
+    Attributes
+    ----------
+    loss : float
+        Mean training loss of the epoch's mini-batches.
+    train_accuracy : float
+        Fraction of the epoch's training batches classified correctly.
+    test_accuracy : float or None
+        Accuracy on the held-out set after the epoch; None without one.
+    learning_rate : float
+        The learning rate the epoch used.
+    seconds : float
+        Wall time since training started.
+    """
+
+    loss: float
+    train_accuracy: float
+    test_accuracy: float | None
+    learning_rate: float
+    seconds: float
+
+
 class History:
     """What happened during training, one entry per epoch.
 
@@ -281,7 +312,7 @@ def train(
     x_test=None,
     labels_test=None,
     seed=0,
-    progress=True,
+    on_epoch=None,
 ):
     """Train ``model`` with mini-batch SGD on softmax cross-entropy.
 
@@ -304,12 +335,25 @@ def train(
     x_test, labels_test : optional held-out set, scored after every epoch.
     seed : int
         Seeds the shuffling and the shifts: the same seed repeats the run.
-    progress : bool
-        Show a progress bar (tqdm) with the latest loss and accuracy.
+    on_epoch : callable, optional
+        Called after every epoch as ``on_epoch(epoch, stats)``: ``epoch`` is
+        the number of epochs done (1 after the first, ``epochs`` after the
+        last) and ``stats`` an :class:`EpochStats`. For a progress bar, a log
+        line, or to record more than :class:`History` keeps. Its return value
+        is ignored.
 
     Returns
     -------
     History
+
+    Examples
+    --------
+    >>> x_train, x_test, y_train, y_test = digits_dataset()
+    >>> seen = []
+    >>> history = train(digits_network(), x_train[:128], y_train[:128], epochs=2,
+    ...                 on_epoch=lambda epoch, stats: seen.append((epoch, stats.loss)))
+    >>> [epoch for epoch, _ in seen], [loss for _, loss in seen] == history.loss
+    ([1, 2], True)
     """
     x = as_array("x", x, ndim=4)
     labels = np.asarray(labels)
@@ -323,17 +367,17 @@ def train(
         raise ValueError(f"schedule must be 'cosine' or 'constant'; got {schedule!r}")
     if (x_test is None) != (labels_test is None):
         raise ValueError("give both x_test and labels_test, or neither")
+    if on_epoch is not None and not callable(on_epoch):
+        raise TypeError(
+            f"on_epoch must be a function called as on_epoch(epoch, stats), or None; got {type(on_epoch).__name__}"
+        )
 
     rng = np.random.default_rng(seed)
     loss_function = SoftmaxCrossEntropy()
     optimizer = SGD(model, learning_rate=learning_rate, momentum=momentum)
     history = History()
-    epoch_range = range(epochs)
-    bar = None
-    if progress:
-        bar = epoch_range = _ProgressBar(epochs)
     start = time.perf_counter()
-    for epoch in epoch_range:
+    for epoch in range(epochs):
         if schedule == "cosine":
             optimizer.learning_rate = cosine_learning_rate(learning_rate, epoch, epochs)
         inputs = shift_images(x, rng) if augment else x
@@ -349,47 +393,14 @@ def train(
         history.learning_rate.append(optimizer.learning_rate)
         if x_test is not None:
             history.test_accuracy.append(accuracy(model, x_test, labels_test))
-        if bar is not None:
-            shown = {"loss": f"{history.loss[-1]:.3f}"}
-            if history.test_accuracy:
-                shown["test accuracy"] = f"{history.test_accuracy[-1]:.3f}"
-            bar.set_postfix(shown)
+        if on_epoch is not None:
+            stats = EpochStats(
+                loss=history.loss[-1],
+                train_accuracy=history.train_accuracy[-1],
+                test_accuracy=history.test_accuracy[-1] if x_test is not None else None,
+                learning_rate=history.learning_rate[-1],
+                seconds=time.perf_counter() - start,
+            )
+            on_epoch(epoch + 1, stats)
     history.seconds = time.perf_counter() - start
-    if bar is not None:
-        bar.close()
     return history
-
-
-class _ProgressBar:
-    """tqdm's progress bar over the epochs (a widget in Jupyter, text elsewhere).
-
-    In a notebook the bar is a widget; a saved notebook viewed without a live
-    kernel (GitHub, nbviewer, a static render) shows only the text it had when
-    it was first displayed: "0/15". So the widget is displayed with a display
-    id and shown again when training ends, which stores the final text
-    ("15/15 ... test accuracy=0.989").
-    """
-
-    def __init__(self, epochs):
-        from tqdm.auto import tqdm
-        from tqdm.notebook import tqdm as notebook_tqdm
-
-        self.display = None
-        if issubclass(tqdm, notebook_tqdm):  # in Jupyter with ipywidgets
-            from IPython.display import display
-
-            self.tqdm = tqdm(range(epochs), desc="training", unit="epoch", display=False)
-            self.display = display(self.tqdm.container, display_id=True)
-        else:
-            self.tqdm = tqdm(range(epochs), desc="training", unit="epoch")
-
-    def __iter__(self):
-        return iter(self.tqdm)
-
-    def set_postfix(self, values):
-        self.tqdm.set_postfix(values)
-
-    def close(self):
-        self.tqdm.close()
-        if self.display is not None:
-            self.display.update(self.tqdm.container)  # the final text, for static views

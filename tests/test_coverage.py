@@ -4,6 +4,7 @@ import itertools
 
 import numpy as np
 import pytest
+import scipy.signal
 
 import cnnedu as ce
 from cnnedu import coverage
@@ -202,3 +203,168 @@ def test_relative_change():
         coverage.relative_change([1.0], [1.0, 2.0])
     with pytest.raises(ValueError, match="all zeros"):
         coverage.relative_change([0.0, 0.0], [1.0, 2.0])
+
+
+# ------------------------------------------------------------------ padding_geometry (lesson 03's pictures)
+
+GEOMETRY_SETTINGS = [
+    # n, kernel_size, stride, padding, dilation, mode label
+    (7, 3, 2, 1, 1, "explicit padding p"),
+    (10, 3, 4, 0, 1, "explicit padding p"),
+    (16, 5, 3, 2, 2, "explicit padding p"),
+    (6, 4, 1, 0, 1, "same (as correlate2d)"),
+    (6, 4, 1, 0, 1, "same (as convolve2d)"),
+    (9, 3, 2, 3, 2, "same (as convolve2d)"),
+    (5, 3, 2, 0, 2, "full"),
+    (8, 2, 3, 0, 1, "valid"),
+    (5, 3, 1, 4, 1, "valid"),  # the padding slider does not count outside 'explicit padding p'
+    (1, 1, 1, 0, 1, "valid"),
+]
+
+
+def loop_padding(n, kernel_size, padding, dilation, mode):
+    """(before, after) from the words of each mode: 'same' adds span - 1 zeros in all, the larger half
+    after the input as scipy's correlate2d does, or before it as convolve2d does."""
+    span = dilation * (kernel_size - 1) + 1
+    if mode == "explicit padding p":
+        return padding, padding
+    if mode == "valid":
+        return 0, 0
+    if mode == "full":
+        return span - 1, span - 1
+    small, large = (span - 1) // 2, span - 1 - (span - 1) // 2
+    return (small, large) if mode == "same (as correlate2d)" else (large, small)
+
+
+def loop_positions(length, kernel_size, stride, dilation):
+    """Tap indices of every window, found by sliding a window until it falls off the padded input."""
+    positions, start = [], 0
+    while start + dilation * (kernel_size - 1) < length:
+        positions.append([start + j * dilation for j in range(kernel_size)])
+        start += stride
+    return np.array(positions)
+
+
+@pytest.mark.parametrize("n, kernel_size, stride, padding, dilation, mode", GEOMETRY_SETTINGS)
+def test_padding_geometry_equals_loops_over_the_definition(n, kernel_size, stride, padding, dilation, mode):
+    geometry = coverage.padding_geometry(n, kernel_size, stride, padding, dilation, mode)
+    before, after = loop_padding(n, kernel_size, padding, dilation, mode)
+    assert (geometry.before, geometry.after, geometry.length) == (before, after, n + before + after)
+    assert geometry.span == dilation * (kernel_size - 1) + 1
+    positions = loop_positions(n + before + after, kernel_size, stride, dilation)
+    np.testing.assert_array_equal(geometry.positions, positions)
+    np.testing.assert_array_equal(geometry.counts, loop_coverage_2d(n, kernel_size, stride, (before, after), dilation))
+    assert geometry.output_size == len(positions)
+    # the shape scipy gives for the same padding, dilated kernel and stride
+    dilated = np.zeros((geometry.span, geometry.span))
+    dilated[::dilation, ::dilation] = 1.0
+    padded = np.pad(np.ones((n, n)), (before, after))
+    expected_shape = scipy.signal.correlate2d(padded, dilated, mode="valid")[::stride, ::stride].shape
+    assert geometry.computed_shape == expected_shape == (len(positions), len(positions))
+    assert (geometry.n, geometry.kernel_size, geometry.stride, geometry.dilation, geometry.mode) == (
+        n,
+        kernel_size,
+        stride,
+        dilation,
+        mode,
+    )
+
+
+def test_padding_geometry_names_the_function_and_the_mode_it_ran():
+    assert coverage.padding_geometry(6, 4, mode="same (as convolve2d)").function_name == "convolve2d"
+    assert coverage.padding_geometry(6, 4, mode="same (as correlate2d)").function_name == "correlate2d"
+    assert coverage.padding_geometry(6, 4, mode="full").padding_mode == "full"
+    assert coverage.padding_geometry(6, 3, padding=2).padding_mode == "explicit"
+    for label, (mode, convention, function) in coverage.LABELLED_PADDING_MODES.items():
+        assert mode in coverage.MODES and convention in ("correlate2d", "other")
+        assert function in (ce.correlate2d, ce.convolve2d), label
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, match",
+    [
+        (dict(n=3, kernel_size=7, mode="valid"), ValueError, "the kernel does not fit: 7 taps span 7 cells"),
+        (dict(n=2, kernel_size=3, dilation=3, padding=1), ValueError, r"with dilation 3 span 7 cells.*2 \+ 2 = 4"),
+        (dict(n=3, kernel_size=3, mode="bogus"), ValueError, "mode must be 'explicit padding p', .* got 'bogus'"),
+        (dict(n=0, kernel_size=3), ValueError, "n must be at least 1"),
+        (dict(n=5, kernel_size=3, stride=0), ValueError, "stride must be at least 1"),
+        (dict(n=5, kernel_size=3, padding=-1), ValueError, "padding must not be negative"),
+        (dict(n=5.0, kernel_size=3), TypeError, "n must be an integer"),
+    ],
+)
+def test_padding_geometry_rejects_impossible_settings_readably(kwargs, error, match):
+    with pytest.raises(error, match=match):
+        coverage.padding_geometry(**kwargs)
+
+
+# ------------------------------------------------------------------ pooling_geometry (lesson 04's picture)
+
+
+def loop_pooling(x, size, stride, kind):
+    """Windows, pooled values, first maxima and never-pooled cells, by walking every window."""
+    windows, values, reached = [], [], np.zeros(x.shape, dtype=bool)
+    for top in range(0, x.shape[0] - size + 1, stride):
+        row = []
+        for left in range(0, x.shape[1] - size + 1, stride):
+            windows.append((top, left))
+            cells = [x[top + i, left + j] for i in range(size) for j in range(size)]
+            row.append(max(cells) if kind == "max" else sum(cells) / len(cells))
+            reached[top : top + size, left : left + size] = True
+        values.append(row)
+    return np.array(windows), np.array(values), ~reached
+
+
+@pytest.mark.parametrize("map_name", coverage.EXAMPLE_MAPS)
+@pytest.mark.parametrize("size, stride", [(1, 1), (2, 2), (2, 1), (3, 2), (3, 1), (4, 4), (2, 3)])
+@pytest.mark.parametrize("kind", ["max", "average"])
+def test_pooling_geometry_equals_loops_over_the_definition(map_name, size, stride, kind):
+    x = coverage.example_map(map_name)
+    geometry = coverage.pooling_geometry(x, size, stride, kind)
+    windows, values, unpooled = loop_pooling(x, size, stride, kind)
+    np.testing.assert_array_equal(geometry.windows, windows)
+    np.testing.assert_allclose(geometry.output, values)
+    np.testing.assert_array_equal(geometry.unpooled, unpooled)
+    np.testing.assert_array_equal(geometry.x, x)
+    assert (geometry.size, geometry.stride, geometry.kind) == (size, stride, kind)
+    if kind == "max":
+        rows, columns = geometry.winners
+        expected_rows, expected_columns = loop_winners(x, size, stride)
+        np.testing.assert_array_equal(rows, expected_rows)
+        np.testing.assert_array_equal(columns, expected_columns)
+    else:
+        assert geometry.winners is None
+
+
+def test_pooling_geometry_stride_defaults_to_the_window():
+    geometry = coverage.pooling_geometry(coverage.EXAMPLE_MAP, 2)
+    assert geometry.stride == 2 and geometry.windows.tolist() == [[0, 0], [0, 2], [2, 0], [2, 2]]
+    assert geometry.output.tolist() == [[6, 8], [9, 5]]
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (
+            lambda: coverage.pooling_geometry(coverage.EXAMPLE_MAP, 5),
+            ValueError,
+            "a 5x5 window does not fit in the 4x4",
+        ),
+        (lambda: coverage.pooling_geometry(coverage.EXAMPLE_MAP, 2, kind="min"), ValueError, "kind must be 'max' or"),
+        (lambda: coverage.pooling_geometry(np.ones((1, 4, 4)), 2), ValueError, "x must be 2-D"),
+        (lambda: coverage.pooling_geometry(coverage.EXAMPLE_MAP, 0), ValueError, "size must be at least 1"),
+        (lambda: coverage.pooling_geometry(coverage.EXAMPLE_MAP, 2, stride=0), ValueError, "stride must be at least"),
+        (lambda: coverage.example_map("8x8"), ValueError, "name must be '4x4 example' or 'random 6x6'; got '8x8'"),
+    ],
+)
+def test_pooling_geometry_rejects_bad_arguments_readably(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+def test_example_maps_are_the_lesson_example_and_a_seeded_random_map():
+    np.testing.assert_array_equal(coverage.example_map(), [[1, 3, 2, 4], [5, 6, 7, 8], [9, 2, 3, 1], [4, 0, 1, 5]])
+    random_map = coverage.example_map("random 6x6")
+    np.testing.assert_array_equal(random_map, coverage.example_map("random 6x6"))  # seeded
+    assert random_map.shape == (6, 6) and random_map.min() >= 0 and random_map.max() <= 9
+    coverage.example_map()[0, 0] = 99.0  # a copy: the example stays as it is
+    assert coverage.EXAMPLE_MAP[0, 0] == 1.0

@@ -1,12 +1,13 @@
-"""Tests of cnnedu.plotting.layer: what is drawn equals cnnedu's math."""
+"""Tests of cnnedu.plotting.layer: what is drawn equals cnnedu's math (the
+RGB layer's maps themselves are tested in test_rgb_layer.py)."""
 
 import numpy as np
 import pytest
 
-import cnnedu as ce
 from cnnedu.architecture import describe
 from cnnedu.plotting import layer as lp
 from cnnedu.plotting.style import new_figure
+from cnnedu.rgb_layer import RGB_PRESETS, rgb_layer_maps
 
 
 @pytest.fixture(scope="module")
@@ -14,48 +15,34 @@ def photo():
     return np.random.default_rng(0).random((12, 10, 3))
 
 
-@pytest.mark.parametrize("preset", list(lp.RGB_PRESETS))
-@pytest.mark.parametrize("bias, activation", [(0.0, "ReLU"), (-0.2, "ReLU"), (0.3, "none")])
-def test_rgb_maps_match_conv2d(photo, preset, bias, activation):
-    weights = lp.RGB_PRESETS[preset]
-    maps = lp.rgb_layer_maps(photo, weights, bias, activation)
-    y, _ = ce.conv2d_forward(photo.transpose(2, 0, 1)[None], weights[None], np.array([bias]))
-    assert np.allclose(maps["biased"], y[0, 0])
-    assert np.allclose(maps["sum"] + bias, y[0, 0])
-    for c in range(3):
-        assert np.allclose(maps["responses"][c], ce.correlate2d_loop(photo[:, :, c], weights[c]))
-    expected = np.maximum(y[0, 0], 0) if activation == "ReLU" else y[0, 0]
-    assert np.allclose(maps["feature_map"], expected)
-
-
 def test_rgb_figure_draws_the_maps_and_updates_in_place(photo):
-    weights = lp.RGB_PRESETS["red minus blue"]
-    figure, artists = lp.rgb_layer_figure(photo, weights)
+    weights = RGB_PRESETS["red minus blue"]
+    figure, artists = lp.rgb_layer_figure(rgb_layer_maps(photo, weights))
     sum_image = artists["sum"]
     for bias, activation in [(0.25, "none"), (-0.4, "ReLU")]:
-        maps = lp.update_rgb_layer(artists, photo, weights, bias, activation)
+        maps = rgb_layer_maps(photo, weights, bias, activation)
+        lp.update_rgb_layer(artists, maps)
         assert artists["sum"] is sum_image  # updated, not redrawn
-        assert np.allclose(artists["biased"].get_array(), maps["sum"] + bias)
-        assert np.allclose(artists["feature_map"].get_array(), maps["feature_map"])
-        assert np.allclose(artists["R"].get_array(), maps["responses"][0])
+        assert np.array_equal(artists["sum"].get_array(), maps.channel_sum)
+        assert np.array_equal(artists["biased"].get_array(), maps.biased)
+        assert np.array_equal(artists["feature_map"].get_array(), maps.feature_map)
+        for c, name in enumerate(lp.CHANNELS):
+            assert np.array_equal(artists[name].get_array(), maps.responses[c])
+        assert np.array_equal(artists["photo"].get_array(), photo)
         assert f"{bias:+.2f}" in artists["titles"]["biased"].get_text()
+        expected = "feature map (ReLU)" if activation == "ReLU" else "feature map (no ReLU)"
+        assert artists["titles"]["feature_map"].get_text() == expected
     assert artists["feature_map"].get_array().min() >= 0  # ReLU
     assert artists["sum"].get_clim() == (-lp.RESPONSE_LIMIT, lp.RESPONSE_LIMIT)  # fixed, centred scale
 
 
 def test_kernel_numbers_are_shown_as_integers_times_a_factor(photo):
-    figure, artists = lp.rgb_layer_figure(photo, lp.RGB_PRESETS["vertical edges, all channels"])
+    figure, artists = lp.rgb_layer_figure(rgb_layer_maps(photo, RGB_PRESETS["vertical edges, all channels"]))
     assert artists["titles"]["kernels"].get_text().endswith("(\u00d71/12)")
     assert artists["kernel_numbers"].get_texts()[:9] == ["1", "0", "-1", "2", "0", "-2", "1", "0", "-1"]
-    lp.update_rgb_layer(artists, photo, lp.RGB_PRESETS["red minus blue"])
+    lp.update_rgb_layer(artists, rgb_layer_maps(photo, RGB_PRESETS["red minus blue"]))
     assert artists["titles"]["kernels"].get_text().endswith("(\u00d71/9)")
     assert artists["kernel_numbers"].get_texts()[18:21] == ["-1", "-1", "-1"]
-
-
-def test_presets_are_scaled_integer_kernels():
-    for name, (kernels, scale) in lp.RGB_PRESET_KERNELS.items():
-        assert kernels.shape == (3, 3, 3)
-        assert np.allclose(lp.RGB_PRESETS[name], scale * kernels)
 
 
 def test_stack_diagram_follows_describe():
@@ -105,21 +92,6 @@ def test_stack_stops_at_the_layer_that_cannot_fit():
     assert "layer 3 (conv 9x9, 4 filters, s1 p0) cannot fit" in error
     assert artists["message"].get_visible() and artists["message"].get_text() == error
     assert sum(block.get_visible() for block in artists["blocks"]) == 3
-    html = lp.summary_html(rows, (1, 16, 16), error)
-    assert "Cannot fit" in html and "<td>2 x 7 x 7</td>" in html
-
-
-def test_summary_html_notes_unused_border_cells():
-    rows = describe([("conv", 2, 3), ("maxpool", 2)], (1, 33, 33))  # 31x31 pooled by 2: the last row is left out
-    html = lp.summary_html(rows, (1, 33, 33))
-    assert html.count("unused") == 1 and "last 1 row/column unused" in html
-
-
-def test_summary_html_totals():
-    rows = describe([("conv", 2, 3), ("flatten",), ("linear", 10)], (1, 32, 32))
-    html = lp.summary_html(rows, (1, 32, 32))
-    assert "<b>18,030</b>" in html  # 20 + 1800 * 10 + 10
-    assert "whole input" in html and "Cannot fit" not in html
 
 
 def test_parameter_comparison_bars():
@@ -129,19 +101,6 @@ def test_parameter_comparison_bars():
     assert ax.get_yscale() == "log"
     with pytest.raises(ValueError, match="same length"):
         lp.plot_parameter_comparison(["a"], [1, 2], [3, 4], ax=ax)
-
-
-@pytest.mark.parametrize(
-    "call, match",
-    [
-        (lambda: lp.rgb_layer_maps(np.zeros((5, 5)), lp.RGB_PRESETS["red minus blue"]), "image must be an RGB"),
-        (lambda: lp.rgb_layer_maps(np.zeros((5, 5, 3)), np.zeros((2, 3, 3))), "weights must have shape"),
-        (lambda: lp.rgb_layer_maps(np.zeros((5, 5, 3)), np.zeros((3, 3, 3)), activation="tanh"), "activation"),
-    ],
-)
-def test_bad_input(call, match):
-    with pytest.raises(ValueError, match=match):
-        call()
 
 
 def test_volumes_draw_one_sheet_per_channel_to_scale():

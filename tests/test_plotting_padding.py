@@ -1,14 +1,14 @@
-"""The padding pictures draw what cnnedu's math computes."""
+"""The padding pictures draw the geometry cnnedu.coverage computes (the
+geometry itself is tested against loops in test_coverage.py)."""
 
 import numpy as np
 import pytest
 
-import cnnedu as ce
 from cnnedu import coverage
+from cnnedu.coverage import padding_geometry
 from cnnedu.plotting.padding import (
-    MODES,
+    padding_caption,
     padding_figure,
-    padding_geometry,
     plot_coverage,
     plot_positions_1d,
     plot_positions_2d,
@@ -29,60 +29,38 @@ SETTINGS = [
 ]
 
 
+def example_figure():
+    return padding_figure(padding_geometry(7, 3, stride=2, padding=1))
+
+
 @pytest.mark.parametrize("n, kernel_size, stride, padding, dilation, mode", SETTINGS)
-def test_geometry_sizes_agree_with_formula_and_cnnedu(n, kernel_size, stride, padding, dilation, mode):
+def test_caption_states_the_formula_and_the_cnnedu_call(n, kernel_size, stride, padding, dilation, mode):
     geometry = padding_geometry(n, kernel_size, stride, padding, dilation, mode)
-    kind, convention, function = MODES[mode]
-    before, after = coverage.mode_padding(kernel_size, kind, padding, dilation, convention)
-    assert (geometry["before"], geometry["after"]) == (before, after)
-    # the formula by hand
-    expected = (n + before + after - dilation * (kernel_size - 1) - 1) // stride + 1
-    assert geometry["output_size"] == expected
-    assert geometry["computed_shape"] == (expected, expected)
-    image = ce.pad2d(np.ones((n, n)), ((before, after), (before, after)))
-    assert ce.correlate2d(image, np.ones((kernel_size, kernel_size)), stride=stride, dilation=dilation).shape == (
-        expected,
-        expected,
-    )
-    assert geometry["formula"].endswith(f"= {expected}")
-    assert str(geometry["computed_shape"]) in geometry["computed"]
+    formula, call = padding_caption(geometry).split("\n")
+    size = geometry.output_size
+    assert formula.startswith("formula:  o = floor((") and formula.endswith(f"= {size}")
+    assert call.startswith(f"cnnedu:    ce.{geometry.function_name}(") and call.endswith(f".shape = ({size}, {size})")
+    if mode == "explicit padding p":
+        assert f"ce.pad2d(x, {padding})" in call
+    else:
+        assert f"mode='{geometry.padding_mode}'" in call
 
 
-def test_same_mode_even_kernel_places_padding_like_scipy():
-    assert padding_geometry(6, 4, mode="same (as correlate2d)")[("before")] == 1
-    assert padding_geometry(6, 4, mode="same (as correlate2d)")["after"] == 2
-    assert padding_geometry(6, 4, mode="same (as convolve2d)")["before"] == 2
-    assert padding_geometry(6, 4, mode="same (as convolve2d)")["after"] == 1
-    assert "n + 2" not in padding_geometry(6, 4, mode="same (as correlate2d)")["formula"]
-    assert "6 + 1 + 2" in padding_geometry(6, 4, mode="same (as correlate2d)")["formula"]
-
-
-def test_padding_slider_only_used_in_explicit_mode():
-    assert padding_geometry(5, 3, padding=4, mode="valid")["output_size"] == 3
-    assert padding_geometry(5, 3, padding=4, mode="explicit padding p")["output_size"] == 11
-
-
-@pytest.mark.parametrize(
-    "kwargs, match",
-    [
-        (dict(n=3, kernel_size=7, mode="valid"), "the kernel does not fit: 7 taps span 7 cells"),
-        (dict(n=2, kernel_size=3, dilation=3, padding=1), "with dilation 3 span 7 cells"),
-        (dict(n=3, kernel_size=3, mode="bogus"), "mode must be one of"),
-    ],
-)
-def test_impossible_settings_give_readable_errors(kwargs, match):
-    with pytest.raises(ValueError, match=match):
-        padding_geometry(**kwargs)
+def test_caption_writes_uneven_padding_as_two_numbers():
+    caption = padding_caption(padding_geometry(6, 4, mode="same (as correlate2d)"))
+    assert "n + 2" not in caption and "(6 + 1 + 2 - 1*3 - 1) / 1" in caption
+    assert "(6 + 2*1 - 1*2 - 1) / 1" in padding_caption(padding_geometry(6, 3, padding=1))
 
 
 @pytest.mark.parametrize("n, kernel_size, stride, padding, dilation, mode", SETTINGS)
 def test_drawn_artists_equal_the_math(n, kernel_size, stride, padding, dilation, mode):
-    figure, artists = padding_figure()
-    geometry = update_padding(artists, n, kernel_size, stride, padding, dilation, mode)
-    positions, counts, before, span = geometry["positions"], geometry["counts"], geometry["before"], geometry["span"]
+    figure, artists = example_figure()
+    geometry = padding_geometry(n, kernel_size, stride, padding, dilation, mode)
+    update_padding(artists, geometry)
+    positions, counts, before, span = geometry.positions, geometry.counts, geometry.before, geometry.span
     count = len(positions)
     # coverage heat map is exactly coverage_counts
-    expected_counts = coverage.coverage_counts(n, kernel_size, stride, (before, geometry["after"]), dilation)
+    expected_counts = coverage.coverage_counts(n, kernel_size, stride, (before, geometry.after), dilation)
     np.testing.assert_array_equal(artists["coverage"]["image"].get_array(), expected_counts)
     np.testing.assert_array_equal(counts, expected_counts)
     assert artists["coverage"]["image"].get_clim() == (0, max(int(expected_counts.max()), 1))
@@ -103,14 +81,14 @@ def test_drawn_artists_equal_the_math(n, kernel_size, stride, padding, dilation,
     # the last window ends where the last position says
     last = artists["positions_2d"]["last"]
     assert last.get_x() == positions[-1, 0] - 0.5 and last.get_width() == span
-    assert artists["formula"].get_text().startswith("formula:  o = floor(")
+    assert artists["formula"].get_text() == padding_caption(geometry)
 
 
 def test_never_read_cells_are_named_in_the_title():
-    figure, artists = padding_figure()
-    update_padding(artists, 10, 3, stride=4)
+    figure, artists = example_figure()
+    update_padding(artists, padding_geometry(10, 3, stride=4))
     assert artists["coverage"]["title"].get_text() == "coverage: 64 input cells never read (x)"
-    update_padding(artists, 7, 3, stride=2, padding=1)
+    update_padding(artists, padding_geometry(7, 3, stride=2, padding=1))
     assert artists["coverage"]["title"].get_text() == "coverage: every input cell is read"
 
 
@@ -128,9 +106,10 @@ def test_panels_work_on_their_own_axes():
     "n, count, title", [(7, 1, "one axis: 1 position, top first"), (9, 3, "one axis: 3 positions, top first")]
 )
 def test_one_axis_title_counts_positions_in_good_english(n, count, title):
-    figure, artists = padding_figure()
-    geometry = update_padding(artists, n, 3, stride=1, padding=0, dilation=3)  # span 7
-    assert geometry["output_size"] == count
+    figure, artists = example_figure()
+    geometry = padding_geometry(n, 3, stride=1, padding=0, dilation=3)  # span 7
+    update_padding(artists, geometry)
+    assert geometry.output_size == count
     assert artists["positions_1d"]["title"].get_text() == title
 
 
@@ -154,7 +133,7 @@ def test_column_profile_draws_one_distinguishable_line_per_map():
 def test_first_and_last_windows_differ_in_line_style_and_marker():
     from matplotlib.figure import Figure
 
-    from cnnedu.plotting.padding import padding_geometry, plot_positions_2d
+    from cnnedu.plotting.padding import plot_positions_2d
 
     artists = plot_positions_2d(padding_geometry(7, 3, stride=2), ax=Figure().subplots())
     assert artists["first"].get_linestyle() == "solid" and artists["last"].get_linestyle() in ("--", "dashed")

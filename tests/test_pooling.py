@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cnnedu as ce
+from cnnedu.pooling import POOLING_KINDS, pool
 
 EXAMPLE = np.array([[1, 3, 2, 4], [5, 6, 7, 8], [9, 2, 3, 1], [4, 0, 1, 5]], dtype=float)
 
@@ -139,3 +140,18 @@ def test_global_pools():
 def test_bad_input_gets_a_clear_error(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+@pytest.mark.parametrize("kind, reduce", [("max", np.max), ("average", np.mean)])
+@pytest.mark.parametrize("size, stride", [(2, None), (3, 1), (2, 3)])
+def test_pool_by_name_equals_the_loop(kind, reduce, size, stride):
+    x = np.random.default_rng(size).integers(0, 10, size=(2, 3, 7, 6)).astype(float)
+    expected = _loop_pool(x, size, size if stride is None else stride, reduce)
+    np.testing.assert_allclose(pool(x, size, stride, kind), expected)
+    np.testing.assert_allclose(pool(x[0, 0], size, stride, kind), expected[0, 0])
+
+
+def test_pool_by_name_rejects_unknown_kinds():
+    assert POOLING_KINDS == ("max", "average")
+    with pytest.raises(ValueError, match="kind must be 'max' or 'average'; got 'min'"):
+        pool(EXAMPLE, 2, kind="min")

@@ -144,7 +144,6 @@ def test_train_is_deterministic_and_learns(data):
             x_test=x_test[:100],
             labels_test=y_test[:100],
             seed=5,
-            progress=False,
         )
         runs.append((model, history))
     (first, h1), (second, h2) = runs
@@ -169,7 +168,6 @@ def test_train_constant_schedule_without_augmentation_or_test_set(data):
         schedule="constant",
         augment=False,
         learning_rate=0.05,
-        progress=False,
     )
     assert history.learning_rate == [0.05, 0.05]
     assert history.test_accuracy == []
@@ -180,7 +178,7 @@ def test_train_matches_a_hand_written_loop(data):
     x_train, _, y_train, _ = data
     x, y = x_train[:200], y_train[:200]
     model = training.digits_network(rng=0)
-    training.train(model, x, y, epochs=1, batch_size=50, schedule="constant", augment=False, seed=9, progress=False)
+    training.train(model, x, y, epochs=1, batch_size=50, schedule="constant", augment=False, seed=9)
     reference = training.digits_network(rng=0)
     loss = ce.SoftmaxCrossEntropy()
     optimizer = ce.SGD(reference, learning_rate=0.1, momentum=0.9)
@@ -193,23 +191,72 @@ def test_train_matches_a_hand_written_loop(data):
             np.testing.assert_array_equal(ours.weights, theirs.weights)
 
 
-def test_train_shows_a_progress_bar(data, capsys):
+def test_on_epoch_gets_every_epoch_and_its_numbers(data):
+    x_train, x_test, y_train, y_test = data
+    calls = []
+    history = training.train(
+        training.digits_network(rng=0),
+        x_train[:192],
+        y_train[:192],
+        epochs=3,
+        x_test=x_test[:50],
+        labels_test=y_test[:50],
+        on_epoch=lambda epoch, stats: calls.append((epoch, stats)),
+    )
+    assert [epoch for epoch, _ in calls] == [1, 2, 3]  # epochs done, counted from 1
+    assert all(isinstance(stats, training.EpochStats) for _, stats in calls)
+    assert [stats.loss for _, stats in calls] == history.loss
+    assert [stats.train_accuracy for _, stats in calls] == history.train_accuracy
+    assert [stats.test_accuracy for _, stats in calls] == history.test_accuracy
+    assert [stats.learning_rate for _, stats in calls] == history.learning_rate
+    seconds = [stats.seconds for _, stats in calls]
+    assert 0 < seconds[0] <= seconds[1] <= seconds[2] <= history.seconds
+
+
+def test_on_epoch_is_called_after_the_epoch_and_without_a_test_set_has_no_test_accuracy(data):
     x_train, _, y_train, _ = data
-    training.train(training.digits_network(), x_train[:64], y_train[:64], epochs=2, progress=True)
-    assert "2/2" in capsys.readouterr().err
+    model = training.digits_network(rng=0)
+    before = model[0].weights.copy()
+    seen = []
+
+    def record(epoch, stats):
+        seen.append((epoch, stats.test_accuracy, bool(np.array_equal(model[0].weights, before))))
+
+    training.train(model, x_train[:64], y_train[:64], epochs=2, on_epoch=record)
+    assert seen == [(1, None, False), (2, None, False)]  # the weights have already moved when it is called
+
+
+def test_on_epoch_does_not_change_the_run(data):
+    x_train, _, y_train, _ = data
+    quiet, reported = training.digits_network(rng=0), training.digits_network(rng=0)
+    first = training.train(quiet, x_train[:128], y_train[:128], epochs=2, seed=3)
+    second = training.train(reported, x_train[:128], y_train[:128], epochs=2, seed=3, on_epoch=lambda *_: "ignored")
+    assert first.loss == second.loss
+    np.testing.assert_array_equal(quiet[0].weights, reported[0].weights)
+
+
+def test_training_prints_nothing_by_itself(data, capsys):
+    x_train, _, y_train, _ = data
+    training.train(training.digits_network(), x_train[:64], y_train[:64], epochs=1)
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
 
 
 def test_train_rejects_bad_arguments(data):
     x_train, x_test, y_train, y_test = data
     model = training.digits_network()
     with pytest.raises(ValueError, match="labels must be integers of shape"):
-        training.train(model, x_train[:10], y_train[:9], progress=False)
+        training.train(model, x_train[:10], y_train[:9])
     with pytest.raises(ValueError, match="schedule must be 'cosine' or 'constant'"):
-        training.train(model, x_train[:10], y_train[:10], schedule="step", progress=False)
+        training.train(model, x_train[:10], y_train[:10], schedule="step")
     with pytest.raises(ValueError, match="give both x_test and labels_test"):
-        training.train(model, x_train[:10], y_train[:10], x_test=x_test, progress=False)
+        training.train(model, x_train[:10], y_train[:10], x_test=x_test)
     with pytest.raises(ValueError, match="epochs must be at least 1"):
-        training.train(model, x_train[:10], y_train[:10], epochs=0, progress=False)
+        training.train(model, x_train[:10], y_train[:10], epochs=0)
+    with pytest.raises(
+        TypeError, match=r"on_epoch must be a function called as on_epoch\(epoch, stats\), or None; got"
+    ):
+        training.train(model, x_train[:10], y_train[:10], on_epoch=True)
 
 
 def test_the_lesson_run_reaches_98_percent(data):
@@ -226,7 +273,6 @@ def test_the_lesson_run_reaches_98_percent(data):
         momentum=0.9,
         augment=True,
         seed=0,
-        progress=False,
     )
     assert training.accuracy(model, x_test, y_test) >= 0.98
 

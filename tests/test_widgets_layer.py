@@ -5,9 +5,9 @@ import pytest
 
 import cnnedu as ce
 from cnnedu.architecture import describe
-from cnnedu.plotting.layer import RGB_PRESETS
+from cnnedu.rgb_layer import RGB_PRESETS
 from cnnedu.widgets import DEMOS
-from cnnedu.widgets.layer import _stack_layers, layer_stack_builder, rgb_layer_demo
+from cnnedu.widgets.layer import _stack_layers, layer_stack_builder, rgb_layer_demo, summary_html
 
 
 def test_registered():
@@ -160,3 +160,24 @@ def test_rgb_demo_redraws_only_what_changes_with_the_same_pixels(settings):
     FigureCanvasAgg(demo.figure).print_png(buffer)
     demo.figure.set_canvas(blit_canvas)
     np.testing.assert_array_equal(fast, np.asarray(Image.open(io.BytesIO(buffer.getvalue()))))
+
+
+def test_summary_html_notes_unused_border_cells():
+    rows = describe([("conv", 2, 3), ("maxpool", 2)], (1, 33, 33))  # 31x31 pooled by 2: the last row is left out
+    html = summary_html(rows, (1, 33, 33))
+    assert html.count("unused") == 1 and "last 1 row/column unused" in html
+
+
+def test_summary_html_totals():
+    rows = describe([("conv", 2, 3), ("flatten",), ("linear", 10)], (1, 32, 32))
+    html = summary_html(rows, (1, 32, 32))
+    assert "<b>18,030</b>" in html  # 20 + 1800 * 10 + 10
+    assert "whole input" in html and "Cannot fit" not in html
+
+
+def test_summary_html_names_the_layer_that_cannot_fit_in_red_and_escapes_it():
+    rows = describe([("conv", 2, 3), ("maxpool", 2)], (1, 16, 16))
+    html = summary_html(rows, (1, 16, 16), "layer 3 <conv 9x9> & more cannot fit")
+    assert "<td>2 x 7 x 7</td>" in html and ">input</td>" in html
+    assert "<b>Cannot fit:</b> layer 3 &lt;conv 9x9&gt; &amp; more cannot fit" in html
+    assert html.count("<tr>") == 1 + 1 + len(rows) + 1  # header, input, one per layer, total

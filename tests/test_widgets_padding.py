@@ -7,7 +7,7 @@ import numpy as np
 from pixels import full_redraw_pixels, pixels
 
 from cnnedu import coverage
-from cnnedu.plotting.padding import MODES
+from cnnedu.coverage import LABELLED_PADDING_MODES
 from cnnedu.widgets import DEMOS, sweep_values
 from cnnedu.widgets.padding import padding_explorer
 
@@ -25,10 +25,12 @@ def test_default_view():
 
 def test_sweep_draws_the_math_or_a_message():
     demo = padding_explorer()
-    for n, kernel_size, stride, dilation, mode in itertools.product([2, 16], [1, 7], [3], [1, 3], list(MODES)):
+    for n, kernel_size, stride, dilation, mode in itertools.product(
+        [2, 16], [1, 7], [3], [1, 3], list(LABELLED_PADDING_MODES)
+    ):
         for padding in [0, 4]:
             demo.set(n=n, kernel_size=kernel_size, stride=stride, padding=padding, dilation=dilation, mode=mode)
-            kind, convention, _ = MODES[mode]
+            kind, convention, _ = LABELLED_PADDING_MODES[mode]
             before, after = coverage.mode_padding(kernel_size, kind, padding, dilation, convention)
             span = dilation * (kernel_size - 1) + 1
             if span > n + before + after:
@@ -64,7 +66,7 @@ def test_each_control_sweeps_its_whole_range_and_draws_the_math():
         for value in sweep_values(control):
             control.value = value
             values = demo.values()
-            kind, convention, _ = MODES[values["mode"]]
+            kind, convention, _ = LABELLED_PADDING_MODES[values["mode"]]
             before, after = coverage.mode_padding(
                 values["kernel_size"], kind, values["padding"], values["dilation"], convention
             )

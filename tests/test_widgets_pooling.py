@@ -6,7 +6,7 @@ import numpy as np
 from pixels import full_redraw_pixels, pixels
 
 import cnnedu as ce
-from cnnedu.plotting.pooling import example_map
+from cnnedu.coverage import example_map
 from cnnedu.widgets import DEMOS, sweep_values
 from cnnedu.widgets.pooling import pooling_explorer, shift_demo
 
@@ -51,8 +51,10 @@ def test_shift_demo_default_and_sweep():
 
 
 def test_every_control_sweeps_its_whole_range_and_draws_the_math():
-    from cnnedu.plotting.pooling import pool, shift_maps
+    from cnnedu.invariance import shift_maps, shift_source
+    from cnnedu.pooling import pool
 
+    photo = shift_source()
     explorer, shifter = pooling_explorer(), shift_demo()
     for demo in (explorer, shifter):
         defaults = demo.values()
@@ -65,8 +67,8 @@ def test_every_control_sweeps_its_whole_range_and_draws_the_math():
                     expected = pool(example_map(values["map_name"]), values["size"], values["stride"], values["kind"])
                     np.testing.assert_array_equal(demo.artists["output"].get_array(), expected)
                 else:
-                    maps = shift_maps(demo.artists["photo"], values["shift"], values["size"], values["kind"])
-                    np.testing.assert_array_equal(demo.artists["images"][1][1].get_array(), maps["pooled_shifted"])
+                    maps = shift_maps(photo, values["shift"], values["size"], values["kind"])
+                    np.testing.assert_array_equal(demo.artists["images"][1][1].get_array(), maps.pooled_shifted)
         demo.set(**defaults)
 
 

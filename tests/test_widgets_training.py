@@ -16,7 +16,7 @@ from cnnedu.widgets.training import LAYER_NAMES, digit_explorer
 def setup():
     x_train, x_test, y_train, y_test = training.digits_dataset()
     model = training.digits_network(rng=0)
-    training.train(model, x_train[:300], y_train[:300], epochs=2, progress=False)
+    training.train(model, x_train[:300], y_train[:300], epochs=2)
     return model, x_test[:20], y_test[:20]
 
 
@@ -177,3 +177,44 @@ def test_fast_redraw_gives_the_same_picture_as_a_full_redraw(setup, settings):
     FigureCanvasAgg(demo.figure).print_png(buffer)
     demo.figure.set_canvas(blit_canvas)
     np.testing.assert_array_equal(fast, np.asarray(Image.open(io.BytesIO(buffer.getvalue()))))
+
+
+def test_epoch_progress_bar_shows_every_epoch_with_its_numbers(capsys):
+    from cnnedu.widgets.training import EpochProgressBar
+
+    x_train, x_test, y_train, y_test = training.digits_dataset()
+    bar = EpochProgressBar(2)
+    history = training.train(
+        training.digits_network(rng=0),
+        x_train[:64],
+        y_train[:64],
+        epochs=2,
+        x_test=x_test[:40],
+        labels_test=y_test[:40],
+        on_epoch=bar,
+    )
+    err = capsys.readouterr().err  # outside Jupyter: tqdm's text bar on stderr
+    assert "training" in err and "2/2" in err
+    assert f"loss={history.loss[-1]:.3f}" in err and f"test accuracy={history.test_accuracy[-1]:.3f}" in err
+    assert bar.closed and bar.tqdm.n == 2
+    bar.close()  # closing again does nothing
+    assert capsys.readouterr().err == ""
+
+
+def test_epoch_progress_bar_without_a_test_set_shows_the_loss_only(capsys):
+    from cnnedu.widgets.training import EpochProgressBar
+
+    bar = EpochProgressBar(3, description="fitting")
+    bar(1, training.EpochStats(loss=0.5, train_accuracy=0.8, test_accuracy=None, learning_rate=0.1, seconds=0.1))
+    assert not bar.closed and bar.tqdm.n == 1
+    bar(3, training.EpochStats(loss=0.25, train_accuracy=0.9, test_accuracy=None, learning_rate=0.1, seconds=0.2))
+    err = capsys.readouterr().err
+    assert bar.closed and "fitting" in err and "3/3" in err and "loss=0.250" in err and "test accuracy" not in err
+
+
+@pytest.mark.parametrize("epochs", [0, -1, 2.5, True, "15"])
+def test_epoch_progress_bar_rejects_bad_epochs(epochs):
+    from cnnedu.widgets.training import EpochProgressBar
+
+    with pytest.raises(ValueError, match=r"epochs must be a whole number >= 1 \(the epochs train\(\) runs\); got"):
+        EpochProgressBar(epochs)

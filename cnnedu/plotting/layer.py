@@ -3,9 +3,10 @@ stack of layers with its shapes, parameter counts and receptive fields.
 
 * :func:`rgb_layer_figure` / :func:`update_rgb_layer`: an RGB photo through a
   3-channel convolution with one output channel: the three per-channel
-  responses, their sum, the bias, the activation, the feature map.
-* :func:`stack_figure` / :func:`update_stack` / :func:`summary_html`: a block
-  diagram and a table of a layer stack (from :func:`cnnedu.architecture.describe`).
+  responses, their sum, the bias, the activation, the feature map (they draw
+  a :class:`cnnedu.rgb_layer.RGBLayerMaps`).
+* :func:`stack_figure` / :func:`update_stack`: a block diagram of a layer
+  stack (from :func:`cnnedu.architecture.describe`).
 * :func:`plot_parameter_comparison`: parameters of convolution layers against
   dense layers producing the same outputs.
 * :func:`plot_volumes`: the arrays of a network drawn as C x H x W blocks, one
@@ -17,79 +18,11 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from cnnedu.architecture import describe_partial
-from cnnedu.conv import conv2d_forward
-from cnnedu.correlate import correlate2d
 from cnnedu.plotting.filters import CellNumbers
 from cnnedu.plotting.style import DIVERGING_CMAP, PROJECTOR_RC, new_figure, show_map
 
 CHANNELS = ("R", "G", "B")
-ACTIVATIONS = ("ReLU", "none")
 RESPONSE_LIMIT = 1.0  # fixed colour scale of every response panel
-
-_SOBEL_X = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])  # bright on the left: positive
-_SOBEL_Y = _SOBEL_X.T.copy()  # bright above: positive
-_ONES = np.ones((3, 3), dtype=int)
-_ZERO = np.zeros((3, 3), dtype=int)
-
-# name -> (integer kernels (C_in=3, 3, 3), scale): the weights of one output
-# channel are ``scale * kernels``, scaled so responses on a [0, 1] image stay
-# within about +-1. Integers are easier to read in the figure.
-RGB_PRESET_KERNELS = {
-    "red minus blue": (np.stack([_ONES, _ZERO, -_ONES]), 1 / 9),
-    "vertical edges, all channels": (np.stack([_SOBEL_X, _SOBEL_X, _SOBEL_X]), 1 / 12),
-    "red-green colour edges": (np.stack([_SOBEL_X, -_SOBEL_X, _ZERO]), 1 / 4),
-    "horizontal edges in green": (np.stack([_ZERO, _SOBEL_Y, _ZERO]), 1 / 4),
-}
-RGB_PRESETS = {name: scale * kernels.astype(float) for name, (kernels, scale) in RGB_PRESET_KERNELS.items()}
-
-
-def _check_rgb(image):
-    image = np.asarray(image, dtype=float)
-    if image.ndim != 3 or image.shape[2] != 3:
-        raise ValueError(f"image must be an RGB image of shape (H, W, 3); got shape {image.shape}")
-    return image
-
-
-def _check_weights(weights):
-    weights = np.asarray(weights, dtype=float)
-    if weights.ndim != 3 or weights.shape[0] != 3:
-        raise ValueError(f"weights must have shape (3, kh, kw): one kernel per colour channel; got {weights.shape}")
-    return weights
-
-
-def rgb_layer_maps(image, weights, bias=0.0, activation="ReLU"):
-    """Every intermediate map of one output channel of a 3-channel layer.
-
-    Parameters
-    ----------
-    image : array_like, shape (H, W, 3)
-    weights : array_like, shape (3, kh, kw)
-        Kernel of each input channel (R, G, B).
-    bias : float
-    activation : {'ReLU', 'none'}
-
-    Returns
-    -------
-    dict
-        ``responses`` (3, H_out, W_out): each channel cross-correlated with
-        its kernel; ``sum``; ``biased`` (sum + bias); ``feature_map`` (after
-        the activation). ``biased`` equals :func:`cnnedu.conv2d_forward`.
-
-    Examples
-    --------
-    >>> maps = rgb_layer_maps(np.ones((4, 4, 3)), np.ones((3, 3, 3)), bias=-30.0)
-    >>> [float(maps[key][0, 0]) for key in ("sum", "biased", "feature_map")]
-    [27.0, -3.0, 0.0]
-    """
-    image = _check_rgb(image)
-    weights = _check_weights(weights)
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be 'ReLU' or 'none'; got {activation!r}")
-    responses = np.stack([correlate2d(image[:, :, c], weights[c], mode="valid") for c in range(3)])
-    biased, _ = conv2d_forward(image.transpose(2, 0, 1)[np.newaxis], weights[np.newaxis], np.array([float(bias)]))
-    biased = biased[0, 0]  # (H_out, W_out)
-    feature_map = np.maximum(biased, 0.0) if activation == "ReLU" else biased
-    return {"responses": responses, "sum": responses.sum(axis=0), "biased": biased, "feature_map": feature_map}
 
 
 def _kernel_strip(weights):
@@ -123,8 +56,13 @@ def _set_image(artist, values):
     artist.set_data(values)
 
 
-def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(10, 5.2)):
+def rgb_layer_figure(maps, figsize=(10, 5.2)):
     """Build the figure of an RGB image through one output channel.
+
+    Parameters
+    ----------
+    maps : cnnedu.rgb_layer.RGBLayerMaps
+        What is drawn first (update with :func:`update_rgb_layer`).
 
     Returns
     -------
@@ -133,25 +71,24 @@ def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(10, 5
         ``photo``, ``kernels`` (AxesImage), ``kernel_numbers``
         (:class:`cnnedu.plotting.filters.CellNumbers`, the weights row by row),
         ``R``, ``G``, ``B``, ``sum``, ``biased``, ``feature_map`` (AxesImage)
-        and ``titles`` (Text by panel name). Update with :func:`update_rgb_layer`.
+        and ``titles`` (Text by panel name).
 
     Examples
     --------
-    >>> figure, artists = rgb_layer_figure(np.zeros((8, 8, 3)), RGB_PRESETS["red minus blue"])
+    >>> from cnnedu.rgb_layer import RGB_PRESETS, rgb_layer_maps
+    >>> figure, artists = rgb_layer_figure(rgb_layer_maps(np.zeros((8, 8, 3)), RGB_PRESETS["red minus blue"]))
     >>> artists["sum"].get_array().shape
     (6, 6)
     """
-    image = _check_rgb(image)
-    weights = _check_weights(weights)
+    image, weights = maps.image, maps.weights
     figure, axes = new_figure(2, 4, figsize=figsize)
     artists = {"titles": {}}
     with matplotlib.rc_context(PROJECTOR_RC):
         artists["photo"] = axes[0, 0].imshow(image, interpolation="nearest")
         artists["titles"]["photo"] = axes[0, 0].set_title("input (R, G, B)", y=1.0)
-        maps = rgb_layer_maps(image, weights, bias, activation)
         for c, name in enumerate(CHANNELS):
             ax = axes[0, c + 1]
-            artists[name] = show_map(maps["responses"][c], ax=ax, diverging=True, limit=RESPONSE_LIMIT)
+            artists[name] = show_map(maps.responses[c], ax=ax, diverging=True, limit=RESPONSE_LIMIT)
             artists["titles"][name] = ax.set_title(f"{name} \u22c6 kernel {name}", y=1.0)
         strip = _kernel_strip(weights)
         kernel_limit = 1.8 * max(float(np.nanmax(np.abs(strip))), 1e-12)  # light colours: numbers stay legible
@@ -163,9 +100,13 @@ def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(10, 5
         positions = [(c * (kw + 1) + j, i) for c in range(3) for i in range(kh) for j in range(kw)]
         artists["kernel_numbers"] = CellNumbers(axes[1, 0], positions, fontsize=10)
         artists["titles"]["kernels"] = axes[1, 0].set_title("kernels R, G, B", y=1.0)
-        panels = [("sum", "sum of the 3"), ("biased", "+ bias"), ("feature_map", "feature map")]
-        for (key, title), ax in zip(panels, axes[1, 1:], strict=False):
-            artists[key] = show_map(maps[key], ax=ax, diverging=True, limit=RESPONSE_LIMIT)
+        panels = [
+            ("sum", maps.channel_sum, "sum of the 3"),
+            ("biased", maps.biased, "+ bias"),
+            ("feature_map", maps.feature_map, "feature map"),
+        ]
+        for (key, values, title), ax in zip(panels, axes[1, 1:], strict=True):
+            artists[key] = show_map(values, ax=ax, diverging=True, limit=RESPONSE_LIMIT)
             artists["titles"][key] = ax.set_title(title, y=1.0)
         for ax in axes.flat:
             ax.xaxis.set_visible(False)  # hidden axes draw faster than empty ticks
@@ -174,28 +115,29 @@ def rgb_layer_figure(image, weights, bias=0.0, activation="ReLU", figsize=(10, 5
         colorbar.set_ticks([-RESPONSE_LIMIT, 0, RESPONSE_LIMIT])
         colorbar.set_label("value (fixed scale)")
         artists["colorbar"] = colorbar
-    update_rgb_layer(artists, image, weights, bias, activation)
+    update_rgb_layer(artists, maps)
     return figure, artists
 
 
-def update_rgb_layer(artists, image, weights, bias=0.0, activation="ReLU"):
-    """Update the artists of :func:`rgb_layer_figure` in place; returns the maps.
+def update_rgb_layer(artists, maps):
+    """Update the artists of :func:`rgb_layer_figure` in place, for another
+    :class:`cnnedu.rgb_layer.RGBLayerMaps`.
 
     Examples
     --------
-    >>> figure, artists = rgb_layer_figure(np.zeros((8, 8, 3)), RGB_PRESETS["red minus blue"])
-    >>> maps = update_rgb_layer(artists, np.ones((8, 8, 3)), RGB_PRESETS["red minus blue"], bias=0.25)
+    >>> from cnnedu.rgb_layer import RGB_PRESETS, rgb_layer_maps
+    >>> weights = RGB_PRESETS["red minus blue"]
+    >>> figure, artists = rgb_layer_figure(rgb_layer_maps(np.zeros((8, 8, 3)), weights))
+    >>> update_rgb_layer(artists, rgb_layer_maps(np.ones((8, 8, 3)), weights, bias=0.25))
     >>> round(float(artists["biased"].get_array()[0, 0]), 6)
     0.25
     """
-    image = _check_rgb(image)
-    weights = _check_weights(weights)
-    maps = rgb_layer_maps(image, weights, bias, activation)
+    image, weights, bias, activation = maps.image, maps.weights, maps.bias, maps.activation
     _set_image(artists["photo"], image)
     for c, name in enumerate(CHANNELS):
-        _set_image(artists[name], maps["responses"][c])
-    for key in ("sum", "biased", "feature_map"):
-        _set_image(artists[key], maps[key])
+        _set_image(artists[name], maps.responses[c])
+    for key, values in (("sum", maps.channel_sum), ("biased", maps.biased), ("feature_map", maps.feature_map)):
+        _set_image(artists[key], values)
     strip = _kernel_strip(weights)
     kernel_limit = 1.8 * max(float(np.nanmax(np.abs(strip))), 1e-12)  # light colours: numbers stay legible
     artists["kernels"].set_data(strip)
@@ -205,7 +147,6 @@ def update_rgb_layer(artists, image, weights, bias=0.0, activation="ReLU"):
     artists["titles"]["kernels"].set_text(f"kernels R, G, B{label}")
     artists["titles"]["biased"].set_text(f"sum + bias ({float(bias):+.2f})")
     artists["titles"]["feature_map"].set_text("feature map (ReLU)" if activation == "ReLU" else "feature map (no ReLU)")
-    return maps
 
 
 # --------------------------------------------------------------------- layer stack
@@ -268,52 +209,6 @@ def stack_figure(figsize=(11, 3.0), max_layers=MAX_STACK_LAYERS):
         visible=False,
     )
     return figure, artists
-
-
-def summary_html(rows, input_shape, error=None):
-    """The table of :func:`cnnedu.architecture.describe` as HTML, with a
-    note where the floor of the size formula leaves border cells unused and
-    the error (if any) in red below it.
-
-    Examples
-    --------
-    >>> from cnnedu.architecture import describe
-    >>> html = summary_html(describe([("conv", 2, 3)], (1, 32, 32)), (1, 32, 32))
-    >>> "<td>2 x 30 x 30</td>" in html
-    True
-    """
-    cells = [("input", " x ".join(str(v) for v in input_shape), "0", "1 x 1", "")]
-    for row in rows:
-        field = (
-            "whole input" if row.receptive_field is None else f"{row.receptive_field.size} x {row.receptive_field.size}"
-        )
-        note = ""
-        if row.unused:
-            note = f"last {row.unused} row{'s' if row.unused > 1 else ''}/column{'s' if row.unused > 1 else ''} unused"
-        cells.append((row.name, " x ".join(str(v) for v in row.output_shape), f"{row.parameter_count:,}", field, note))
-    total = sum(row.parameter_count for row in rows)
-    pad = "padding:1px 14px 1px 0"
-    lines = [
-        "<table style='font-family:monospace;font-size:14px;border-collapse:collapse'>",
-        f"<tr><th style='text-align:left;{pad}'>layer</th><th style='text-align:left;{pad}'>output shape</th>"
-        f"<th style='text-align:right;{pad}'>parameters</th><th style='text-align:left;{pad}'>receptive field</th>"
-        f"<th style='text-align:left;{pad}'></th></tr>",
-    ]
-    for name, shape, count, field, note in cells:
-        lines.append(
-            f"<tr><td style='{pad}'>{name}</td><td>{shape}</td><td "
-            f"style='text-align:right;{pad};padding-left:14px'>{count}</td>"
-            f"<td style='{pad}'>{field}</td><td style='{pad};color:#8a5a00'>{note}</td></tr>"
-        )
-    lines.append(
-        f"<tr><td style='{pad}'><b>total</b></td><td></td>"
-        f"<td style='text-align:right;{pad}'><b>{total:,}</b></td><td></td><td></td></tr>"
-    )
-    lines.append("</table>")
-    if error is not None:
-        text = error.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        lines.append(f"<div style='color:#b00020;font-size:1.1em'><b>Cannot fit:</b> {text}</div>")
-    return "\n".join(lines)
 
 
 def _short(name):

@@ -13,6 +13,9 @@ Three panels, each also usable on its own:
 
 :func:`padding_figure` and :func:`update_padding` build these three once and
 update them in place, for the padding explorer.
+
+Each is handed a :class:`cnnedu.coverage.PaddingGeometry` (made by
+:func:`cnnedu.coverage.padding_geometry`) and only draws it.
 """
 
 import numpy as np
@@ -20,19 +23,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from cnnedu.correlate import convolve2d, correlate2d
-from cnnedu.coverage import coverage_counts, mode_padding, window_positions
-from cnnedu.padding import kernel_span, pad2d
 from cnnedu.plotting.style import LINESTYLES, OKABE_ITO, new_figure
 
-# mode label -> (coverage mode, 'same' convention, cnnedu function that computes it)
-MODES = {
-    "explicit padding p": ("explicit", "correlate2d", correlate2d),
-    "valid": ("valid", "correlate2d", correlate2d),
-    "same (as correlate2d)": ("same", "correlate2d", correlate2d),
-    "same (as convolve2d)": ("same", "other", convolve2d),
-    "full": ("full", "correlate2d", correlate2d),
-}
 PADDING_COLOR = "#c9d6e8"  # padded zeros
 INPUT_COLOR = "white"
 POSITION_CMAP = "viridis"
@@ -47,91 +39,12 @@ def _title(ax, fontsize=13):
     return ax.text(0.5, 1.015, " ", transform=ax.transAxes, ha="center", va="bottom", fontsize=fontsize)
 
 
-def padding_geometry(n, kernel_size, stride=1, padding=0, dilation=1, mode="explicit padding p"):
-    """Everything the padding pictures show, for one setting.
-
-    Parameters
-    ----------
-    n : int
-        Input size (n x n).
-    kernel_size, stride, padding, dilation : int
-        ``padding`` is used only by the mode 'explicit padding p'.
-    mode : str
-        One of :data:`MODES`: 'explicit padding p', 'valid',
-        'same (as correlate2d)', 'same (as convolve2d)', 'full'.
-
-    Returns
-    -------
-    dict
-        ``before``, ``after`` (zeros added on each side), ``length`` (padded
-        size), ``positions`` (o, f) tap indices along one axis, ``counts``
-        (length, length) coverage, ``output_size`` (from the formula),
-        ``computed_shape`` (shape of cnnedu's actual output for an n x n
-        input), ``formula`` and ``computed`` (texts).
-
-    Raises
-    ------
-    ValueError
-        With a student-readable message when the kernel does not fit.
-
-    Examples
-    --------
-    >>> geometry = padding_geometry(7, 3, stride=2, padding=1)
-    >>> geometry["output_size"], geometry["computed_shape"]
-    (4, (4, 4))
-    >>> [padding_geometry(4, 2, mode=mode)["before"] for mode in ("same (as correlate2d)", "same (as convolve2d)")]
-    [0, 1]
-    """
-    if mode not in MODES:
-        raise ValueError(f"mode must be one of {list(MODES)}; got {mode!r}")
-    kind, convention, function = MODES[mode]
-    span = kernel_span(kernel_size, dilation)
-    before, after = mode_padding(kernel_size, kind, padding, dilation, convention)
-    length = n + before + after
-    if span > length:
-        dilated = f" with dilation {dilation}" if dilation > 1 else ""
-        raise ValueError(
-            f"the kernel does not fit: {kernel_size} taps{dilated} span {span} cells, but the padded input has only "
-            f"n + padding = {n} + {before + after} = {length}. Add padding, use a bigger input, or a smaller kernel."
-        )
-    positions = window_positions(n, kernel_size, stride, (before, after), dilation)  # (o, f)
-    counts = coverage_counts(n, kernel_size, stride, (before, after), dilation)  # (length, length)
-    image, kernel = np.ones((n, n)), np.ones((kernel_size, kernel_size))
-    if kind == "explicit":
-        computed_shape = correlate2d(pad2d(image, padding), kernel, stride=stride, dilation=dilation).shape
-        call = f"ce.correlate2d(ce.pad2d(x, {padding}), k, stride={stride}, dilation={dilation})"
-    else:
-        computed_shape = function(image, kernel, mode=kind, stride=stride, dilation=dilation).shape
-        call = f"ce.{function.__name__}(x, k, mode='{kind}', stride={stride}, dilation={dilation})"
-    output = len(positions)
-    padded = f"{n} + 2*{before}" if before == after else f"{n} + {before} + {after}"
-    formula = f"o = floor(({padded} - {dilation}*{kernel_size - 1} - 1) / {stride}) + 1 = {output}"
-    computed = f"{call}.shape = {tuple(computed_shape)}"
-    return {
-        "before": before,
-        "after": after,
-        "length": length,
-        "span": span,
-        "positions": positions,
-        "counts": counts,
-        "output_size": output,
-        "computed_shape": tuple(computed_shape),
-        "formula": formula,
-        "computed": computed,
-        "n": n,
-    }
-
-
 def _grid_segments(length):
     edges = np.arange(length + 1) - 0.5
     low, high = -0.5, length - 0.5
     vertical = [((x, low), (x, high)) for x in edges]
     horizontal = [((low, y), (high, y)) for y in edges]
     return vertical + horizontal
-
-
-def _window_corners(start_row, start_column, span):
-    return (start_column - 0.5, start_row - 0.5), span, span
 
 
 def _set_limits(ax, length):
@@ -158,6 +71,7 @@ def plot_positions_2d(geometry, ax=None):
 
     Examples
     --------
+    >>> from cnnedu.coverage import padding_geometry
     >>> figure, ax = new_figure()
     >>> artists = plot_positions_2d(padding_geometry(5, 3, padding=1), ax=ax)
     >>> len(artists["centres"].get_offsets())
@@ -190,8 +104,8 @@ def plot_positions_2d(geometry, ax=None):
 
 
 def _update_positions_2d(artists, geometry):
-    n, before, length = geometry["n"], geometry["before"], geometry["length"]
-    positions, span = geometry["positions"], geometry["span"]
+    n, before, length = geometry.n, geometry.before, geometry.length
+    positions, span = geometry.positions, geometry.span
     ax = artists["input_box"].axes
     artists["lines"].set_segments(_grid_segments(length))
     artists["input_box"].set_bounds(before - 0.5, before - 0.5, n, n)
@@ -224,6 +138,7 @@ def plot_positions_1d(geometry, ax=None):
 
     Examples
     --------
+    >>> from cnnedu.coverage import padding_geometry
     >>> figure, ax = new_figure()
     >>> artists = plot_positions_1d(padding_geometry(7, 3, stride=2), ax=ax)
     >>> artists["taps"].get_offsets()[:, 0].tolist()
@@ -251,8 +166,8 @@ def plot_positions_1d(geometry, ax=None):
 
 
 def _update_positions_1d(artists, geometry):
-    n, before, length = geometry["n"], geometry["before"], geometry["length"]
-    positions = geometry["positions"]
+    n, before, length = geometry.n, geometry.before, geometry.length
+    positions = geometry.positions
     count, taps_per_window = positions.shape
     ax = artists["band"].axes
     artists["band"].set_bounds(before - 0.5, -0.5, n, count)
@@ -282,6 +197,7 @@ def plot_coverage(geometry, ax=None, colorbar=True):
 
     Examples
     --------
+    >>> from cnnedu.coverage import padding_geometry
     >>> figure, ax = new_figure()
     >>> artists = plot_coverage(padding_geometry(10, 3, stride=4), ax=ax, colorbar=False)
     >>> len(artists["missed"].get_offsets())  # rows or columns 3, 7, 8, 9 are never read
@@ -310,7 +226,7 @@ def plot_coverage(geometry, ax=None, colorbar=True):
 
 
 def _update_coverage(artists, geometry):
-    n, before, length, counts = geometry["n"], geometry["before"], geometry["length"], geometry["counts"]
+    n, before, length, counts = geometry.n, geometry.before, geometry.length, geometry.counts
     ax = artists["image"].axes
     artists["image"].set_data(counts)
     artists["image"].set_extent((-0.5, length - 0.5, length - 0.5, -0.5))
@@ -328,9 +244,14 @@ def _update_coverage(artists, geometry):
     return artists
 
 
-def padding_figure(figsize=(10.5, 4.4)):
+def padding_figure(geometry, figsize=(10.5, 4.4)):
     """The padding explorer's figure: positions in 2-D, positions along one
     axis, coverage; and the formula and cnnedu's computed size underneath.
+
+    Parameters
+    ----------
+    geometry : cnnedu.coverage.PaddingGeometry
+        The setting drawn first.
 
     Returns
     -------
@@ -341,43 +262,57 @@ def padding_figure(figsize=(10.5, 4.4)):
 
     Examples
     --------
-    >>> figure, artists = padding_figure()
+    >>> from cnnedu.coverage import padding_geometry
+    >>> figure, artists = padding_figure(padding_geometry(7, 3, stride=2, padding=1))
     >>> sorted(artists)
     ['coverage', 'formula', 'positions_1d', 'positions_2d']
     """
     figure, axes = new_figure(1, 3, figsize=figsize)
-    geometry = padding_geometry(7, 3, stride=2, padding=1)
     artists = {
         "positions_2d": plot_positions_2d(geometry, ax=axes[0]),
         "positions_1d": plot_positions_1d(geometry, ax=axes[1]),
         "coverage": plot_coverage(geometry, ax=axes[2]),
-        "formula": figure.supxlabel(_caption(geometry), fontsize=11, ha="left", x=0.02),
+        "formula": figure.supxlabel(padding_caption(geometry), fontsize=11, ha="left", x=0.02),
     }
     return figure, artists
 
 
-def _caption(geometry):
-    return f"formula:  {geometry['formula']}\ncnnedu:    {geometry['computed']}"
-
-
-def update_padding(artists, n, kernel_size, stride=1, padding=0, dilation=1, mode="explicit padding p"):
-    """Redraw the padding explorer's panels for one setting, in place.
-
-    Returns the geometry (see :func:`padding_geometry`).
+def padding_caption(geometry):
+    """The two lines under the padding explorer: the output-size formula with
+    the setting's numbers, and the cnnedu call that gives the same shape.
 
     Examples
     --------
-    >>> figure, artists = padding_figure()
-    >>> geometry = update_padding(artists, 10, 3, stride=4)
-    >>> geometry["output_size"], artists["coverage"]["title"].get_text()
-    (2, 'coverage: 64 input cells never read (x)')
+    >>> from cnnedu.coverage import padding_geometry
+    >>> print(padding_caption(padding_geometry(7, 3, stride=2, padding=1)))
+    formula:  o = floor((7 + 2*1 - 1*2 - 1) / 2) + 1 = 4
+    cnnedu:    ce.correlate2d(ce.pad2d(x, 1), k, stride=2, dilation=1).shape = (4, 4)
     """
-    geometry = padding_geometry(n, kernel_size, stride, padding, dilation, mode)
+    g = geometry
+    padded = f"{g.n} + 2*{g.before}" if g.before == g.after else f"{g.n} + {g.before} + {g.after}"
+    formula = f"o = floor(({padded} - {g.dilation}*{g.kernel_size - 1} - 1) / {g.stride}) + 1 = {g.output_size}"
+    if g.padding_mode == "explicit":
+        call = f"ce.correlate2d(ce.pad2d(x, {g.padding}), k, stride={g.stride}, dilation={g.dilation})"
+    else:
+        call = f"ce.{g.function_name}(x, k, mode='{g.padding_mode}', stride={g.stride}, dilation={g.dilation})"
+    return f"formula:  {formula}\ncnnedu:    {call}.shape = {g.computed_shape}"
+
+
+def update_padding(artists, geometry):
+    """Redraw the padding explorer's panels for another setting, in place.
+
+    Examples
+    --------
+    >>> from cnnedu.coverage import padding_geometry
+    >>> figure, artists = padding_figure(padding_geometry(7, 3, stride=2, padding=1))
+    >>> update_padding(artists, padding_geometry(10, 3, stride=4))
+    >>> artists["coverage"]["title"].get_text()
+    'coverage: 64 input cells never read (x)'
+    """
     _update_positions_2d(artists["positions_2d"], geometry)
     _update_positions_1d(artists["positions_1d"], geometry)
     _update_coverage(artists["coverage"], geometry)
-    artists["formula"].set_text(_caption(geometry))
-    return geometry
+    artists["formula"].set_text(padding_caption(geometry))
 
 
 def plot_column_profile(profiles, ax=None, title=None, ylabel="mean |response|"):

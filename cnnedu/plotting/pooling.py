@@ -4,29 +4,22 @@ moves by a few pixels.
 
 * :func:`plot_pooling` / :func:`update_pooling`: the input with every window
   outlined (one colour per window), the picked cells circled (max pooling),
-  cells no window reaches hatched, and the output with its values;
-* :func:`shift_maps` and :func:`shift_figure` / :func:`update_shift`: an
-  edge map of a photo crop and its pooled version, next to the same for the
-  crop moved sideways, with the relative change of each.
+  cells no window reaches hatched, and the output with its values; they draw
+  a :class:`cnnedu.coverage.PoolingGeometry`;
+* :func:`shift_figure` / :func:`update_shift`: an edge map of a photo crop
+  and its pooled version, next to the same for the crop moved sideways, with
+  the relative change of each; they draw a
+  :class:`cnnedu.invariance.ShiftMaps`.
 """
 
 import numpy as np
 from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.ticker import MaxNLocator
 
-from cnnedu._checks import as_array, non_negative_int, one_of, positive_int
-from cnnedu.correlate import correlate2d
-from cnnedu.coverage import coverage_counts, pool_winners, relative_change
-from cnnedu.images import load_image
 from cnnedu.plotting.filters import CellNumbers
 from cnnedu.plotting.style import DIVERGING_CMAP, LINESTYLES, OKABE_ITO, new_figure
-from cnnedu.pooling import avg_pool2d, max_pool2d
 
-EXAMPLE_MAP = np.array([[1, 3, 2, 4], [5, 6, 7, 8], [9, 2, 3, 1], [4, 0, 1, 5]], dtype=float)
-KINDS = ("max", "average")
-MAPS = ("4x4 example", "random 6x6")
 CELL_CMAP = "Greys"
-SOBEL_X = np.array([[-1.0, 0.0, 1.0], [-2.0, 0.0, 2.0], [-1.0, 0.0, 1.0]])  # bright on the right -> positive
 MAX_TEXTS = 36  # the random map is 6x6
 
 
@@ -35,37 +28,6 @@ def _title(ax, fontsize=13):
     matplotlib does not re-place it on every redraw, which halves a demo's
     redraw time."""
     return ax.text(0.5, 1.015, " ", transform=ax.transAxes, ha="center", va="bottom", fontsize=fontsize)
-
-
-def example_map(name="4x4 example"):
-    """The integer map the pooling explorer starts from.
-
-    '4x4 example' is the lesson's worked example; 'random 6x6' is a fixed
-    (seeded) map of integers 0-9.
-
-    Examples
-    --------
-    >>> example_map()[1].tolist()
-    [5.0, 6.0, 7.0, 8.0]
-    >>> example_map("random 6x6").shape
-    (6, 6)
-    """
-    one_of("name", name, MAPS)
-    if name == "4x4 example":
-        return EXAMPLE_MAP.copy()
-    return np.random.default_rng(4).integers(0, 10, size=(6, 6)).astype(float)
-
-
-def pool(x, size, stride=None, kind="max"):
-    """Max or average pooling, by name.
-
-    Examples
-    --------
-    >>> pool(EXAMPLE_MAP, 2, kind="average").tolist()
-    [[3.75, 5.25], [3.75, 2.5]]
-    """
-    one_of("kind", kind, KINDS)
-    return max_pool2d(x, size, stride) if kind == "max" else avg_pool2d(x, size, stride)
 
 
 def format_value(value):
@@ -125,54 +87,13 @@ def _square(top, left, size, inset):
     return [(low_x, low_y), (high_x, low_y), (high_x, high_y), (low_x, high_y)]
 
 
-def pooling_geometry(x, size, stride=None, kind="max"):
-    """Everything the pooling picture shows, for one setting.
-
-    Returns
-    -------
-    dict
-        ``output`` (H_out, W_out); ``windows`` list of (top, left) in reading
-        order; ``winners`` (rows, columns) of the picked cells (max only,
-        else None); ``unpooled`` boolean (H, W): cells no window reaches.
-
-    Raises
-    ------
-    ValueError
-        When the window does not fit in the map.
-
-    Examples
-    --------
-    >>> geometry = pooling_geometry(EXAMPLE_MAP, 3, stride=2)
-    >>> geometry["output"].tolist(), int(geometry["unpooled"].sum())
-    ([[9.0]], 7)
-    """
-    x = as_array("x", x, ndim=2)
-    size = positive_int("size", size)
-    stride = size if stride is None else positive_int("stride", stride)
-    one_of("kind", kind, KINDS)
-    if size > min(x.shape):
-        raise ValueError(
-            f"a {size}x{size} window does not fit in the {x.shape[0]}x{x.shape[1]} map; choose a smaller window"
-        )
-    output = pool(x, size, stride, kind)  # (H_out, W_out)
-    out_h, out_w = output.shape
-    windows = [(r * stride, c * stride) for r in range(out_h) for c in range(out_w)]
-    winners = pool_winners(x, size, stride) if kind == "max" else None
-    unpooled = coverage_counts(x.shape, size, stride) == 0
-    return {
-        "x": x,
-        "size": size,
-        "stride": stride,
-        "kind": kind,
-        "output": output,
-        "windows": windows,
-        "winners": winners,
-        "unpooled": unpooled,
-    }
-
-
-def plot_pooling(x=EXAMPLE_MAP, size=2, stride=None, kind="max", axes=None):
+def plot_pooling(geometry, axes=None):
     """Input with windows and picked cells (left), pooled output (right).
+
+    Parameters
+    ----------
+    geometry : cnnedu.coverage.PoolingGeometry
+    axes : pair of Axes, optional
 
     Returns
     -------
@@ -183,8 +104,9 @@ def plot_pooling(x=EXAMPLE_MAP, size=2, stride=None, kind="max", axes=None):
 
     Examples
     --------
+    >>> from cnnedu.coverage import EXAMPLE_MAP, pooling_geometry
     >>> figure, axes = new_figure(1, 2)
-    >>> artists = plot_pooling(axes=axes)
+    >>> artists = plot_pooling(pooling_geometry(EXAMPLE_MAP, 2), axes=axes)
     >>> artists["output_texts"].get_texts()[:4]
     ['6', '8', '9', '5']
     """
@@ -211,27 +133,27 @@ def plot_pooling(x=EXAMPLE_MAP, size=2, stride=None, kind="max", axes=None):
     for ax in axes:
         ax.set_xticks([])
         ax.set_yticks([])
-    update_pooling(artists, x, size, stride, kind)
+    update_pooling(artists, geometry)
     return artists
 
 
-def update_pooling(artists, x, size, stride=None, kind="max"):
-    """Redraw :func:`plot_pooling`'s artists for one setting; returns the
-    geometry (see :func:`pooling_geometry`).
+def update_pooling(artists, geometry):
+    """Redraw :func:`plot_pooling`'s artists for another
+    :class:`cnnedu.coverage.PoolingGeometry`, in place.
 
     Examples
     --------
+    >>> from cnnedu.coverage import EXAMPLE_MAP, pooling_geometry
     >>> figure, axes = new_figure(1, 2)
-    >>> artists = plot_pooling(axes=axes)
-    >>> geometry = update_pooling(artists, EXAMPLE_MAP, 2, kind="average")
+    >>> artists = plot_pooling(pooling_geometry(EXAMPLE_MAP, 2), axes=axes)
+    >>> update_pooling(artists, pooling_geometry(EXAMPLE_MAP, 2, kind="average"))
     >>> artists["output_texts"].get_texts()[:4]
     ['3.75', '5.25', '3.75', '2.5']
     """
-    geometry = pooling_geometry(x, size, stride, kind)
-    x, size, stride, output = geometry["x"], geometry["size"], geometry["stride"], geometry["output"]
+    x, size, stride, kind, output = geometry.x, geometry.size, geometry.stride, geometry.kind, geometry.output
     rows, columns = x.shape
     out_h, out_w = output.shape
-    count = len(geometry["windows"])
+    count = len(geometry.windows)
     colors, styles = window_styles(count)
     top = float(max(x.max(), 1.0)) * 2.5  # light greys, so the numbers stay readable
     for name, values in (("input", x), ("output", output)):
@@ -243,16 +165,16 @@ def update_pooling(artists, x, size, stride=None, kind="max"):
         image.axes.set_ylim(values.shape[0] - 0.5, -0.5)
     artists["input_grid"].set_segments(_cell_grid(rows, columns))
     overlapping = stride < size
-    insets = [0.06 + (0.1 * ((r // stride + c // stride) % 2) if overlapping else 0.0) for r, c in geometry["windows"]]
+    insets = [0.06 + (0.1 * ((r // stride + c // stride) % 2) if overlapping else 0.0) for r, c in geometry.windows]
     artists["windows"].set_verts(
-        [_square(r, c, size, inset) for (r, c), inset in zip(geometry["windows"], insets, strict=True)]
+        [_square(r, c, size, inset) for (r, c), inset in zip(geometry.windows, insets, strict=True)]
     )
     artists["windows"].set_edgecolor(colors)
     artists["windows"].set_linestyle(styles)
-    unpooled_rows, unpooled_columns = np.nonzero(geometry["unpooled"])
+    unpooled_rows, unpooled_columns = np.nonzero(geometry.unpooled)
     artists["unpooled"].set_verts([_square(r, c, 1, 0.0) for r, c in zip(unpooled_rows, unpooled_columns, strict=True)])
-    if geometry["winners"] is not None:
-        winner_rows, winner_columns = geometry["winners"]
+    if geometry.winners is not None:
+        winner_rows, winner_columns = geometry.winners
         artists["winners"].set_offsets(np.column_stack([winner_columns.ravel(), winner_rows.ravel()]).astype(float))
         artists["winners"].set_edgecolor(colors)
         artists["winners"].set_linestyle(styles)
@@ -268,123 +190,69 @@ def update_pooling(artists, x, size, stride=None, kind="max"):
     picked = "circled: the cell each window picks" if kind == "max" else "each window is averaged"
     artists["input_title"].set_text(f"{rows}x{columns} input, {size}x{size} windows, stride {stride}\n{picked}")
     artists["output_title"].set_text(f"{kind} pooling: {out_h}x{out_w} output\n(frame colour and line = window)")
-    return geometry
 
 
-def pooling_figure(figsize=(8.5, 4.6)):
-    """The pooling explorer's figure, drawn for the 4x4 example.
+def pooling_figure(geometry, figsize=(8.5, 4.6)):
+    """The pooling explorer's figure, drawn for a
+    :class:`cnnedu.coverage.PoolingGeometry`.
 
     Examples
     --------
-    >>> figure, artists = pooling_figure()
+    >>> from cnnedu.coverage import EXAMPLE_MAP, pooling_geometry
+    >>> figure, artists = pooling_figure(pooling_geometry(EXAMPLE_MAP, 2))
     >>> len(figure.axes)
     2
     """
-    figure, axes = new_figure(
-        1,
-        2,
-        figsize=figsize,
-    )
-    return figure, plot_pooling(axes=axes)
+    figure, axes = new_figure(1, 2, figsize=figsize)
+    return figure, plot_pooling(geometry, axes=axes)
 
 
-def shift_source(name="grace_hopper"):
-    """A grayscale photo, downsized 4x by block averaging (150x128 for
-    'grace_hopper'), that the shift demo crops.
-
-    Examples
-    --------
-    >>> shift_source().shape
-    (150, 128)
-    """
-    photo = load_image(name, grayscale=True)
-    rows, columns = (photo.shape[0] // 4) * 4, (photo.shape[1] // 4) * 4
-    return avg_pool2d(photo[:rows, :columns], 4)
+def _map_pair(maps, key):
+    """(original, moved) of ``maps`` (a :class:`cnnedu.invariance.ShiftMaps`): 'features' or 'pooled'."""
+    return (maps.features, maps.features_shifted) if key == "features" else (maps.pooled, maps.pooled_shifted)
 
 
-def shift_maps(photo, shift, size=2, kind="max", top=40, left=30, crop=64):
-    """Edge maps of a crop and of the crop moved ``shift`` pixels, and their
-    pooled versions, with the relative change of each.
-
-    The feature map is the vertical-edge response (Sobel x, ReLU) of a
-    ``crop`` x ``crop`` window of ``photo``; moving the window ``shift``
-    columns to the left makes the picture inside it move right.
-
-    Returns
-    -------
-    dict
-        'features', 'features_shifted' (crop, crop); 'pooled',
-        'pooled_shifted'; 'feature_change', 'pooled_change' (see
-        :func:`cnnedu.coverage.relative_change`).
-
-    Examples
-    --------
-    >>> maps = shift_maps(shift_source(), 0)
-    >>> maps["feature_change"], maps["pooled_change"]
-    (0.0, 0.0)
-    """
-    photo = as_array("photo", photo, ndim=2)
-    shift = non_negative_int("shift", shift)
-    size = positive_int("size", size)
-    if left - shift < 0 or top + crop + 2 > photo.shape[0] or left + crop + 2 > photo.shape[1]:
-        raise ValueError(f"the crop moved by {shift} pixels leaves the {photo.shape[0]}x{photo.shape[1]} photo")
-
-    def window(column):
-        return photo[top : top + crop + 2, column : column + crop + 2]  # (crop + 2, crop + 2)
-
-    def features(column):
-        return np.maximum(correlate2d(window(column), SOBEL_X), 0.0)  # (crop, crop)
-
-    original, moved = features(left), features(left - shift)
-    pooled, pooled_moved = pool(original, size, kind=kind), pool(moved, size, kind=kind)
-    return {
-        "crop": window(left)[1:-1, 1:-1],
-        "crop_shifted": window(left - shift)[1:-1, 1:-1],
-        "features": original,
-        "features_shifted": moved,
-        "pooled": pooled,
-        "pooled_shifted": pooled_moved,
-        "feature_change": relative_change(original, moved),
-        "pooled_change": relative_change(pooled, pooled_moved),
-    }
-
-
-def shift_figure(photo=None, figsize=(11, 5.8)):
+def shift_figure(maps, figsize=(11, 5.8)):
     """The shift demo's figure: the photo crop and the moved crop (left
     column); original, moved and difference for the edge map (top row) and
     the pooled map (bottom row).
+
+    Parameters
+    ----------
+    maps : cnnedu.invariance.ShiftMaps
+        Drawn first; its edge map's largest response fixes the colour scale.
 
     Returns
     -------
     figure, artists
         artists: 'crops' (2 AxesImages: crop, moved crop), 'images' (2x3
-        AxesImages), 'titles' (2x3 Text), 'photo' (the source), 'limit'.
+        AxesImages), 'titles' (2x3 Text), 'limit'.
 
     Examples
     --------
-    >>> figure, artists = shift_figure()
+    >>> from cnnedu.invariance import shift_maps, shift_source
+    >>> figure, artists = shift_figure(shift_maps(shift_source(), 1))
     >>> len(figure.axes)  # eight panels and two colour bars
     10
     """
-    photo = shift_source() if photo is None else as_array("photo", photo, ndim=2)
     figure, all_axes = new_figure(2, 4, figsize=figsize)
     crop_axes, axes = all_axes[:, 0], all_axes[:, 1:]
-    maps = shift_maps(photo, 1)
     crops = [
-        crop_axes[0].imshow(maps["crop"], cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
-        crop_axes[1].imshow(maps["crop_shifted"], cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
+        crop_axes[0].imshow(maps.crop, cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
+        crop_axes[1].imshow(maps.crop_shifted, cmap="gray", vmin=0, vmax=1, interpolation="nearest"),
     ]
     # 12 pt titles: at 13 pt 'pooled map changed 114%' is wider than its panel
     # and touches the edge colour bar's '1.5'
     crop_titles = [_title(ax, fontsize=12) for ax in crop_axes]
-    limit = float(maps["features"].max())
+    limit = float(maps.features.max())
     images, titles = [], []
     for row, key in enumerate(("features", "pooled")):
+        original, moved = _map_pair(maps, key)
         row_images = [
-            axes[row, 0].imshow(maps[key], cmap="magma", vmin=0, vmax=limit, interpolation="nearest"),
-            axes[row, 1].imshow(maps[f"{key}_shifted"], cmap="magma", vmin=0, vmax=limit, interpolation="nearest"),
+            axes[row, 0].imshow(original, cmap="magma", vmin=0, vmax=limit, interpolation="nearest"),
+            axes[row, 1].imshow(moved, cmap="magma", vmin=0, vmax=limit, interpolation="nearest"),
             axes[row, 2].imshow(
-                maps[f"{key}_shifted"] - maps[key],
+                moved - original,
                 cmap=DIVERGING_CMAP,
                 vmin=-limit,
                 vmax=limit,
@@ -406,35 +274,35 @@ def shift_figure(photo=None, figsize=(11, 5.8)):
         "crop_titles": crop_titles,
         "images": images,
         "titles": titles,
-        "photo": photo,
         "limit": limit,
     }
-    update_shift(artists, 1)
+    update_shift(artists, maps)
     return figure, artists
 
 
-def update_shift(artists, shift, size=2, kind="max"):
-    """Redraw the shift figure for a shift (pixels) and a pooling setting;
-    returns :func:`shift_maps`' dict.
+def update_shift(artists, maps):
+    """Redraw the shift figure for another :class:`cnnedu.invariance.ShiftMaps`
+    (another shift or pooling setting of the same crop), in place.
 
     Examples
     --------
-    >>> figure, artists = shift_figure()
-    >>> maps = update_shift(artists, 2, size=4)
+    >>> from cnnedu.invariance import shift_maps, shift_source
+    >>> figure, artists = shift_figure(shift_maps(shift_source(), 1))
+    >>> update_shift(artists, shift_maps(shift_source(), 2, size=4))
     >>> artists["images"][1][0].get_array().shape
     (16, 16)
     """
-    maps = shift_maps(artists["photo"], shift, size, kind)
-    artists["crops"][1].set_data(maps["crop_shifted"])
+    shift, size, kind = maps.shift, maps.size, maps.kind
+    artists["crops"][1].set_data(maps.crop_shifted)
     artists["crop_titles"][0].set_text("photo crop")
     artists["crop_titles"][1].set_text(f"crop moved {shift} px right")
     for row, key in enumerate(("features", "pooled")):
-        original, moved = maps[key], maps[f"{key}_shifted"]
+        original, moved = _map_pair(maps, key)
         for column, values in enumerate((original, moved, moved - original)):
             image = artists["images"][row][column]
             image.set_data(values)
             image.set_extent((-0.5, values.shape[1] - 0.5, values.shape[0] - 0.5, -0.5))
-    feature_percent, pooled_percent = 100 * maps["feature_change"], 100 * maps["pooled_change"]
+    feature_percent, pooled_percent = 100 * maps.feature_change, 100 * maps.pooled_change
     pooled_name = f"{kind} pooled {size}x{size}"
     titles = artists["titles"]
     titles[0][0].set_text("edge map of the crop")
@@ -443,4 +311,3 @@ def update_shift(artists, shift, size=2, kind="max"):
     titles[1][0].set_text(pooled_name)
     titles[1][1].set_text("pooled, moved")
     titles[1][2].set_text(f"pooled map changed {pooled_percent:.0f}%")
-    return maps

@@ -4,16 +4,8 @@ layer-stack builder that reports shapes, parameters and receptive fields."""
 import ipywidgets as widgets
 
 from cnnedu.images import PHOTOS, load_image
-from cnnedu.plotting.layer import (
-    ACTIVATIONS,
-    CHANNELS,
-    RGB_PRESETS,
-    rgb_layer_figure,
-    stack_figure,
-    summary_html,
-    update_rgb_layer,
-    update_stack,
-)
+from cnnedu.plotting.layer import CHANNELS, rgb_layer_figure, stack_figure, update_rgb_layer, update_stack
+from cnnedu.rgb_layer import ACTIVATIONS, RGB_PRESETS, rgb_layer_maps
 from cnnedu.widgets._blit import BlitCanvas
 from cnnedu.widgets._demo import Demo
 from cnnedu.widgets._upload import YOUR_PICTURE, connect_upload, no_picture_yet, upload_controls
@@ -56,7 +48,7 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
             )
         return photo, f"shown in colour at {photo.shape[0]}x{photo.shape[1]}"
 
-    figure, artists = rgb_layer_figure(image_of(photo), RGB_PRESETS[preset])
+    figure, artists = rgb_layer_figure(rgb_layer_maps(image_of(photo), RGB_PRESETS[preset]))
     controls = {
         "photo": widgets.Dropdown(options=list(PHOTOS) + [YOUR_PICTURE], value=photo, description="photo"),
         "preset": widgets.Dropdown(options=list(RGB_PRESETS), value=preset, description="kernels", style=_STYLE),
@@ -69,7 +61,7 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
     }
 
     def draw(photo, preset, bias, activation):
-        update_rgb_layer(artists, image_of(photo), RGB_PRESETS[preset], bias, activation)
+        update_rgb_layer(artists, rgb_layer_maps(image_of(photo), RGB_PRESETS[preset], bias, activation))
 
     upload, status = upload_controls()
     demo = Demo(
@@ -184,3 +176,50 @@ def layer_stack_builder():
     )
     demo.children = demo.children + (table,)
     return demo
+
+
+def summary_html(rows, input_shape, error=None):
+    """The table of :func:`cnnedu.architecture.describe` as HTML (for the
+    layer-stack builder's ``widgets.HTML`` pane), with a note where the floor
+    of the size formula leaves border cells unused and the error (if any) in
+    red below it.
+
+    Examples
+    --------
+    >>> from cnnedu.architecture import describe
+    >>> html = summary_html(describe([("conv", 2, 3)], (1, 32, 32)), (1, 32, 32))
+    >>> "<td>2 x 30 x 30</td>" in html
+    True
+    """
+    cells = [("input", " x ".join(str(v) for v in input_shape), "0", "1 x 1", "")]
+    for row in rows:
+        field = (
+            "whole input" if row.receptive_field is None else f"{row.receptive_field.size} x {row.receptive_field.size}"
+        )
+        note = ""
+        if row.unused:
+            note = f"last {row.unused} row{'s' if row.unused > 1 else ''}/column{'s' if row.unused > 1 else ''} unused"
+        cells.append((row.name, " x ".join(str(v) for v in row.output_shape), f"{row.parameter_count:,}", field, note))
+    total = sum(row.parameter_count for row in rows)
+    pad = "padding:1px 14px 1px 0"
+    lines = [
+        "<table style='font-family:monospace;font-size:14px;border-collapse:collapse'>",
+        f"<tr><th style='text-align:left;{pad}'>layer</th><th style='text-align:left;{pad}'>output shape</th>"
+        f"<th style='text-align:right;{pad}'>parameters</th><th style='text-align:left;{pad}'>receptive field</th>"
+        f"<th style='text-align:left;{pad}'></th></tr>",
+    ]
+    for name, shape, count, field, note in cells:
+        lines.append(
+            f"<tr><td style='{pad}'>{name}</td><td>{shape}</td><td "
+            f"style='text-align:right;{pad};padding-left:14px'>{count}</td>"
+            f"<td style='{pad}'>{field}</td><td style='{pad};color:#8a5a00'>{note}</td></tr>"
+        )
+    lines.append(
+        f"<tr><td style='{pad}'><b>total</b></td><td></td>"
+        f"<td style='text-align:right;{pad}'><b>{total:,}</b></td><td></td><td></td></tr>"
+    )
+    lines.append("</table>")
+    if error is not None:
+        text = error.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        lines.append(f"<div style='color:#b00020;font-size:1.1em'><b>Cannot fit:</b> {text}</div>")
+    return "\n".join(lines)

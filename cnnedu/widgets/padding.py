@@ -3,7 +3,8 @@ padding mode; every kernel position, the output size and the coverage."""
 
 import ipywidgets as widgets
 
-from cnnedu.plotting.padding import MODES, padding_figure, update_padding
+from cnnedu.coverage import LABELLED_PADDING_MODES, padding_geometry
+from cnnedu.plotting.padding import padding_figure, update_padding
 from cnnedu.widgets._blit import BlitCanvas, in_draw_order
 from cnnedu.widgets._demo import Demo
 
@@ -51,12 +52,12 @@ def padding_explorer(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="
     >>> demo.set(n=10, kernel_size=3, stride=4, padding=0).artists["coverage"]["title"].get_text()
     'coverage: 64 input cells never read (x)'
     """
-    figure, artists = padding_figure()
+    figure, artists = padding_figure(padding_geometry(7, 3, stride=2, padding=1))  # the lesson's example
 
     canvas = {}
 
     def draw(n, kernel_size, stride, padding, dilation, mode):
-        update_padding(artists, n, kernel_size, stride, padding, dilation, mode)
+        update_padding(artists, padding_geometry(n, kernel_size, stride, padding, dilation, mode))
         if canvas:  # the colour bar replaces its artists when the largest count changes
             canvas["blit"].dynamic = _padding_dynamic(figure, artists)
 
@@ -68,7 +69,7 @@ def padding_explorer(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="
         "stride": widgets.IntSlider(value=stride, min=1, max=4, description="stride s", **slider),
         "padding": widgets.IntSlider(value=padding, min=0, max=4, description="padding p", **slider),
         "dilation": widgets.IntSlider(value=dilation, min=1, max=3, description="dilation d", **slider),
-        "mode": widgets.Dropdown(options=list(MODES), value=mode, description="mode", style=style),
+        "mode": widgets.Dropdown(options=list(LABELLED_PADDING_MODES), value=mode, description="mode", style=style),
     }
 
     def on_mode(change):

@@ -18,7 +18,7 @@ def quick_model(epochs=4, seed=0):
     for when the demo is opened without the notebook's trained model."""
     x_train, _, y_train, _ = digits_dataset(seed=seed)
     model = digits_network(rng=seed)
-    train(model, x_train, y_train, epochs=epochs, seed=seed, progress=False)
+    train(model, x_train, y_train, epochs=epochs, seed=seed)
     return model
 
 
@@ -155,3 +155,67 @@ def _verdict_html(p, empty):
         f"<span class='cnnedu-prediction' style='font-size:4em;font-weight:bold'>{predicted}</span><br>"
         f"{100 * p[predicted]:.0f}% sure</div>"
     )
+
+
+class EpochProgressBar:
+    """A progress bar over the epochs of :func:`cnnedu.training.train`, with
+    the latest loss and held-out accuracy: pass it as ``on_epoch``.
+
+    >>> from cnnedu import training
+    >>> x_train, _, y_train, _ = training.digits_dataset()
+    >>> history = training.train(
+    ...     training.digits_network(), x_train[:64], y_train[:64], epochs=2, on_epoch=EpochProgressBar(2)
+    ... )  # doctest: +SKIP
+
+    In Jupyter (with ipywidgets) the bar is tqdm's widget, elsewhere tqdm's
+    text bar on stderr. A saved notebook viewed without a live kernel
+    (GitHub, nbviewer, a static render) shows only the text the widget had
+    when it was first displayed, "0/15"; so the widget is displayed with a
+    display id and shown again when the last epoch is done, which stores
+    the final text ("15/15 ... test accuracy=0.989").
+
+    Parameters
+    ----------
+    epochs : int
+        The ``epochs`` given to :func:`cnnedu.training.train`; the bar closes
+        itself after that many.
+    description : str
+        Written before the bar.
+    """
+
+    def __init__(self, epochs, description="training"):
+        from tqdm.auto import tqdm
+        from tqdm.notebook import tqdm as notebook_tqdm
+
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, np.integer)) or epochs < 1:
+            raise ValueError(f"epochs must be a whole number >= 1 (the epochs train() runs); got {epochs!r}")
+        self.epochs = int(epochs)
+        self.closed = False
+        self.display = None
+        if issubclass(tqdm, notebook_tqdm):  # in Jupyter with ipywidgets
+            from IPython.display import display
+
+            self.tqdm = tqdm(total=self.epochs, desc=description, unit="epoch", display=False)
+            self.display = display(self.tqdm.container, display_id=True)
+        else:
+            self.tqdm = tqdm(total=self.epochs, desc=description, unit="epoch")
+
+    def __call__(self, epoch, stats):
+        """Show that ``epoch`` epochs are done, with ``stats`` (a
+        :class:`cnnedu.training.EpochStats`); close after the last one."""
+        shown = {"loss": f"{stats.loss:.3f}"}
+        if stats.test_accuracy is not None:
+            shown["test accuracy"] = f"{stats.test_accuracy:.3f}"
+        self.tqdm.set_postfix(shown, refresh=False)
+        self.tqdm.update(epoch - self.tqdm.n)  # redraws, with the numbers just set
+        if epoch >= self.epochs:
+            self.close()
+
+    def close(self):
+        """End the bar (once); in Jupyter, store its final text for static views."""
+        if self.closed:
+            return
+        self.closed = True
+        self.tqdm.close()
+        if self.display is not None:
+            self.display.update(self.tqdm.container)  # the final text, for static views

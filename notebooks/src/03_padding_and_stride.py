@@ -171,14 +171,14 @@ assert np.array_equal(ce.convolve2d(row, taps, mode="same"), by_convolve2d)
 # window (a third one would need cells 8, 9 and 10). In 2-D, a whole band of the image is ignored.
 
 # %%
-geometry = pp.padding_geometry(10, 3, stride=4)
+geometry = coverage.padding_geometry(10, 3, stride=4)  # positions and counts, drawn below
 fig, axes = plt.subplots(1, 2, figsize=(9, 4), layout="constrained")
 pp.plot_positions_1d(geometry, ax=axes[0])
 pp.plot_coverage(geometry, ax=axes[1])
 plt.show()
-print("output size:", geometry["output_size"], "  never read along one axis:", coverage.never_visited(10, 3, stride=4))
-assert geometry["output_size"] == 2 and coverage.never_visited(10, 3, stride=4).tolist() == [3, 7, 8, 9]
-assert int((geometry["counts"] == 0).sum()) == 100 - 36  # only 6 x 6 of the 100 cells are read
+print("output size:", geometry.output_size, "  never read along one axis:", coverage.never_visited(10, 3, stride=4))
+assert geometry.output_size == 2 and coverage.never_visited(10, 3, stride=4).tolist() == [3, 7, 8, 9]
+assert int((geometry.counts == 0).sum()) == 100 - 36  # only 6 x 6 of the 100 cells are read
 
 # %% [markdown]
 # *Figure: left, the two positions of the 3-wide kernel along a row of 10 cells; right, a 10x10 grid

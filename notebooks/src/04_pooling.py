@@ -8,7 +8,7 @@ import numpy as np
 
 import cnnedu as ce
 import cnnedu.widgets
-from cnnedu import coverage
+from cnnedu import coverage, invariance
 from cnnedu.exercises import lesson04 as ex
 from cnnedu.plotting import pooling as pl
 
@@ -67,8 +67,8 @@ assert average_pooled.tolist() == [[3.75, 5.25], [3.75, 2.5]]
 
 # %%
 fig, axes = plt.subplots(1, 4, figsize=(15, 4), layout="constrained")
-pl.plot_pooling(x, 2, kind="max", axes=axes[:2])
-pl.plot_pooling(x, 2, kind="average", axes=axes[2:])
+pl.plot_pooling(coverage.pooling_geometry(x, 2, kind="max"), axes=axes[:2])
+pl.plot_pooling(coverage.pooling_geometry(x, 2, kind="average"), axes=axes[2:])
 plt.show()
 
 # %% [markdown]
@@ -233,19 +233,14 @@ assert buggy_total > incoming.sum()
 # pixel further left, so the picture inside moves one pixel right.
 
 # %%
-photo = pl.shift_source()  # (150, 128): the portrait in grey, averaged over 4x4 blocks
+photo = invariance.shift_source()  # (150, 128): the portrait in grey, averaged over 4x4 blocks
 print("shift | edge map | 2x2 max-pooled | 2x2 average-pooled | 4x4 max-pooled")
 changes = {}
 for shift in range(5):
-    by_max = pl.shift_maps(photo, shift, size=2, kind="max")
-    by_average = pl.shift_maps(photo, shift, size=2, kind="average")
-    by_max4 = pl.shift_maps(photo, shift, size=4, kind="max")
-    changes[shift] = (
-        by_max["feature_change"],
-        by_max["pooled_change"],
-        by_average["pooled_change"],
-        by_max4["pooled_change"],
-    )
+    by_max = invariance.shift_maps(photo, shift, size=2, kind="max")
+    by_average = invariance.shift_maps(photo, shift, size=2, kind="average")
+    by_max4 = invariance.shift_maps(photo, shift, size=4, kind="max")
+    changes[shift] = (by_max.feature_change, by_max.pooled_change, by_average.pooled_change, by_max4.pooled_change)
     feature, *pooled = (f"{100 * value:.0f}%" for value in changes[shift])
     print(f"{shift:>5} | {feature:>8} | {pooled[0]:>14} | {pooled[1]:>18} | {pooled[2]:>14}")
 edge, max2, average2, max4 = changes[1]

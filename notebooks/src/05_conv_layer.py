@@ -11,6 +11,7 @@ import cnnedu.widgets
 from cnnedu.architecture import conv_parameter_count, dense_parameter_count, describe, summary_table
 from cnnedu.exercises import lesson05 as ex
 from cnnedu.plotting import layer as lp
+from cnnedu.rgb_layer import RGB_PRESETS
 
 rng = np.random.default_rng(0)
 
@@ -311,7 +312,7 @@ cnnedu.widgets.rgb_layer_demo()
 # %%
 photo = ce.load_image("china", size=96)  # (64, 96, 3) in [0, 1]
 layer = ce.Conv2d(3, 4, kernel_size=3, rng=0)
-layer.weights = np.stack([lp.RGB_PRESETS[name] for name in lp.RGB_PRESETS])  # (4, 3, 3, 3)
+layer.weights = np.stack([RGB_PRESETS[name] for name in RGB_PRESETS])  # (4, 3, 3, 3)
 feature_maps = ce.ReLU()(layer(photo.transpose(2, 0, 1)[np.newaxis]))  # (1, 4, H-2, W-2)
 print("photo", photo.shape, "-> feature maps", feature_maps.shape)
 assert feature_maps.shape == (1, 4, photo.shape[0] - 2, photo.shape[1] - 2)
@@ -322,7 +323,7 @@ top = float(feature_maps.max())
 fig, axes = plt.subplots(1, 5, figsize=(15, 3), layout="constrained")
 axes[0].imshow(photo)
 axes[0].set_title("input (3 channels)")
-for channel, (name, ax) in enumerate(zip(lp.RGB_PRESETS, axes[1:], strict=True)):
+for channel, (name, ax) in enumerate(zip(RGB_PRESETS, axes[1:], strict=True)):
     image = ax.imshow(feature_maps[0, channel], cmap="magma", vmin=0, vmax=top, interpolation="nearest")
     ax.set_title(name)
 for ax in axes:
