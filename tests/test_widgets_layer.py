@@ -5,9 +5,10 @@ import pytest
 
 import cnnedu as ce
 from cnnedu.architecture import describe
+from cnnedu.layer_stack import builder_stack
 from cnnedu.plotting.layer import RGB_PRESETS
 from cnnedu.widgets import DEMOS
-from cnnedu.widgets.layer import _stack_layers, layer_stack_builder, rgb_layer_demo
+from cnnedu.widgets.layer import layer_stack_builder, rgb_layer_demo
 
 
 def test_registered():
@@ -64,15 +65,16 @@ def test_rgb_demo_rejects_unknown_preset():
 def test_stack_builder_defaults_to_the_worked_network():
     demo = layer_stack_builder()
     values = demo.values()
-    layers = _stack_layers(**{k: v for k, v in values.items() if k not in ("size", "channels")})
-    assert layers == [
-        ("conv", 2, 3, 1, 0),
-        ("relu",),
-        ("maxpool", 2, 2),
-        ("conv", 4, 3, 1, 1),
-        ("relu",),
-        ("flatten",),
-        ("linear", 10),
+    settings = {k: v for k, v in values.items() if k not in ("size", "channels")}
+    layers = builder_stack((values["channels"], values["size"], values["size"]), **settings)
+    assert [repr(layer) for layer in layers] == [
+        "Conv2d(1, 2, kernel_size=3, stride=1, padding=0)",
+        "ReLU()",
+        "MaxPool2d(2, stride=2)",
+        "Conv2d(2, 4, kernel_size=3, stride=1, padding=1)",
+        "ReLU()",
+        "Flatten()",
+        "Linear(900, 10)",
     ]
     table = demo.artists["table"].value
     for cell in [
@@ -102,8 +104,9 @@ def test_stack_builder_follows_the_controls(settings, shape_cell):
     assert demo.error is None
     assert shape_cell in demo.artists["table"].value
     values = demo.values()
-    layers = _stack_layers(**{k: v for k, v in values.items() if k not in ("size", "channels")})
-    rows = describe(layers, (values["channels"], values["size"], values["size"]))
+    input_shape = (values["channels"], values["size"], values["size"])
+    layers = builder_stack(input_shape, **{k: v for k, v in values.items() if k not in ("size", "channels")})
+    rows = describe(layers, input_shape)
     labels = [label.get_text() for label in demo.artists["labels"] if label.get_visible()]
     for row, label in zip(rows, labels[1:], strict=True):
         if label:  # a crowded diagram leaves ReLU blocks unlabelled

@@ -4,6 +4,7 @@ layer-stack builder that reports shapes, parameters and receptive fields."""
 import ipywidgets as widgets
 
 from cnnedu.images import PHOTOS, load_image
+from cnnedu.layer_stack import builder_stack
 from cnnedu.plotting.layer import (
     ACTIVATIONS,
     CHANNELS,
@@ -98,31 +99,6 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
     return demo
 
 
-def _stack_layers(
-    conv1_filters,
-    conv1_kernel,
-    conv1_stride,
-    conv1_padding,
-    pool_size,
-    pool_stride,
-    conv2_filters,
-    conv2_kernel,
-    conv2_stride,
-    conv2_padding,
-    extra_blocks,
-    classes,
-):
-    """The spec list of the builder's network (wiring only: no shapes computed here)."""
-    layers = [("conv", conv1_filters, conv1_kernel, conv1_stride, conv1_padding), ("relu",)]
-    if pool_size > 1:
-        layers.append(("maxpool", pool_size, pool_stride))
-    layers += [("conv", conv2_filters, conv2_kernel, conv2_stride, conv2_padding), ("relu",)]
-    for block in range(extra_blocks):
-        layers += [("maxpool", 2, 2), ("conv", conv2_filters * 2 ** (block + 1), 3, 1, 1), ("relu",)]
-    layers += [("flatten",), ("linear", classes)]
-    return layers
-
-
 def layer_stack_builder():
     """Edit a small CNN and see every layer's output shape, parameter count
     and receptive field (a table below the diagram); a layer that cannot fit
@@ -168,7 +144,7 @@ def layer_stack_builder():
 
     def draw(size, channels, **settings):
         input_shape = (channels, size, size)
-        rows, error = update_stack(artists, _stack_layers(**settings), input_shape)
+        rows, error = update_stack(artists, builder_stack(input_shape, **settings), input_shape)
         table.value = summary_html(rows, input_shape, error)
 
     demo = Demo(
