@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import cnnedu as ce
-from cnnedu.architecture import describe
+from cnnedu.architecture import describe, describe_partial
 from cnnedu.plotting import layer as lp
 from cnnedu.plotting.style import new_figure
 
@@ -58,10 +58,17 @@ def test_presets_are_scaled_integer_kernels():
         assert np.allclose(lp.RGB_PRESETS[name], scale * kernels)
 
 
+def draw_args(layers, input_shape):
+    """What the stack builder hands to update_stack: the rows that fit, the input shape, the error."""
+    rows, error = describe_partial(layers, input_shape)
+    return rows, input_shape, error
+
+
 def test_stack_diagram_follows_describe():
-    layers = [("conv", 2, 3), ("relu",), ("maxpool", 2), ("conv", 4, 3, 1, 1), ("flatten",), ("linear", 10)]
+    layers = [ce.Conv2d(1, 2, 3), ce.ReLU(), ce.MaxPool2d(2), ce.Conv2d(2, 4, 3, padding=1), ce.Flatten()]
+    layers.append(ce.Linear(900, 10))
     figure, artists = lp.stack_figure()
-    rows, error = lp.update_stack(artists, layers, (1, 32, 32))
+    rows, error = lp.update_stack(artists, *draw_args(layers, (1, 32, 32)))
     assert error is None
     assert [row.output_shape for row in rows] == [row.output_shape for row in describe(layers, (1, 32, 32))]
     visible = [label.get_text().split("\n") for label in artists["labels"] if label.get_visible()]
@@ -83,9 +90,10 @@ def test_stack_diagram_follows_describe():
 
 
 def test_crowded_stack_skips_relu_labels_and_keeps_the_row_names_clear():
-    layers = [("conv", 2, 3), ("relu",), ("maxpool", 2)] * 4 + [("flatten",), ("linear", 10)]
+    layers = [ce.Conv2d(1, 2, 3), ce.ReLU(), ce.MaxPool2d(2)]
+    layers += [ce.Conv2d(2, 2, 3), ce.ReLU(), ce.MaxPool2d(2)] * 3 + [ce.Flatten(), ce.Linear(8, 10)]
     figure, artists = lp.stack_figure()
-    rows, error = lp.update_stack(artists, layers, (1, 64, 64))
+    rows, error = lp.update_stack(artists, *draw_args(layers, (1, 64, 64)))
     assert error is None and len(rows) == 14
     texts = [label.get_text() for label in artists["labels"][: len(rows) + 1]]
     for row, text in zip(rows, texts[1:], strict=True):
@@ -100,7 +108,8 @@ def test_crowded_stack_skips_relu_labels_and_keeps_the_row_names_clear():
 
 def test_stack_stops_at_the_layer_that_cannot_fit():
     figure, artists = lp.stack_figure()
-    rows, error = lp.update_stack(artists, [("conv", 2, 3), ("maxpool", 2), ("conv", 4, 9)], (1, 16, 16))
+    layers = [ce.Conv2d(1, 2, 3), ce.MaxPool2d(2), ce.Conv2d(2, 4, 9)]
+    rows, error = lp.update_stack(artists, *draw_args(layers, (1, 16, 16)))
     assert len(rows) == 2
     assert "layer 3 (conv 9x9, 4 filters, s1 p0) cannot fit" in error
     assert artists["message"].get_visible() and artists["message"].get_text() == error
@@ -110,13 +119,13 @@ def test_stack_stops_at_the_layer_that_cannot_fit():
 
 
 def test_summary_html_notes_unused_border_cells():
-    rows = describe([("conv", 2, 3), ("maxpool", 2)], (1, 33, 33))  # 31x31 pooled by 2: the last row is left out
+    rows = describe([ce.Conv2d(1, 2, 3), ce.MaxPool2d(2)], (1, 33, 33))  # 31x31 pooled by 2: the last row is left out
     html = lp.summary_html(rows, (1, 33, 33))
     assert html.count("unused") == 1 and "last 1 row/column unused" in html
 
 
 def test_summary_html_totals():
-    rows = describe([("conv", 2, 3), ("flatten",), ("linear", 10)], (1, 32, 32))
+    rows = describe([ce.Conv2d(1, 2, 3), ce.Flatten(), ce.Linear(1800, 10)], (1, 32, 32))
     html = lp.summary_html(rows, (1, 32, 32))
     assert "<b>18,030</b>" in html  # 20 + 1800 * 10 + 10
     assert "whole input" in html and "Cannot fit" not in html

@@ -3,6 +3,7 @@ layer-stack builder that reports shapes, parameters and receptive fields."""
 
 import ipywidgets as widgets
 
+from cnnedu.architecture import describe_partial
 from cnnedu.images import PHOTOS, load_image
 from cnnedu.layer_stack import builder_stack
 from cnnedu.plotting.layer import (
@@ -144,7 +145,8 @@ def layer_stack_builder():
 
     def draw(size, channels, **settings):
         input_shape = (channels, size, size)
-        rows, error = update_stack(artists, builder_stack(input_shape, **settings), input_shape)
+        rows, error = describe_partial(builder_stack(input_shape, **settings), input_shape)
+        update_stack(artists, rows, input_shape, error)
         table.value = summary_html(rows, input_shape, error)
 
     demo = Demo(
