@@ -28,7 +28,7 @@ import numpy as np
 from cnnedu._checks import int_pair, positive_int
 from cnnedu.layer_stack import layer_list, window_output
 from cnnedu.layers import AvgPool2d, Conv2d, Flatten, GlobalAvgPool, Linear, MaxPool2d, ReLU
-from cnnedu.receptive_field import ReceptiveField, receptive_fields
+from cnnedu.receptive_field import AXES, ReceptiveField, receptive_fields
 
 
 @dataclass(frozen=True)
@@ -180,74 +180,94 @@ def describe(layers, input_shape):
     >>> describe(net, (1, 32, 32))[3].receptive_field.size
     8
     """
-    layers = layer_list(layers, "describe()")
+    return _walk(layers, input_shape, "describe()", partial=False)[0]
+
+
+def _step(layer, position, shape):
+    """What one layer does to a ``shape``: (name, output shape, parameters, unused (rows, columns)), or a
+    ValueError naming the layer."""
+    name = layer_name(layer)
+    where = f"layer {position + 1} ({name})"  # counted from 1, as a student reads the stack
+    parameters, unused = 0, (0, 0)
+    if isinstance(layer, (Conv2d, MaxPool2d, AvgPool2d)):
+        if len(shape) != 3:
+            raise ValueError(
+                f"{where} needs a (C, H, W) map but receives a flat vector of {shape[0]} values; "
+                f"put it before the flatten/linear layers"
+            )
+        channels, height, width = shape
+        out_channels = channels
+        if isinstance(layer, Conv2d):
+            if layer.in_channels != channels:
+                raise ValueError(
+                    f"{where} expects {layer.in_channels} input channels but receives {channels} (input shape {shape})"
+                )
+            out_channels = layer.out_channels
+            parameters = conv_parameter_count(
+                channels, out_channels, layer.geometry().kernel_size, bias=layer.bias is not None
+            )
+        what = "kernel" if isinstance(layer, Conv2d) else "pooling window"
+        (out_h, out_w), unused = window_output(layer.geometry(), height, width, where=where, what=what)
+        shape = (out_channels, out_h, out_w)
+    elif isinstance(layer, ReLU):
+        pass
+    elif isinstance(layer, Flatten):
+        shape = (int(np.prod(shape)),)
+    elif isinstance(layer, GlobalAvgPool):
+        if len(shape) != 3:
+            raise ValueError(f"{where} needs a (C, H, W) map but receives a flat vector of {shape[0]} values")
+        shape = (shape[0],)
+    elif isinstance(layer, Linear):
+        if len(shape) != 1:
+            raise ValueError(
+                f"{where} needs a flat vector but receives a map of shape {shape}; add a flatten layer first"
+            )
+        if layer.in_features != shape[0]:
+            raise ValueError(f"{where} expects {layer.in_features} input features but receives {shape[0]}")
+        parameters = shape[0] * layer.out_features + layer.out_features
+        shape = (layer.out_features,)
+    return name, shape, int(parameters), unused
+
+
+def _walk(layers, input_shape, caller, partial):
+    """Summaries of the layers, and the error of the first one that cannot fit (raised unless ``partial``)."""
+    layers = layer_list(layers, caller)
     shape = _shape("input_shape", input_shape)
     if len(shape) != 3:
         raise ValueError(f"input_shape must be (C, H, W); got {shape}")
-
-    summaries = []
-    spatial = []  # the layers so far, while the output is still a map
+    steps, error = [], None
+    spatial_prefix, spatial = [], True  # the layers so far, while the output is still a map
     for position, layer in enumerate(layers):
-        name = layer_name(layer)
-        where = f"layer {position + 1} ({name})"  # counted from 1, as a student reads the stack
-        parameters, unused = 0, (0, 0)
-        if isinstance(layer, (Conv2d, MaxPool2d, AvgPool2d)):
-            if len(shape) != 3:
-                raise ValueError(
-                    f"{where} needs a (C, H, W) map but receives a flat vector of {shape[0]} values; "
-                    f"put it before the flatten/linear layers"
-                )
-            channels, height, width = shape
-            out_channels = channels
-            if isinstance(layer, Conv2d):
-                if layer.in_channels != channels:
-                    raise ValueError(
-                        f"{where} expects {layer.in_channels} input channels but receives {channels} "
-                        f"(input shape {shape})"
-                    )
-                out_channels = layer.out_channels
-                parameters = conv_parameter_count(
-                    channels, out_channels, layer.geometry().kernel_size, bias=layer.bias is not None
-                )
-            what = "kernel" if isinstance(layer, Conv2d) else "pooling window"
-            (out_h, out_w), unused = window_output(layer.geometry(), height, width, where=where, what=what)
-            shape = (out_channels, out_h, out_w)
-        elif isinstance(layer, ReLU):
-            pass
-        elif isinstance(layer, Flatten):
-            shape = (int(np.prod(shape)),)
-        elif isinstance(layer, GlobalAvgPool):
-            if len(shape) != 3:
-                raise ValueError(f"{where} needs a (C, H, W) map but receives a flat vector of {shape[0]} values")
-            shape = (shape[0],)
-        elif isinstance(layer, Linear):
-            if len(shape) != 1:
-                raise ValueError(
-                    f"{where} needs a flat vector but receives a map of shape {shape}; add a flatten layer first"
-                )
-            if layer.in_features != shape[0]:
-                raise ValueError(f"{where} expects {layer.in_features} input features but receives {shape[0]}")
-            parameters = shape[0] * layer.out_features + layer.out_features
-            shape = (layer.out_features,)
-        if spatial is not None and layer.geometry() is not None:
-            spatial.append(layer)
-            rows = receptive_fields(spatial, axis="rows")[-1]
-            columns = receptive_fields(spatial, axis="columns")[-1]
+        try:
+            name, shape, parameters, unused = _step(layer, position, shape)
+        except ValueError as failure:
+            if not partial:
+                raise
+            error = str(failure)
+            break
+        if spatial and layer.geometry() is not None:
+            spatial_prefix.append(layer)
         else:
-            spatial, rows, columns = None, None, None  # from here on every unit sees the whole input
-        summaries.append(
-            LayerSummary(
-                index=position,
-                name=name,
-                output_shape=shape,
-                parameter_count=int(parameters),
-                receptive_field=rows,
-                unused=int(unused[0]),
-                receptive_field_columns=columns,
-                unused_columns=int(unused[1]),
-            )
+            spatial = False  # from here on every unit sees the whole input
+        steps.append((position, name, shape, parameters, unused))
+    # (rows, columns) field of each layer of the spatial prefix, in one pass over it
+    fields = (
+        list(zip(*(receptive_fields(spatial_prefix, axis) for axis in AXES), strict=True)) if spatial_prefix else []
+    )
+    rows = [
+        LayerSummary(
+            index=position,
+            name=name,
+            output_shape=shape,
+            parameter_count=parameters,
+            receptive_field=fields[position][0] if position < len(fields) else None,
+            unused=int(unused[0]),
+            receptive_field_columns=fields[position][1] if position < len(fields) else None,
+            unused_columns=int(unused[1]),
         )
-    return summaries
+        for position, name, shape, parameters, unused in steps
+    ]
+    return rows, error
 
 
 def describe_partial(layers, input_shape):
@@ -268,20 +288,7 @@ def describe_partial(layers, input_shape):
     >>> error
     'layer 3 (conv 9x9, 4 filters, s1 p0) cannot fit: its 9x9 kernel is larger than its 7x7 input'
     """
-    layers = layer_list(layers, "describe_partial()")
-    shape = _shape("input_shape", input_shape)
-    if len(shape) != 3:
-        raise ValueError(f"input_shape must be (C, H, W); got {shape}")
-    try:
-        return describe(layers, input_shape), None
-    except ValueError as error:
-        message = str(error)
-    for stop in range(1, len(layers) + 1):
-        try:
-            describe(layers[:stop], input_shape)
-        except ValueError as error:
-            return (describe(layers[: stop - 1], input_shape) if stop > 1 else []), str(error)
-    return [], message
+    return _walk(layers, input_shape, "describe_partial()", partial=True)
 
 
 def summary_table(summaries, input_shape=None):
