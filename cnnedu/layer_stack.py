@@ -19,7 +19,7 @@ these functions and hand the results to the plotting functions.
 import numpy as np
 
 from cnnedu._checks import non_negative_int, one_of, positive_int
-from cnnedu.layers import AvgPool2d, Conv2d, Flatten, Layer, Linear, MaxPool2d, ReLU, Sequential
+from cnnedu.layers import AvgPool2d, Conv2d, Flatten, GlobalAvgPool, Layer, Linear, MaxPool2d, ReLU, Sequential
 from cnnedu.padding import kernel_span
 
 POOLING_CHOICES = ("none", "max", "avg")
@@ -174,12 +174,25 @@ def map_shapes(layers, input_shape):
         geometry = layer.geometry()
         if geometry is None:
             raise ValueError(
-                f"layer {position + 1} ({layer!r}) mixes every position, so it has no map size; map_shapes() "
-                "takes the convolution, pooling and ReLU layers before it"
+                f"layer {position + 1} ({layer!r}) {no_window_reason(layer)}; map_shapes() takes convolution, "
+                "pooling and ReLU layers"
             )
         shape, _ = window_output(geometry, *shape, where=f"layer {position + 1} ({layer!r})")
         shapes.append(shape)
     return shapes
+
+
+def no_window_reason(layer):
+    """Why a layer whose ``geometry()`` is None has no window: for the error messages.
+
+    Examples
+    --------
+    >>> no_window_reason(Flatten())
+    'mixes all positions'
+    """
+    if isinstance(layer, (Flatten, Linear, GlobalAvgPool)):
+        return "mixes all positions"
+    return "is not a window sliding over its input (its geometry() is None)"
 
 
 def relu_between(layers):

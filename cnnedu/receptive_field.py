@@ -21,7 +21,7 @@ import numbers
 from dataclasses import dataclass
 
 from cnnedu._checks import one_of, positive_int
-from cnnedu.layer_stack import layer_list
+from cnnedu.layer_stack import layer_list, no_window_reason
 from cnnedu.padding import kernel_span
 
 
@@ -55,7 +55,7 @@ def _layer_geometry(layer, position, axis=None):
     geometry = layer.geometry()
     if geometry is None:
         raise ValueError(
-            f"layer {position} ({type(layer).__name__}) mixes all positions; receptive fields are "
+            f"layer {position} ({type(layer).__name__}) {no_window_reason(layer)}; receptive fields are "
             f"defined for the convolution and pooling layers before it"
         )
     # the padding before the first cell (top or left) is what shifts the field; 'same' puts an odd cell after

@@ -95,8 +95,10 @@ def test_map_shapes_follow_the_forward_pass(rng):
 def test_map_shapes_errors():
     with pytest.raises(ValueError, match=r"layer 3 \(Conv2d\(1, 1, kernel_size=5.*cannot fit: its 5x5 window"):
         map_shapes([ce.Conv2d(1, 1, 3), ce.MaxPool2d(2), ce.Conv2d(1, 1, 5)], (8, 8))
-    with pytest.raises(ValueError, match=r"layer 2 \(Flatten\(\)\) mixes every position"):
+    with pytest.raises(ValueError, match=r"layer 2 \(Flatten\(\)\) mixes all positions; map_shapes\(\) takes"):
         map_shapes([ce.Conv2d(1, 1, 3), ce.Flatten()], (8, 8))
+    with pytest.raises(ValueError, match=r"layer 1 \(ConvTranspose2d.* is not a window sliding over its input"):
+        map_shapes([ce.ConvTranspose2d(1, 1, 2)], (8, 8))
     with pytest.raises(TypeError, match=r"input_shape must be a pair \(height, width\); got 8"):
         map_shapes([ce.ReLU()], 8)
     with pytest.raises(ValueError, match=r"input_shape\[1\] must be at least 1"):

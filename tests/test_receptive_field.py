@@ -123,6 +123,7 @@ def test_backpropagation_reaches_exactly_the_receptive_field(rng, unit):
         ([(3, 1, 1), (2, 2)], TypeError, r"got the tuple \(3, 1, 1\) as layers\[0\]"),
         ([ce.Conv2d(1, 1, 3), ce.Flatten()], ValueError, r"layer 1 \(Flatten\) mixes all positions"),
         ([ce.Linear(4, 2)], ValueError, r"layer 0 \(Linear\) mixes all positions"),
+        ([ce.ConvTranspose2d(1, 1, 2)], ValueError, r"layer 0 \(ConvTranspose2d\) is not a window sliding"),
         (["conv"], TypeError, r"got str 'conv' as layers\[0\]"),
         (ce.Conv2d(1, 1, 3), TypeError, r"got the single layer Conv2d"),
     ],
