@@ -58,6 +58,12 @@ def test_diagram_of_three_3x3_layers_shows_seven_input_cells():
     assert [len(row) for row in drawn["cells"]] == [9, 7, 5, 3]
 
 
+def test_diagram_of_layers_or_tuples_says_to_pass_a_cone():
+    figure, ax = new_figure()
+    with pytest.raises(TypeError, match=r"draws a FieldCone: pass field_cone\(layers, .*got list \[\(3, 1\)\]"):
+        rp.receptive_field_diagram([(3, 1)], ax=ax)
+
+
 def test_diagram_needs_one_name_per_layer():
     figure, ax = new_figure()
     with pytest.raises(ValueError, match=r"names must have one label per layer \(2\); got 1"):

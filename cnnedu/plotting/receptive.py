@@ -11,6 +11,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from cnnedu.plotting.style import IMAGE_CMAP, LINESTYLES, OKABE_ITO
+from cnnedu.receptive_field import FieldCone
 
 FIELD_COLOR = "#ff7f0e"  # orange: the receptive field
 PADDING_COLOR = "0.82"  # light grey: cells outside the image (zero padding)
@@ -76,6 +77,11 @@ def receptive_field_diagram(cone, ax=None, names=None):
     >>> drawn["highlighted"][0]  # the input cells top unit 0 sees: 7 of them
     (0, 6)
     """
+    if not isinstance(cone, FieldCone):
+        raise TypeError(
+            "receptive_field_diagram() draws a FieldCone: pass field_cone(layers, unit=..., input_size=...) "
+            f"(from cnnedu.receptive_field); got {type(cone).__name__} {cone!r}"
+        )
     ax = _axes(ax, figsize=(8, 3))
     depth = len(cone.sizes) - 1
     names = list(names) if names is not None else [f"layer {i}" for i in range(1, depth + 1)]
