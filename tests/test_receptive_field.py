@@ -206,3 +206,73 @@ def test_field_cone_follows_the_definition(unit):
         field_cone(layers, unit=5, input_size=24)
     with pytest.raises(ValueError, match="layer 3 .* does not fit in its 2 cells"):
         field_cone(layers, input_size=4)
+
+
+def random_linear_stack(generator):
+    """Convolutions (rectangular kernels, pair strides, padding, dilation) and average pooling: a linear network
+    whose gradient, with positive weights, reaches the ends of every unit's field."""
+    layers = []
+    for _ in range(int(generator.integers(1, 5))):
+        kernel = tuple(int(k) for k in generator.integers(1, 4, size=2))
+        stride = tuple(int(s) for s in generator.integers(1, 3, size=2))
+        if generator.random() < 0.7:
+            dilation = tuple(int(d) for d in generator.integers(1, 3, size=2))
+            padding = tuple(int(p) for p in generator.integers(0, 3, size=2))
+            layer = ce.Conv2d(1, 1, kernel, stride=stride, padding=padding, dilation=dilation, rng=0)
+            layer.weights = np.abs(layer.weights) + 0.1
+        else:
+            padding = tuple(int(generator.integers(0, k // 2 + 1)) for k in kernel)
+            layer = ce.AvgPool2d(kernel, stride=stride, padding=padding)
+        layers.append(layer)
+    return layers
+
+
+def _reached(gradient):
+    """(first, last) row and (first, last) column with a non-zero gradient."""
+    rows, columns = np.nonzero(gradient)
+    return (rows.min(), rows.max()), (columns.min(), columns.max())
+
+
+def _unit_inside(layers, size):
+    """A top-layer unit whose whole field lies inside a size x size input, found with the forward pass."""
+    out = ce.Sequential(*layers)(np.zeros((1, 1, size, size))).shape[2:]
+    unit = (out[0] // 2, out[1] // 2)
+    rows = ce.receptive_field(layers, axis="rows").region(unit[0])
+    columns = ce.receptive_field(layers, axis="columns").region(unit[1])
+    assert rows[0] >= 0 and columns[0] >= 0 and rows[1] < size and columns[1] < size, "input too small for the test"
+    return out, unit, rows, columns
+
+
+@pytest.mark.parametrize("seed", range(25))
+def test_random_rectangular_stacks_match_back_propagation(seed):
+    generator = np.random.default_rng(seed)
+    layers = random_linear_stack(generator)
+    size = 4 * ce.receptive_field(layers, axis="rows").size + 4 * ce.receptive_field(layers, axis="columns").size
+    out, unit, rows, columns = _unit_inside(layers, size)
+    net = ce.Sequential(*layers)
+    net(np.ones((1, 1, size, size)))
+    grad_output = np.zeros((1, 1, *out))
+    grad_output[0, 0][unit] = 1.0
+    assert _reached(net.backward(grad_output)[0, 0]) == (rows, columns)
+
+
+@pytest.mark.parametrize("seed", range(25, 40))
+def test_random_rectangular_stacks_match_pytorch_autograd(torch, seed):
+    generator = np.random.default_rng(seed)
+    layers = random_linear_stack(generator)
+    size = 4 * ce.receptive_field(layers, axis="rows").size + 4 * ce.receptive_field(layers, axis="columns").size
+    out, unit, rows, columns = _unit_inside(layers, size)
+    twins = []
+    for layer in layers:
+        if isinstance(layer, ce.Conv2d):
+            twin = torch.nn.Conv2d(
+                1, 1, layer.kernel_size, stride=layer.stride, padding=layer.padding, dilation=layer.dilation
+            )
+            with torch.no_grad():
+                twin.weight.copy_(torch.from_numpy(layer.weights))
+        else:
+            twin = torch.nn.AvgPool2d(layer.size, stride=layer.stride, padding=layer.padding)
+        twins.append(twin)
+    x = torch.ones((1, 1, size, size), dtype=torch.float64, requires_grad=True)
+    torch.nn.Sequential(*twins).double()(x)[0, 0][unit].backward()
+    assert _reached(x.grad[0, 0].numpy()) == (rows, columns)
