@@ -1,24 +1,22 @@
 """Shapes, parameter counts and receptive fields of a stack of layers.
 
-:func:`describe` walks a list of layers from an input shape ``(C, H, W)`` and
-reports, for every layer, the shape of what it outputs, how many trainable
-numbers it holds and how large a patch of the input one of its units sees.
-A layer that cannot fit (a kernel larger than its padded input, a linear
-layer fed the wrong number of features) raises a ``ValueError`` naming it.
-
-A layer is a cnnedu layer object (``Conv2d``, ``MaxPool2d``, ``AvgPool2d``,
-``ReLU``, ``Flatten``, ``Linear``, ``GlobalAvgPool``) or a short spec tuple
-whose input size is inferred from the layer before it:
-
-* ``("conv", out_channels, kernel_size, stride=1, padding=0)``
-* ``("maxpool", size, stride=size)`` and ``("avgpool", size, stride=size)``
-* ``("relu",)``, ``("flatten",)``, ``("globalavgpool",)``
-* ``("linear", out_features)``
+:func:`describe` walks a list of cnnedu layers (or a ``Sequential``) from an
+input shape ``(C, H, W)`` and reports, for every layer, the shape of what it
+outputs, how many trainable numbers it holds and how large a patch of the
+input one of its units sees. It reads each layer's real geometry
+(``layer.geometry()``: kernel size, stride, padding and dilation along rows
+and columns, 'same' padding worked out), so rectangular kernels, dilation,
+padded pooling and layers without a bias are counted as the forward pass
+computes them. A layer that cannot fit (a kernel larger than its padded
+input, a layer fed the wrong number of channels or features) raises a
+``ValueError`` naming it.
 
 Counts:
 
 * a convolution with ``C_in`` input and ``C_out`` output channels and
-  ``k x k`` kernels holds ``C_out * C_in * k * k`` weights and ``C_out`` biases;
+  ``kh x kw`` kernels holds ``C_out * C_in * kh * kw`` weights and ``C_out``
+  biases (none with ``bias=False``); dilation spreads the taps but adds no
+  weights;
 * a dense (fully connected) layer from ``n_in`` to ``n_out`` values holds
   ``n_in * n_out`` weights and ``n_out`` biases.
 """
@@ -27,10 +25,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnedu._checks import non_negative_int, positive_int
-from cnnedu.receptive_field import ReceptiveField, receptive_fields
-
-SPEC_KINDS = ("conv", "maxpool", "avgpool", "relu", "flatten", "globalavgpool", "linear")
+from cnnedu._checks import int_pair, positive_int
+from cnnedu.layer_stack import layer_list, window_output
+from cnnedu.layers import AvgPool2d, Conv2d, Flatten, GlobalAvgPool, Linear, MaxPool2d, ReLU
+from cnnedu.receptive_field import AXES, ReceptiveField, receptive_fields
 
 
 @dataclass(frozen=True)
@@ -49,11 +47,18 @@ class LayerSummary:
         Trainable weights and biases of this layer.
     receptive_field : ReceptiveField or None
         Size, effective stride and padding of one output unit's view of the
-        input; None after a layer that mixes every position (flatten, linear,
-        global pooling): such a unit sees the whole input.
+        input along the rows (the same along the columns unless a layer
+        differs between them: see ``receptive_field_columns``); None after a
+        layer that mixes every position (flatten, linear, global pooling):
+        such a unit sees the whole input.
     unused : int
-        Input rows (and columns, for a square map) at the bottom/right edge
-        that no window reaches, because of the floor in the size formula.
+        Input rows at the bottom edge that no window reaches, because of the
+        floor in the size formula (for a square layer on a square map, the
+        same number of columns at the right).
+    receptive_field_columns : ReceptiveField or None
+        The field along the columns.
+    unused_columns : int
+        Input columns at the right edge that no window reaches.
     """
 
     index: int
@@ -62,6 +67,8 @@ class LayerSummary:
     parameter_count: int
     receptive_field: ReceptiveField = None
     unused: int = 0
+    receptive_field_columns: ReceptiveField = None
+    unused_columns: int = 0
 
 
 def _shape(name, value):
@@ -72,111 +79,67 @@ def _shape(name, value):
     return tuple(positive_int(f"{name}[{i}]", v) for i, v in enumerate(value))
 
 
-def _spec_from_layer(layer, position):
-    """Turn a cnnedu layer object into (kind, arguments, expected_inputs)."""
-    from cnnedu.layers import AvgPool2d, Conv2d, Flatten, GlobalAvgPool, Linear, MaxPool2d, ReLU
+def _pair_text(pair, separator="x"):
+    """(3, 3) -> '3', (3, 1) -> '3x1'."""
+    return str(pair[0]) if pair[0] == pair[1] else f"{pair[0]}{separator}{pair[1]}"
 
-    if isinstance(layer, Conv2d):
-        _refuse_unsupported(
-            layer,
-            position,
-            kernel_size=layer.kernel_size,
-            stride=layer.stride,
-            padding=layer.padding,
-            dilation=layer.dilation,
-        )
-        if layer.bias is None:
-            raise ValueError(
-                f"layers[{position}] ({layer!r}): describe() counts a bias for every conv layer; "
-                "this one has bias=False"
-            )
-        return "conv", (layer.out_channels, layer.kernel_size, layer.stride, layer.padding), layer.in_channels
-    if isinstance(layer, MaxPool2d | AvgPool2d):
-        _refuse_unsupported(layer, position, size=layer.size, stride=layer.stride, padding=layer.padding)
-        if layer.padding != 0:
-            raise ValueError(
-                f"layers[{position}] ({layer!r}): describe() handles pooling without padding; "
-                f"got padding={layer.padding}"
-            )
-        return ("maxpool" if isinstance(layer, MaxPool2d) else "avgpool"), (layer.size, layer.stride), None
-    if isinstance(layer, ReLU):
-        return "relu", (), None
-    if isinstance(layer, Flatten):
-        return "flatten", (), None
-    if isinstance(layer, GlobalAvgPool):
-        return "globalavgpool", (), None
+
+def layer_name(layer):
+    """A short description of a layer, as :func:`describe` and the stack builder show it.
+
+    Examples
+    --------
+    >>> layer_name(Conv2d(2, 4, 3, padding=1)), layer_name(Conv2d(1, 8, (3, 1), padding="same", dilation=2))
+    ('conv 3x3, 4 filters, s1 p1', 'conv 3x1, 8 filters, s1 same d2')
+    >>> layer_name(MaxPool2d(3, stride=2, padding=1)), layer_name(Linear(900, 10))
+    ('max pool 3x3, s2 p1', 'linear -> 10')
+    """
+    if isinstance(layer, (Conv2d, MaxPool2d, AvgPool2d)):
+        geometry = layer.geometry()
+        kernel = "x".join(str(k) for k in geometry.kernel_size)
+        steps = f"s{_pair_text(geometry.stride)}"
+        if isinstance(layer.padding, str):
+            padding = "same" if layer.padding == "same" else "p0"
+        else:
+            padding = f"p{_pair_text(int_pair('padding', layer.padding, minimum=0))}"
+        if isinstance(layer, Conv2d):
+            filters = "filter" if layer.out_channels == 1 else "filters"
+            extra = "" if geometry.dilation == (1, 1) else f" d{_pair_text(geometry.dilation)}"
+            extra += "" if layer.bias is not None else " no bias"
+            return f"conv {kernel}, {layer.out_channels} {filters}, {steps} {padding}{extra}"
+        kind = "max" if isinstance(layer, MaxPool2d) else "avg"
+        padding = "" if padding == "p0" else f" {padding}"
+        return f"{kind} pool {kernel}, {steps}{padding}"
     if isinstance(layer, Linear):
-        return "linear", (layer.out_features,), layer.in_features
+        return f"linear -> {layer.out_features}"
+    if isinstance(layer, ReLU):
+        return "ReLU"
+    if isinstance(layer, Flatten):
+        return "flatten"
+    if isinstance(layer, GlobalAvgPool):
+        return "global avg pool"
     raise TypeError(
-        f"layers[{position}] must be a cnnedu layer (Conv2d, MaxPool2d, AvgPool2d, ReLU, Flatten, "
-        f"GlobalAvgPool, Linear) or a spec tuple such as ('conv', 4, 3); got {type(layer).__name__}"
+        f"describe() handles Conv2d, MaxPool2d, AvgPool2d, ReLU, Flatten, GlobalAvgPool and Linear; "
+        f"got {type(layer).__name__}"
     )
 
 
-def _refuse_unsupported(layer, position, dilation=1, **settings):
-    """describe() covers square kernels with one int stride and padding and no dilation;
-    say so instead of returning shapes for a layer it would misread."""
-    for name, value in settings.items():
-        if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
-            raise ValueError(
-                f"layers[{position}] ({layer!r}): describe() handles an int {name}, the same along "
-                f"both axes; got {name}={value!r}"
-            )
-    if dilation != 1:
-        raise ValueError(
-            f"layers[{position}] ({layer!r}): describe() handles undilated kernels; got dilation={dilation!r}"
-        )
+def conv_parameter_count(in_channels, out_channels, kernel_size, bias=True):
+    """Parameters of a convolution layer: ``C_out * C_in * kh * kw (+ C_out)``.
 
+    ``kernel_size`` is an int k (a k x k kernel) or a pair (kh, kw).
 
-def _parse(layer, position):
-    """(kind, integer arguments, expected input size or None)."""
-    if not isinstance(layer, (tuple, list)):
-        return _spec_from_layer(layer, position)
-    if not layer or layer[0] not in SPEC_KINDS:
-        raise ValueError(f"layers[{position}] spec must start with one of {', '.join(SPEC_KINDS)}; got {layer!r}")
-    kind, arguments = layer[0], list(layer[1:])
-    where = f"layers[{position}]"
-    if kind == "conv":
-        if not 2 <= len(arguments) <= 4:
-            raise ValueError(f"{where} must be ('conv', out_channels, kernel_size, stride, padding); got {layer!r}")
-        arguments += [1, 0][len(arguments) - 2 :]
-        out_channels, kernel_size, stride, padding = arguments
-        return (
-            kind,
-            (
-                positive_int(f"{where} out_channels", out_channels),
-                positive_int(f"{where} kernel_size", kernel_size),
-                positive_int(f"{where} stride", stride),
-                non_negative_int(f"{where} padding", padding),
-            ),
-            None,
-        )
-    if kind in ("maxpool", "avgpool"):
-        if not 1 <= len(arguments) <= 2:
-            raise ValueError(f"{where} must be ('{kind}', size) or ('{kind}', size, stride); got {layer!r}")
-        size = positive_int(f"{where} size", arguments[0])
-        stride = positive_int(f"{where} stride", arguments[1]) if len(arguments) == 2 else size
-        return kind, (size, stride), None
-    if kind == "linear":
-        if len(arguments) != 1:
-            raise ValueError(f"{where} must be ('linear', out_features); got {layer!r}")
-        return kind, (positive_int(f"{where} out_features", arguments[0]),), None
-    if arguments:
-        raise ValueError(f"{where} ('{kind}',) takes no arguments; got {layer!r}")
-    return kind, (), None
-
-
-def _name(kind, arguments):
-    if kind == "conv":
-        out_channels, kernel_size, stride, padding = arguments
-        filters = "filter" if out_channels == 1 else "filters"
-        return f"conv {kernel_size}x{kernel_size}, {out_channels} {filters}, s{stride} p{padding}"
-    if kind in ("maxpool", "avgpool"):
-        size, stride = arguments
-        return f"{kind[:3]} pool {size}x{size}, s{stride}"
-    if kind == "linear":
-        return f"linear -> {arguments[0]}"
-    return {"relu": "ReLU", "flatten": "flatten", "globalavgpool": "global avg pool"}[kind]
+    Examples
+    --------
+    >>> conv_parameter_count(3, 4, 3)
+    112
+    >>> conv_parameter_count(1, 2, 3), conv_parameter_count(1, 2, (1, 3), bias=False)
+    (20, 6)
+    """
+    in_channels = positive_int("in_channels", in_channels)
+    out_channels = positive_int("out_channels", out_channels)
+    kh, kw = int_pair("kernel_size", kernel_size)
+    return out_channels * in_channels * kh * kw + (out_channels if bias else 0)
 
 
 def describe(layers, input_shape):
@@ -184,8 +147,9 @@ def describe(layers, input_shape):
 
     Parameters
     ----------
-    layers : sequence or cnnedu.Sequential
-        cnnedu layers and/or spec tuples (see the module docstring).
+    layers : list of cnnedu layers, or Sequential
+        ``Conv2d``, ``MaxPool2d``, ``AvgPool2d``, ``ReLU``, ``Flatten``,
+        ``GlobalAvgPool`` and ``Linear`` layers.
     input_shape : tuple of int
         ``(C, H, W)`` of one input image (no batch axis).
 
@@ -198,10 +162,14 @@ def describe(layers, input_shape):
     ------
     ValueError
         Naming the layer, when it cannot fit its input.
+    TypeError
+        For anything that is not a cnnedu layer (such as the tuples
+        ``('conv', 4, 3)`` of earlier versions).
 
     Examples
     --------
-    >>> net = [("conv", 2, 3), ("relu",), ("maxpool", 2), ("conv", 4, 3, 1, 1), ("flatten",)]
+    >>> from cnnedu.layers import Sequential
+    >>> net = Sequential(Conv2d(1, 2, 3), ReLU(), MaxPool2d(2), Conv2d(2, 4, 3, padding=1), Flatten())
     >>> for row in describe(net, (1, 32, 32)):
     ...     print(row.output_shape, row.parameter_count)
     (2, 30, 30) 20
@@ -212,85 +180,94 @@ def describe(layers, input_shape):
     >>> describe(net, (1, 32, 32))[3].receptive_field.size
     8
     """
-    from cnnedu.layers import Sequential
+    return _walk(layers, input_shape, "describe()", partial=False)[0]
 
-    if isinstance(layers, Sequential):
-        layers = layers.layers
-    if isinstance(layers, (str, bytes)) or not hasattr(layers, "__iter__"):
-        raise TypeError(f"layers must be a list of layers or a Sequential; got {type(layers).__name__}")
-    layers = list(layers)
-    if not layers:
-        raise ValueError("layers must contain at least one layer; got an empty sequence")
+
+def _step(layer, position, shape):
+    """What one layer does to a ``shape``: (name, output shape, parameters, unused (rows, columns)), or a
+    ValueError naming the layer."""
+    name = layer_name(layer)
+    where = f"layer {position + 1} ({name})"  # counted from 1, as a student reads the stack
+    parameters, unused = 0, (0, 0)
+    if isinstance(layer, (Conv2d, MaxPool2d, AvgPool2d)):
+        if len(shape) != 3:
+            raise ValueError(
+                f"{where} needs a (C, H, W) map but receives a flat vector of {shape[0]} values; "
+                f"put it before the flatten/linear layers"
+            )
+        channels, height, width = shape
+        out_channels = channels
+        if isinstance(layer, Conv2d):
+            if layer.in_channels != channels:
+                raise ValueError(
+                    f"{where} expects {layer.in_channels} input channels but receives {channels} (input shape {shape})"
+                )
+            out_channels = layer.out_channels
+            parameters = conv_parameter_count(
+                channels, out_channels, layer.geometry().kernel_size, bias=layer.bias is not None
+            )
+        what = "kernel" if isinstance(layer, Conv2d) else "pooling window"
+        (out_h, out_w), unused = window_output(layer.geometry(), height, width, where=where, what=what)
+        shape = (out_channels, out_h, out_w)
+    elif isinstance(layer, ReLU):
+        pass
+    elif isinstance(layer, Flatten):
+        shape = (int(np.prod(shape)),)
+    elif isinstance(layer, GlobalAvgPool):
+        if len(shape) != 3:
+            raise ValueError(f"{where} needs a (C, H, W) map but receives a flat vector of {shape[0]} values")
+        shape = (shape[0],)
+    elif isinstance(layer, Linear):
+        if len(shape) != 1:
+            raise ValueError(
+                f"{where} needs a flat vector but receives a map of shape {shape}; add a flatten layer first"
+            )
+        if layer.in_features != shape[0]:
+            raise ValueError(f"{where} expects {layer.in_features} input features but receives {shape[0]}")
+        parameters = shape[0] * layer.out_features + layer.out_features
+        shape = (layer.out_features,)
+    return name, shape, int(parameters), unused
+
+
+def _walk(layers, input_shape, caller, partial):
+    """Summaries of the layers, and the error of the first one that cannot fit (raised unless ``partial``)."""
+    layers = layer_list(layers, caller)
     shape = _shape("input_shape", input_shape)
     if len(shape) != 3:
         raise ValueError(f"input_shape must be (C, H, W); got {shape}")
-
-    summaries = []
-    geometry = []  # (kernel, stride, padding) of the layers that keep a spatial layout
-    spatial = True
+    steps, error = [], None
+    spatial_prefix, spatial = [], True  # the layers so far, while the output is still a map
     for position, layer in enumerate(layers):
-        kind, arguments, expected_inputs = _parse(layer, position)
-        name = _name(kind, arguments)
-        where = f"layer {position + 1} ({name})"  # counted from 1, as a student reads the stack
-        parameters, unused = 0, 0
-        if kind in ("conv", "maxpool", "avgpool"):
-            if len(shape) != 3:
-                raise ValueError(
-                    f"{where} needs a (C, H, W) map but receives a flat vector of {shape[0]} values; "
-                    f"put it before the flatten/linear layers"
-                )
-            channels, height, width = shape
-            if kind == "conv":
-                out_channels, kernel_size, stride, padding = arguments
-                if expected_inputs is not None and expected_inputs != channels:
-                    raise ValueError(
-                        f"{where} expects {expected_inputs} input channels but receives {channels} "
-                        f"(input shape {shape})"
-                    )
-                parameters = out_channels * channels * kernel_size * kernel_size + out_channels
-                what = "kernel"
-            else:
-                kernel_size, stride = arguments
-                padding, out_channels = 0, channels
-                what = "pooling window"
-            padded_h, padded_w = height + 2 * padding, width + 2 * padding
-            if kernel_size > padded_h or kernel_size > padded_w:
-                padded = f" plus padding {padding} ({padded_h}x{padded_w})" if padding else ""
-                raise ValueError(
-                    f"{where} cannot fit: its {kernel_size}x{kernel_size} {what} is larger than its "
-                    f"{height}x{width} input{padded}"
-                )
-            out_h = (padded_h - kernel_size) // stride + 1
-            out_w = (padded_w - kernel_size) // stride + 1
-            unused = max(padded_h - (stride * (out_h - 1) + kernel_size) - padding, 0)
-            shape = (out_channels, out_h, out_w)
-            geometry.append((kernel_size, stride, padding))
-        elif kind == "relu":
-            if spatial:
-                geometry.append((1, 1, 0))
-        elif kind == "flatten":
-            shape = (int(np.prod(shape)),)
-            spatial = False
-        elif kind == "globalavgpool":
-            if len(shape) != 3:
-                raise ValueError(f"{where} needs a (C, H, W) map but receives a flat vector of {shape[0]} values")
-            shape = (shape[0],)
-            spatial = False
-        elif kind == "linear":
-            if len(shape) != 1:
-                raise ValueError(
-                    f"{where} needs a flat vector but receives a map of shape {shape}; add a flatten layer first"
-                )
-            if expected_inputs is not None and expected_inputs != shape[0]:
-                raise ValueError(f"{where} expects {expected_inputs} input features but receives {shape[0]}")
-            parameters = shape[0] * arguments[0] + arguments[0]
-            shape = (arguments[0],)
-            spatial = False
-        field = receptive_fields(geometry)[-1] if spatial and geometry else None
-        if spatial and not geometry:
-            field = ReceptiveField(size=1, stride=1, padding=0)
-        summaries.append(LayerSummary(position, name, shape, int(parameters), field, int(unused)))
-    return summaries
+        try:
+            name, shape, parameters, unused = _step(layer, position, shape)
+        except ValueError as failure:
+            if not partial:
+                raise
+            error = str(failure)
+            break
+        if spatial and layer.geometry() is not None:
+            spatial_prefix.append(layer)
+        else:
+            spatial = False  # from here on every unit sees the whole input
+        steps.append((position, name, shape, parameters, unused))
+    # (rows, columns) field of each layer of the spatial prefix, in one pass over it
+    fields = (
+        list(zip(*(receptive_fields(spatial_prefix, axis) for axis in AXES), strict=True)) if spatial_prefix else []
+    )
+    rows = [
+        LayerSummary(
+            index=position,
+            name=name,
+            output_shape=shape,
+            parameter_count=parameters,
+            receptive_field=fields[position][0] if position < len(fields) else None,
+            unused=int(unused[0]),
+            receptive_field_columns=fields[position][1] if position < len(fields) else None,
+            unused_columns=int(unused[1]),
+        )
+        for position, name, shape, parameters, unused in steps
+    ]
+    return rows, error
 
 
 def describe_partial(layers, input_shape):
@@ -305,30 +282,13 @@ def describe_partial(layers, input_shape):
 
     Examples
     --------
-    >>> rows, error = describe_partial([("conv", 2, 3), ("maxpool", 2), ("conv", 4, 9)], (1, 16, 16))
+    >>> rows, error = describe_partial([Conv2d(1, 2, 3), MaxPool2d(2), Conv2d(2, 4, 9)], (1, 16, 16))
     >>> [row.output_shape for row in rows]
     [(2, 14, 14), (2, 7, 7)]
     >>> error
     'layer 3 (conv 9x9, 4 filters, s1 p0) cannot fit: its 9x9 kernel is larger than its 7x7 input'
     """
-    from cnnedu.layers import Sequential
-
-    if isinstance(layers, Sequential):
-        layers = layers.layers
-    shape = _shape("input_shape", input_shape)
-    if len(shape) != 3:
-        raise ValueError(f"input_shape must be (C, H, W); got {shape}")
-    try:
-        return describe(layers, input_shape), None
-    except ValueError as error:
-        message = str(error)
-        layers = list(layers)
-    for stop in range(1, len(layers) + 1):
-        try:
-            describe(layers[:stop], input_shape)
-        except ValueError as error:
-            return (describe(layers[: stop - 1], input_shape) if stop > 1 else []), str(error)
-    return [], message
+    return _walk(layers, input_shape, "describe_partial()", partial=True)
 
 
 def summary_table(summaries, input_shape=None):
@@ -336,7 +296,7 @@ def summary_table(summaries, input_shape=None):
 
     Examples
     --------
-    >>> print(summary_table(describe([("conv", 2, 3)], (1, 32, 32)), (1, 32, 32)))
+    >>> print(summary_table(describe([Conv2d(1, 2, 3)], (1, 32, 32)), (1, 32, 32)))
     layer                        output shape  parameters  receptive field
     input                        1 x 32 x 32            0  1 x 1
     conv 3x3, 2 filters, s1 p0   2 x 30 x 30           20  3 x 3
@@ -346,9 +306,10 @@ def summary_table(summaries, input_shape=None):
     if input_shape is not None:
         rows.append(("input", " x ".join(str(v) for v in _shape("input_shape", input_shape)), "0", "1 x 1"))
     for row in summaries:
-        field = (
-            "whole input" if row.receptive_field is None else f"{row.receptive_field.size} x {row.receptive_field.size}"
-        )
+        field = "whole input"
+        if row.receptive_field is not None:
+            columns = row.receptive_field if row.receptive_field_columns is None else row.receptive_field_columns
+            field = f"{row.receptive_field.size} x {columns.size}"
         rows.append((row.name, " x ".join(str(v) for v in row.output_shape), str(row.parameter_count), field))
     total = str(sum(row.parameter_count for row in summaries))
     name_width = max(len("layer"), *(len(r[0]) for r in rows)) + 2
@@ -382,19 +343,3 @@ def dense_parameter_count(input_shape, output_shape, bias=True):
     n_in = int(np.prod(_shape("input_shape", input_shape)))
     n_out = int(np.prod(_shape("output_shape", output_shape)))
     return n_in * n_out + (n_out if bias else 0)
-
-
-def conv_parameter_count(in_channels, out_channels, kernel_size, bias=True):
-    """Parameters of a convolution layer: ``C_out * C_in * k * k (+ C_out)``.
-
-    Examples
-    --------
-    >>> conv_parameter_count(3, 4, 3)
-    112
-    >>> conv_parameter_count(1, 2, 3)
-    20
-    """
-    in_channels = positive_int("in_channels", in_channels)
-    out_channels = positive_int("out_channels", out_channels)
-    kernel_size = positive_int("kernel_size", kernel_size)
-    return out_channels * in_channels * kernel_size**2 + (out_channels if bias else 0)

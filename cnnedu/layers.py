@@ -13,7 +13,18 @@ learn here transfers:
   the input of a network does not require a gradient).
 
 ``Sequential`` chains layers; ``SGD`` updates the parameters.
+
+Every layer also says how it slides over a map: ``layer.geometry()`` is a
+:class:`LayerGeometry` (kernel size, stride, padding and dilation, each as
+pairs over rows and columns) for the layers that work on windows
+(``Conv2d``, the pooling layers, and ``ReLU`` as a 1x1 window with stride 1),
+and None for the layers that mix every position (``Flatten``, ``Linear``,
+``GlobalAvgPool``). Receptive fields, shape tables and the effective field
+read a network through it: a list of layers (or a ``Sequential``) is the one
+way to describe a network in cnnedu.
 """
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -29,10 +40,48 @@ from cnnedu.pooling import (
 )
 
 
+@dataclass(frozen=True)
+class LayerGeometry:
+    """How a layer slides over a map, as pairs over (rows, columns).
+
+    Attributes
+    ----------
+    kernel_size : (int, int)
+        Taps of the window (kh, kw).
+    stride : (int, int)
+        Step between neighbouring windows.
+    padding : ((int, int), (int, int))
+        Cells added ``((top, bottom), (left, right))``; 'same' with an even
+        kernel span puts the odd cell at the bottom or right.
+    dilation : (int, int)
+        Spacing of the taps (1: next to each other).
+
+    Examples
+    --------
+    >>> Conv2d(1, 1, 3, padding="same", dilation=2).geometry()
+    LayerGeometry(kernel_size=(3, 3), stride=(1, 1), padding=((2, 2), (2, 2)), dilation=(2, 2))
+    >>> MaxPool2d(2).geometry().stride, ReLU().geometry().kernel_size, Flatten().geometry()
+    ((2, 2), (1, 1), None)
+    """
+
+    kernel_size: tuple
+    stride: tuple
+    padding: tuple
+    dilation: tuple = (1, 1)
+
+
+POINTWISE = LayerGeometry(kernel_size=(1, 1), stride=(1, 1), padding=((0, 0), (0, 0)), dilation=(1, 1))
+
+
 class Layer:
     """Base class: ``__call__`` runs ``forward``; ``backward`` checks order."""
 
     parameter_names = ()
+
+    def geometry(self):
+        """The window this layer slides over a map (:class:`LayerGeometry`), or None
+        when the layer mixes every position (flatten, linear, global pooling)."""
+        return None
 
     def __call__(self, x):
         return self.forward(x)
@@ -177,6 +226,14 @@ class Conv2d(Layer):
     def bias(self, value):
         self._bias = _checked_parameter(self, "bias", value, (self.out_channels,), allow_none=True)
 
+    def geometry(self):
+        """Kernel, stride, padding (both sides of each axis, 'same' worked out) and dilation as pairs."""
+        kernel = int_pair("kernel_size", self.kernel_size)
+        stride = int_pair("stride", self.stride)
+        dilation = int_pair("dilation", self.dilation)
+        padding = conv_padding(self.padding, kernel, stride, dilation)
+        return LayerGeometry(kernel_size=kernel, stride=stride, padding=padding, dilation=dilation)
+
     def forward(self, x):
         x = as_array("x", x, ndim=4)
         if x.shape[1] != self.in_channels:
@@ -229,6 +286,15 @@ class _Pool2d(Layer):
     def kernel_size(self):
         """PyTorch's name for the window size: the same as ``size``."""
         return self.size
+
+    def geometry(self):
+        """Window, stride and padding (the same on both sides) as pairs; pooling has no dilation."""
+        rows, columns = int_pair("padding", self.padding, minimum=0)
+        return LayerGeometry(
+            kernel_size=int_pair("size", self.size),
+            stride=int_pair("stride", self.stride),
+            padding=((rows, rows), (columns, columns)),
+        )
 
     def forward(self, x):
         y, self._cache = self._forward(as_array("x", x, ndim=4), self.size, self.stride, self.padding)
@@ -310,6 +376,10 @@ class ReLU(Layer):
     >>> relu.backward(np.array([5.0, 5.0, 5.0]))
     array([0., 0., 5.])
     """
+
+    def geometry(self):
+        """A ReLU works cell by cell: a 1x1 window with stride 1."""
+        return POINTWISE
 
     def forward(self, x):
         x = as_array("x", x)

@@ -1,66 +1,40 @@
-"""cnnedu.effective_rf: dilated layers equal their dense twins, the gradient
-equals finite differences, and it lives inside the theoretical field."""
+"""cnnedu.effective_rf: the random copies keep the layers' geometry, dilated layers equal their dense twins,
+the gradient equals finite differences, and it lives inside the theoretical field."""
 
 import numpy as np
 import pytest
 
 import cnnedu as ce
 from cnnedu import effective_rf as erf
-from cnnedu.layers import Conv2d
+from cnnedu.layer_stack import map_shapes, relu_between
+from cnnedu.layers import Conv2d, ReLU
 
 
-def test_parse_layer_fills_defaults():
-    assert erf.parse_layer(("conv", 5)) == ("conv", 5, 1, 0, 1)
-    assert erf.parse_layer(("conv", 3, 2, 1)) == ("conv", 3, 2, 1, 1)
-    assert erf.parse_layer(("avg", 3)) == ("avg", 3, 3)
-    assert erf.parse_layer(["max", 3, 2]) == ("max", 3, 2)
-
-
-@pytest.mark.parametrize(
-    "spec, error, match",
-    [
-        (("pool", 2), TypeError, r"layers\[0\] must be a tuple"),
-        ((3, 1), TypeError, r"layers\[0\] must be a tuple"),
-        (("conv",), ValueError, "kernel_size"),
-        (("conv", 0), ValueError, "kernel_size must be at least 1"),
-        (("conv", 3, 1, -1), ValueError, "padding must not be negative"),
-        (("max", 2, 2, 2), ValueError, r"must be \('max', size\[, stride\]\)"),
-    ],
-)
-def test_parse_layer_rejects_bad_tuples(spec, error, match):
-    with pytest.raises(error, match=match):
-        erf.parse_layer(spec)
-
-
-def test_geometry_uses_the_dilated_span():
-    assert erf.geometry([("conv", 3, 1, 2, 2), ("conv", 5, 1, 0, 3), ("avg", 2)]) == [(5, 1, 2), (13, 1, 0), (2, 2, 0)]
-
-
-def test_single_tuple_is_rejected():
-    with pytest.raises(TypeError, match="sequence of layer tuples"):
-        erf.geometry(("conv", 3))
-    with pytest.raises(ValueError, match="at least one layer"):
-        erf.geometry([])
+def conv(kernel_size, stride=1, padding=0, dilation=1):
+    return Conv2d(1, 1, kernel_size, stride=stride, padding=padding, dilation=dilation)
 
 
 @pytest.mark.parametrize(
     "layers",
     [
-        [("conv", 3, 1, 1)] * 3,
-        [("conv", 5, 2, 2), ("max", 2), ("conv", 3, 1, 0, 2)],
-        [("conv", 3, 1, 2, 2), ("avg", 3, 2), ("conv", 3, 2, 1)],
-        [("conv", 7, 3, 0)],
+        [conv(3, padding=1)] * 3,
+        [conv(5, stride=2, padding=2), ce.MaxPool2d(2), conv(3, dilation=2)],
+        [conv(3, padding=2, dilation=2), ce.AvgPool2d(3, stride=2), conv(3, stride=2, padding=1)],
+        [conv(7, stride=3)],
+        [Conv2d(1, 1, (3, 1), padding="same", dilation=(1, 2)), ReLU(), ce.MaxPool2d((2, 3), padding=(1, 1))],
     ],
 )
 def test_output_shape_matches_the_network(layers):
     network = erf.build_network(layers, rng=0, dtype=np.float64)
     y = network(np.zeros((1, 1, 23, 19)))
-    assert y.shape == (1, 1) + erf.output_shape(layers, (23, 19))
+    assert y.shape == (1, 1) + map_shapes(layers, (23, 19))[-1]
+    model = erf.EffectiveReceptiveField(layers, (23, 19), samples=1, networks=1)
+    assert model.output_shape == y.shape[2:]
 
 
 def test_output_shape_names_the_layer_that_does_not_fit():
-    with pytest.raises(ValueError, match="layer 3"):
-        erf.output_shape([("conv", 3), ("max", 2), ("conv", 5)], (8, 8))
+    with pytest.raises(ValueError, match=r"layer 3 \(Conv2d\(1, 1, kernel_size=5.*cannot fit: its 5x5 window"):
+        erf.EffectiveReceptiveField([conv(3), ce.MaxPool2d(2), conv(5)], (8, 8))
 
 
 def test_dilate_kernel():
@@ -75,60 +49,51 @@ def test_dilate_kernel():
 @pytest.mark.parametrize(
     "kernel_size, dilation, height, width", [(3, 2, 8, 8), (3, 3, 10, 7), (5, 2, 9, 12), (3, 4, 5, 5)]
 )
-def test_dilated_conv_equals_the_dense_spread_kernel(kernel_size, dilation, height, width, rng):
-    conv = Conv2d(2, 3, kernel_size, padding=(kernel_size - 1) // 2, rng=1)
-    conv.bias = rng.standard_normal(3)
-    layer = erf.DilatedConv2d(conv, dilation)
+def test_a_dilated_conv2d_equals_the_dense_spread_kernel(kernel_size, dilation, height, width, rng):
+    """Conv2d(dilation=d) and a Conv2d whose kernel is the dilate_kernel spread: the same layer, both ways."""
+    layer = Conv2d(2, 3, kernel_size, padding="same", dilation=dilation, rng=1)
+    layer.bias = rng.standard_normal(3)
     span = dilation * (kernel_size - 1) + 1
     dense = Conv2d(2, 3, span, padding=(span - 1) // 2)
-    dense.weights = erf.dilate_kernel(conv.weights, dilation)
-    dense.bias = conv.bias.copy()
+    dense.weights = erf.dilate_kernel(layer.weights, dilation)
+    dense.bias = layer.bias.copy()
     x = rng.standard_normal((2, 2, height, width))
     y = layer(x)
     np.testing.assert_allclose(y, dense(x), atol=1e-12)
     grad = rng.standard_normal(y.shape)
     np.testing.assert_allclose(layer.backward(grad), dense.backward(grad), atol=1e-12)
-    np.testing.assert_allclose(
-        layer.weights_gradient,
-        dense.weights_gradient * (erf.dilate_kernel(np.ones_like(conv.weights), dilation)),
-        atol=1e-10,
-    )
+    np.testing.assert_allclose(layer.weights_gradient, dense.weights_gradient[..., ::dilation, ::dilation], atol=1e-10)
     np.testing.assert_allclose(layer.bias_gradient, dense.bias_gradient, atol=1e-10)
 
 
-def test_dilated_conv_equals_correlate2d_with_dilation(rng):
-    conv = Conv2d(1, 1, 3, padding=1, rng=2)
-    x = rng.standard_normal((1, 1, 11, 11))
-    expected = ce.correlate2d(ce.pad2d(x[0, 0], 2), conv.weights[0, 0], dilation=2)
-    np.testing.assert_allclose(erf.DilatedConv2d(conv, 2)(x)[0, 0], expected, atol=1e-12)
+def test_build_network_copies_the_geometry_with_new_channels():
+    layers = [
+        Conv2d(3, 8, 3, padding=2, dilation=2, bias=False),
+        ReLU(),
+        ce.MaxPool2d(2),
+        Conv2d(8, 8, 3, stride=2, padding=1),
+        ReLU(),
+        ce.AvgPool2d(3, stride=1, padding=1),
+        Conv2d(8, 16, 3, padding="same"),
+    ]
+    network = erf.build_network(layers, channels=5, rng=0)
+    assert [type(layer).__name__ for layer in network] == [type(layer).__name__ for layer in layers]
+    assert [layer.geometry() for layer in network] == [layer.geometry() for layer in layers]
+    assert network[0].in_channels == 1 and network[0].out_channels == 5 and network[0].bias is None
+    assert network[3].in_channels == 5 and network[-1].out_channels == 1 and network[-1].bias is not None
+    assert all(copy is not layer for copy, layer in zip(network, layers, strict=True))  # caches are not shared
+    assert erf.build_network(ce.Sequential(*layers), channels=5, rng=0)[3].weights.shape == (5, 5, 3, 3)
+    with pytest.raises(ValueError, match="at least one Conv2d"):
+        erf.build_network([ce.MaxPool2d(2)])
+    with pytest.raises(TypeError, match=r"measured on Conv2d, MaxPool2d, AvgPool2d and ReLU layers; layers\[1\]"):
+        erf.build_network([conv(3), ce.Flatten()])
 
 
-def test_dilated_conv_rejects_other_convolutions():
-    with pytest.raises(ValueError, match="odd kernel_size, stride 1"):
-        erf.DilatedConv2d(Conv2d(1, 1, 3, stride=2, padding=1), 2)
-    with pytest.raises(TypeError, match="conv must be a cnnedu Conv2d"):
-        erf.DilatedConv2d("conv", 2)
-
-
-def test_build_network_structure():
-    network = erf.build_network(
-        [("conv", 3, 1, 2, 2), ("max", 2), ("conv", 3, 2, 1), ("conv", 3, 1, 1)], channels=5, rng=0
-    )
-    kinds = [type(layer).__name__ for layer in network]
-    assert kinds == ["DilatedConv2d", "ReLU", "MaxPool2d", "Conv2d", "ReLU", "Conv2d"]
-    assert network[0].conv.out_channels == 5 and network[-1].out_channels == 1
-    linear = erf.build_network([("conv", 3), ("conv", 3)], relu=False, rng=0)
-    assert [type(layer).__name__ for layer in linear] == ["Conv2d", "Conv2d"]
-    with pytest.raises(ValueError, match="at least one"):
-        erf.build_network([("max", 2)])
-
-
-def test_dense_dilated_path_matches_correlate2d(rng):
-    # padding 0 is not "same", so this dilated layer is a Conv2d with a spread-out kernel
-    network = erf.build_network([("conv", 3, 1, 0, 3)], rng=0, dtype=np.float64)
-    assert network[0].kernel_size == 7
+def test_dilated_network_matches_correlate2d(rng):
+    network = erf.build_network([conv(3, dilation=3)], rng=0, dtype=np.float64)
+    assert network[0].weights.shape == (1, 1, 3, 3)  # the taps alone: no zeros stored
     x = rng.standard_normal((1, 1, 12, 12))
-    taps = network[0].weights[0, 0, ::3, ::3]
+    taps = network[0].weights[0, 0]
     np.testing.assert_allclose(network(x)[0, 0], ce.correlate2d(x[0, 0], taps, dilation=3), atol=1e-12)
 
 
@@ -145,9 +110,10 @@ def central_difference(network, x, row, column, epsilon=1e-6):
 @pytest.mark.parametrize(
     "layers, unit",
     [
-        ([("conv", 3, 1, 1), ("conv", 3, 1, 1)], (0, 4)),
-        ([("conv", 3, 1, 1), ("avg", 2), ("conv", 3, 1, 1, 2)], (1, 0)),
-        ([("conv", 3, 2, 1), ("max", 2, 1), ("conv", 2, 1, 0)], (1, 1)),
+        ([conv(3, padding=1), ReLU(), conv(3, padding=1)], (0, 4)),
+        ([conv(3, padding=1), ReLU(), ce.AvgPool2d(2), conv(3, padding=1, dilation=2)], (1, 0)),
+        ([conv(3, stride=2, padding=1), ReLU(), ce.MaxPool2d(2, stride=1), conv(2)], (1, 1)),
+        ([Conv2d(1, 1, (1, 3), padding="same", dilation=(1, 2)), ReLU(), Conv2d(1, 1, (2, 1))], (2, 3)),
     ],
 )
 def test_gradient_equals_finite_differences(layers, unit):
@@ -162,7 +128,7 @@ def test_gradient_equals_finite_differences(layers, unit):
 
 
 def test_average_over_samples_and_networks():
-    layers = [("conv", 3, 1, 1), ("conv", 3, 1, 1)]
+    layers = [conv(3, padding=1), ReLU(), conv(3, padding=1)]
     model = erf.EffectiveReceptiveField(layers, (8, 8), samples=3, networks=2, seed=0, dtype=np.float64)
     total = np.zeros((8, 8))
     for network in model.networks:
@@ -173,15 +139,15 @@ def test_average_over_samples_and_networks():
 
 
 SUPPORT_CASES = [
-    ([("conv", 3, 1, 1)] * 4, (16, 16), [(0, 0), (7, 7), (15, 3)]),
-    ([("conv", 5, 2, 2), ("avg", 2), ("conv", 3, 1, 1)], (32, 32), [(0, 7), (4, 4)]),
-    ([("conv", 3, 1, 2, 2), ("conv", 3, 1, 3, 3)], (20, 20), [(0, 0), (10, 10), (19, 5)]),
+    ([conv(3, padding=1)] * 4, (16, 16), [(0, 0), (7, 7), (15, 3)]),
+    ([conv(5, stride=2, padding=2), ce.AvgPool2d(2), conv(3, padding=1)], (32, 32), [(0, 7), (4, 4)]),
+    ([conv(3, padding=2, dilation=2), conv(3, padding=3, dilation=3)], (20, 20), [(0, 0), (10, 10), (19, 5)]),
 ]
 
 
 @pytest.mark.parametrize("layers, shape, units", SUPPORT_CASES)
 def test_effective_field_fills_exactly_the_clipped_theoretical_field_of_a_linear_net(layers, shape, units):
-    model = erf.EffectiveReceptiveField(layers, shape, relu=False, samples=1, networks=1, seed=0, dtype=np.float64)
+    model = erf.EffectiveReceptiveField(layers, shape, samples=1, networks=1, seed=0, dtype=np.float64)
     for row, column in units:
         magnitude = model.gradient(row, column)
         rows, columns = model.field.region(row), model.field.region(column)
@@ -195,7 +161,9 @@ def test_effective_field_fills_exactly_the_clipped_theoretical_field_of_a_linear
 
 @pytest.mark.parametrize("pooling", ["max", "avg"])
 def test_with_relu_and_pooling_the_gradient_stays_inside(pooling):
-    layers = [("conv", 3, 1, 1), (pooling, 2), ("conv", 3, 1, 1), (pooling, 2), ("conv", 3, 1, 1)]
+    pool = ce.MaxPool2d if pooling == "max" else ce.AvgPool2d
+    layers = relu_between([conv(3, padding=1), pool(2), conv(3, padding=1), pool(2), conv(3, padding=1)])
+    assert sum(isinstance(layer, ReLU) for layer in layers) == 2
     model = erf.EffectiveReceptiveField(layers, (32, 32), seed=1)
     field = model.field
     assert field.size == 1 + 2 + 1 + 2 * 2 + 1 * 2 + 2 * 4  # 18, by the closed form
@@ -209,7 +177,7 @@ def test_with_relu_and_pooling_the_gradient_stays_inside(pooling):
 def test_effective_field_is_concentrated_in_the_centre():
     # Luo et al. 2016: the effective field is much narrower than the theoretical one
     magnitude = erf.effective_receptive_field(
-        [("conv", 3, 1, 1)] * 8, (33, 33), relu=False, channels=4, samples=4, networks=8, seed=0
+        [conv(3, padding=1)] * 8, (33, 33), channels=4, samples=4, networks=8, seed=0
     )
     r = 17  # 1 + 8 * 2
     assert np.nonzero(magnitude.any(axis=0))[0].tolist() == list(range(16 - 8, 16 + 9))
@@ -223,14 +191,14 @@ def test_effective_field_is_concentrated_in_the_centre():
 
 
 def test_seed_makes_it_reproducible():
-    layers = [("conv", 3, 1, 1)] * 2
+    layers = [conv(3, padding=1), ReLU(), conv(3, padding=1)]
     first = erf.effective_receptive_field(layers, (10, 10), seed=4)
     assert np.array_equal(first, erf.effective_receptive_field(layers, (10, 10), seed=4))
     assert not np.array_equal(first, erf.effective_receptive_field(layers, (10, 10), seed=5))
 
 
 def test_gradient_writes_into_out():
-    model = erf.EffectiveReceptiveField([("conv", 3, 1, 1)], (6, 6), seed=0)
+    model = erf.EffectiveReceptiveField([conv(3, padding=1)], (6, 6), seed=0)
     buffer = np.full((6, 6), 7.0)
     result = model.gradient(0, 0, out=buffer)
     assert result is buffer and buffer[3:, 3:].sum() == 0 and buffer[:2, :2].sum() > 0
@@ -239,12 +207,23 @@ def test_gradient_writes_into_out():
 
 
 def test_bad_units_and_shapes():
-    model = erf.EffectiveReceptiveField([("conv", 3, 1, 1)], (6, 6), seed=0)
+    model = erf.EffectiveReceptiveField([conv(3, padding=1)], (6, 6), seed=0)
     with pytest.raises(ValueError, match=r"row must be in 0\.\.5"):
         model.gradient(6, 0)
     with pytest.raises(TypeError, match="column must be an integer"):
         model.gradient(0, 1.5)
     with pytest.raises(TypeError, match="input_shape must be a pair"):
-        erf.EffectiveReceptiveField([("conv", 3)], 6)
+        erf.EffectiveReceptiveField([conv(3)], 6)
     with pytest.raises(TypeError, match="unit must be a pair"):
-        erf.effective_receptive_field([("conv", 3)], (6, 6), unit=3)
+        erf.effective_receptive_field([conv(3)], (6, 6), unit=3)
+
+
+@pytest.mark.parametrize("old", [("conv", 3), ("conv", 3, 1, 1, 2), ("max", 2), ("avg", 2, 2)])
+def test_the_old_tuples_get_a_message_saying_what_to_pass(old):
+    with pytest.raises(TypeError, match=r"EffectiveReceptiveField\(\) takes cnnedu layers such as Conv2d\(") as info:
+        erf.EffectiveReceptiveField([conv(3), old], (8, 8))
+    assert f"got the tuple {old!r} as layers[1]" in str(info.value)
+    with pytest.raises(TypeError, match=r"effective_receptive_field\(\)|EffectiveReceptiveField\(\) takes"):
+        erf.effective_receptive_field([old], (8, 8))
+    with pytest.raises(TypeError, match=r"build_network\(\) takes cnnedu layers"):
+        erf.build_network([old])

@@ -18,7 +18,7 @@ def test_solutions_by_hand():
     # r = 1 + 4 + 1 + 2*2 = 10, S = 2, P = 2 + 0 + 1*2 = 4: unit 4 sees 4*2 - 4 = 4 .. 4 + 9 = 13
     assert ex.solution_region() == (4, 13)
     assert ex.solution_layers_needed() == 15
-    assert ce.receptive_field([(3, 1)] * 15).size == 31
+    assert ce.receptive_field([ce.Conv2d(1, 1, 3)] * 15).size == 31
 
 
 @pytest.mark.parametrize(
@@ -59,9 +59,9 @@ def test_wrong_answers_differ_from_the_right_ones():
 
 
 def test_region_exercise_is_not_the_worked_example():
-    # the notebook prints the regions of units 0-3 of [(3, 1, 1), (2, 2, 0), (3, 1, 1)]: the exercise
+    # the notebook prints the regions of units 0-3 of conv 3x3 p1, max pool 2x2, conv 3x3 p1: the exercise
     # must not be answerable by copying one of those lines
-    worked = ce.receptive_field([(3, 1, 1), (2, 2, 0), (3, 1, 1)])
+    worked = ce.receptive_field([ce.Conv2d(1, 1, 3, padding=1), ce.MaxPool2d(2), ce.Conv2d(1, 1, 3, padding=1)])
     assert ex.solution_region() not in [worked.region(unit) for unit in range(8)]
 
 

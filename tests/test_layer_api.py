@@ -410,22 +410,21 @@ def test_pooling_layers_take_pytorchs_keyword_too():
         ce.AvgPool2d()
 
 
-def test_dilated_conv2d_equals_conv2d_with_dilation(rng):
-    """effective_rf.DilatedConv2d (sub-grids) and Conv2d(dilation=2): the same layer, forward and backward."""
-    from cnnedu.effective_rf import DilatedConv2d
+def test_dilated_conv2d_equals_the_spread_out_kernel(rng):
+    """Conv2d(dilation=2) and a 5x5 Conv2d whose kernel has zeros between the 3x3 taps: the same layer."""
+    from cnnedu.effective_rf import dilate_kernel
 
-    conv = ce.Conv2d(2, 3, 3, padding=1, rng=0)
-    conv.bias = rng.normal(size=3)
-    subgrids = DilatedConv2d(conv, dilation=2)
-    direct = ce.Conv2d(2, 3, 3, padding="same", dilation=2)
-    direct.weights, direct.bias = conv.weights.copy(), conv.bias.copy()
+    direct = ce.Conv2d(2, 3, 3, padding="same", dilation=2, rng=0)
+    direct.bias = rng.normal(size=3)
+    spread = ce.Conv2d(2, 3, 5, padding=2)
+    spread.weights, spread.bias = dilate_kernel(direct.weights, 2), direct.bias.copy()
     x = rng.normal(size=(2, 2, 9, 8))
     y = direct(x)
-    np.testing.assert_allclose(subgrids(x), y, atol=1e-12)
+    np.testing.assert_allclose(spread(x), y, atol=1e-12)
     grad_output = rng.normal(size=y.shape)
-    np.testing.assert_allclose(subgrids.backward(grad_output), direct.backward(grad_output), atol=1e-12)
-    np.testing.assert_allclose(subgrids.weights_gradient[..., ::2, ::2], direct.weights_gradient, atol=1e-12)
-    np.testing.assert_allclose(subgrids.bias_gradient, direct.bias_gradient, atol=1e-12)
+    np.testing.assert_allclose(spread.backward(grad_output), direct.backward(grad_output), atol=1e-12)
+    np.testing.assert_allclose(spread.weights_gradient[..., ::2, ::2], direct.weights_gradient, atol=1e-12)
+    np.testing.assert_allclose(spread.bias_gradient, direct.bias_gradient, atol=1e-12)
 
 
 def test_training_a_layer_without_bias(rng):

@@ -4,7 +4,8 @@ RGB layer's maps themselves are tested in test_rgb_layer.py)."""
 import numpy as np
 import pytest
 
-from cnnedu.architecture import describe
+import cnnedu as ce
+from cnnedu.architecture import describe, describe_partial
 from cnnedu.plotting import layer as lp
 from cnnedu.plotting.style import new_figure
 from cnnedu.rgb_layer import RGB_PRESETS, rgb_layer_maps
@@ -45,10 +46,17 @@ def test_kernel_numbers_are_shown_as_integers_times_a_factor(photo):
     assert artists["kernel_numbers"].get_texts()[18:21] == ["-1", "-1", "-1"]
 
 
+def draw_args(layers, input_shape):
+    """What the stack builder hands to update_stack: the rows that fit, the input shape, the error."""
+    rows, error = describe_partial(layers, input_shape)
+    return rows, input_shape, error
+
+
 def test_stack_diagram_follows_describe():
-    layers = [("conv", 2, 3), ("relu",), ("maxpool", 2), ("conv", 4, 3, 1, 1), ("flatten",), ("linear", 10)]
+    layers = [ce.Conv2d(1, 2, 3), ce.ReLU(), ce.MaxPool2d(2), ce.Conv2d(2, 4, 3, padding=1), ce.Flatten()]
+    layers.append(ce.Linear(900, 10))
     figure, artists = lp.stack_figure()
-    rows, error = lp.update_stack(artists, layers, (1, 32, 32))
+    rows, error = lp.update_stack(artists, *draw_args(layers, (1, 32, 32)))
     assert error is None
     assert [row.output_shape for row in rows] == [row.output_shape for row in describe(layers, (1, 32, 32))]
     visible = [label.get_text().split("\n") for label in artists["labels"] if label.get_visible()]
@@ -70,9 +78,10 @@ def test_stack_diagram_follows_describe():
 
 
 def test_crowded_stack_skips_relu_labels_and_keeps_the_row_names_clear():
-    layers = [("conv", 2, 3), ("relu",), ("maxpool", 2)] * 4 + [("flatten",), ("linear", 10)]
+    layers = [ce.Conv2d(1, 2, 3), ce.ReLU(), ce.MaxPool2d(2)]
+    layers += [ce.Conv2d(2, 2, 3), ce.ReLU(), ce.MaxPool2d(2)] * 3 + [ce.Flatten(), ce.Linear(8, 10)]
     figure, artists = lp.stack_figure()
-    rows, error = lp.update_stack(artists, layers, (1, 64, 64))
+    rows, error = lp.update_stack(artists, *draw_args(layers, (1, 64, 64)))
     assert error is None and len(rows) == 14
     texts = [label.get_text() for label in artists["labels"][: len(rows) + 1]]
     for row, text in zip(rows, texts[1:], strict=True):
@@ -87,7 +96,8 @@ def test_crowded_stack_skips_relu_labels_and_keeps_the_row_names_clear():
 
 def test_stack_stops_at_the_layer_that_cannot_fit():
     figure, artists = lp.stack_figure()
-    rows, error = lp.update_stack(artists, [("conv", 2, 3), ("maxpool", 2), ("conv", 4, 9)], (1, 16, 16))
+    layers = [ce.Conv2d(1, 2, 3), ce.MaxPool2d(2), ce.Conv2d(2, 4, 9)]
+    rows, error = lp.update_stack(artists, *draw_args(layers, (1, 16, 16)))
     assert len(rows) == 2
     assert "layer 3 (conv 9x9, 4 filters, s1 p0) cannot fit" in error
     assert artists["message"].get_visible() and artists["message"].get_text() == error

@@ -11,6 +11,7 @@ import cnnedu as ce
 from cnnedu.networks import receptive_field_table
 from cnnedu.plotting import receptive as rp
 from cnnedu.plotting.style import new_figure
+from cnnedu.receptive_field import field_cone
 
 
 def test_clip_region():
@@ -19,13 +20,21 @@ def test_clip_region():
     assert rp.clip_region((10, 12), 10) is None
 
 
+def conv(kernel_size, stride=1, padding=0, dilation=1):
+    return ce.Conv2d(1, 1, kernel_size, stride=stride, padding=padding, dilation=dilation)
+
+
 @pytest.mark.parametrize(
     "layers, unit",
-    [([(3, 1), (3, 1), (3, 1)], None), ([(3, 1, 1), (2, 2), (3, 1, 1)], 0), ([(5, 2, 2), (3, 1, 1, 2)], 3)],
+    [
+        ([conv(3)] * 3, None),
+        ([conv(3, padding=1), ce.MaxPool2d(2), conv(3, padding=1)], 0),
+        ([conv(5, stride=2, padding=2), conv(3, padding=1, dilation=2)], 3),
+    ],
 )
 def test_diagram_highlights_the_region_of_every_level(layers, unit):
     figure, ax = new_figure()
-    drawn = rp.receptive_field_diagram(layers, unit=unit, input_size=20, ax=ax)
+    drawn = rp.receptive_field_diagram(field_cone(layers, unit=unit, input_size=20), ax=ax)
     cone = drawn["highlighted"]
     top = cone[-1][0]
     assert cone[-1] == (top, top)
@@ -42,15 +51,23 @@ def test_diagram_highlights_the_region_of_every_level(layers, unit):
 
 def test_diagram_of_three_3x3_layers_shows_seven_input_cells():
     figure, ax = new_figure()
-    drawn = rp.receptive_field_diagram([(3, 1), (3, 1), (3, 1)], unit=0, ax=ax)
+    drawn = rp.receptive_field_diagram(field_cone([conv(3)] * 3, unit=0), ax=ax)
     assert drawn["highlighted"][0] == (0, 6)
     assert "0..6" in ax.get_title()
+    # every level's cells: 9 input cells (7 for the field + 2), then 7, 5 and 3
+    assert [len(row) for row in drawn["cells"]] == [9, 7, 5, 3]
 
 
-def test_diagram_rejects_a_unit_outside_the_top_layer():
+def test_diagram_of_layers_or_tuples_says_to_pass_a_cone():
     figure, ax = new_figure()
-    with pytest.raises(ValueError, match="unit must be in"):
-        rp.receptive_field_diagram([(3, 1)], unit=10, input_size=5, ax=ax)
+    with pytest.raises(TypeError, match=r"draws a FieldCone: pass field_cone\(layers, .*got list \[\(3, 1\)\]"):
+        rp.receptive_field_diagram([(3, 1)], ax=ax)
+
+
+def test_diagram_needs_one_name_per_layer():
+    figure, ax = new_figure()
+    with pytest.raises(ValueError, match=r"names must have one label per layer \(2\); got 1"):
+        rp.receptive_field_diagram(field_cone([conv(3)] * 2), ax=ax, names=["only one"])
 
 
 def test_field_on_image_rectangles():

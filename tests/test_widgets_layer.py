@@ -5,9 +5,10 @@ import pytest
 
 import cnnedu as ce
 from cnnedu.architecture import describe
+from cnnedu.layer_stack import builder_stack
 from cnnedu.rgb_layer import RGB_PRESETS
 from cnnedu.widgets import DEMOS
-from cnnedu.widgets.layer import _stack_layers, layer_stack_builder, rgb_layer_demo, summary_html
+from cnnedu.widgets.layer import layer_stack_builder, rgb_layer_demo, summary_html
 
 
 def test_registered():
@@ -64,15 +65,16 @@ def test_rgb_demo_rejects_unknown_preset():
 def test_stack_builder_defaults_to_the_worked_network():
     demo = layer_stack_builder()
     values = demo.values()
-    layers = _stack_layers(**{k: v for k, v in values.items() if k not in ("size", "channels")})
-    assert layers == [
-        ("conv", 2, 3, 1, 0),
-        ("relu",),
-        ("maxpool", 2, 2),
-        ("conv", 4, 3, 1, 1),
-        ("relu",),
-        ("flatten",),
-        ("linear", 10),
+    settings = {k: v for k, v in values.items() if k not in ("size", "channels")}
+    layers = builder_stack((values["channels"], values["size"], values["size"]), **settings)
+    assert [repr(layer) for layer in layers] == [
+        "Conv2d(1, 2, kernel_size=3, stride=1, padding=0)",
+        "ReLU()",
+        "MaxPool2d(2, stride=2)",
+        "Conv2d(2, 4, kernel_size=3, stride=1, padding=1)",
+        "ReLU()",
+        "Flatten()",
+        "Linear(900, 10)",
     ]
     table = demo.artists["table"].value
     for cell in [
@@ -102,8 +104,9 @@ def test_stack_builder_follows_the_controls(settings, shape_cell):
     assert demo.error is None
     assert shape_cell in demo.artists["table"].value
     values = demo.values()
-    layers = _stack_layers(**{k: v for k, v in values.items() if k not in ("size", "channels")})
-    rows = describe(layers, (values["channels"], values["size"], values["size"]))
+    input_shape = (values["channels"], values["size"], values["size"])
+    layers = builder_stack(input_shape, **{k: v for k, v in values.items() if k not in ("size", "channels")})
+    rows = describe(layers, input_shape)
     labels = [label.get_text() for label in demo.artists["labels"] if label.get_visible()]
     for row, label in zip(rows, labels[1:], strict=True):
         if label:  # a crowded diagram leaves ReLU blocks unlabelled
@@ -163,21 +166,28 @@ def test_rgb_demo_redraws_only_what_changes_with_the_same_pixels(settings):
 
 
 def test_summary_html_notes_unused_border_cells():
-    rows = describe([("conv", 2, 3), ("maxpool", 2)], (1, 33, 33))  # 31x31 pooled by 2: the last row is left out
+    rows = describe([ce.Conv2d(1, 2, 3), ce.MaxPool2d(2)], (1, 33, 33))  # 31x31 pooled by 2: the last row is left out
     html = summary_html(rows, (1, 33, 33))
     assert html.count("unused") == 1 and "last 1 row/column unused" in html
 
 
 def test_summary_html_totals():
-    rows = describe([("conv", 2, 3), ("flatten",), ("linear", 10)], (1, 32, 32))
+    rows = describe([ce.Conv2d(1, 2, 3), ce.Flatten(), ce.Linear(1800, 10)], (1, 32, 32))
     html = summary_html(rows, (1, 32, 32))
     assert "<b>18,030</b>" in html  # 20 + 1800 * 10 + 10
     assert "whole input" in html and "Cannot fit" not in html
 
 
 def test_summary_html_names_the_layer_that_cannot_fit_in_red_and_escapes_it():
-    rows = describe([("conv", 2, 3), ("maxpool", 2)], (1, 16, 16))
+    rows = describe([ce.Conv2d(1, 2, 3), ce.MaxPool2d(2)], (1, 16, 16))
     html = summary_html(rows, (1, 16, 16), "layer 3 <conv 9x9> & more cannot fit")
     assert "<td>2 x 7 x 7</td>" in html and ">input</td>" in html
     assert "<b>Cannot fit:</b> layer 3 &lt;conv 9x9&gt; &amp; more cannot fit" in html
     assert html.count("<tr>") == 1 + 1 + len(rows) + 1  # header, input, one per layer, total
+
+
+def test_summary_html_gives_rows_by_columns_for_a_rectangular_stack():
+    rows = describe([ce.Conv2d(1, 2, (3, 5)), ce.MaxPool2d((2, 1))], (1, 16, 16))
+    html = summary_html(rows, (1, 16, 16))
+    assert "<td>3 x 5</td>" in html.replace("<td style='padding:1px 14px 1px 0'>", "<td>")
+    assert "<td>4 x 5</td>" in html.replace("<td style='padding:1px 14px 1px 0'>", "<td>")

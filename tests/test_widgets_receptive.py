@@ -8,9 +8,10 @@ import numpy as np
 import pytest
 
 import cnnedu as ce
-from cnnedu.effective_rf import EffectiveReceptiveField, geometry, output_shape
+from cnnedu.effective_rf import EffectiveReceptiveField
+from cnnedu.layer_stack import explorer_stack, map_shapes, stack_text
 from cnnedu.widgets import DEMOS
-from cnnedu.widgets.receptive import describe_stack, receptive_field_explorer, stack_layers
+from cnnedu.widgets.receptive import receptive_field_explorer
 
 
 @pytest.fixture(scope="module")
@@ -22,27 +23,18 @@ def test_registered():
     assert DEMOS["receptive_field_explorer"] is receptive_field_explorer
 
 
-def test_stack_layers_and_description():
-    stack = stack_layers(5, 5, 2, 2, "avg")
-    assert stack == [
-        ("conv", 5, 2, 4, 2),
-        ("conv", 5, 2, 4, 2),
-        ("avg", 2, 2),
-        ("conv", 5, 2, 4, 2),
-        ("conv", 5, 2, 4, 2),
-        ("avg", 2, 2),
-        ("conv", 5, 2, 4, 2),
-    ]
-    assert describe_stack(stack[:3]) == "conv5(d2)/2 conv5(d2)/2 avg2"
-    assert stack_layers(2, 3, 1, 1, "max") == [("conv", 3, 1, 1, 1)] * 2  # no pooling as the last layer
-
-
 def expected_view(demo):
     values = demo.values()
-    stack = stack_layers(
-        values["layers"], values["kernel_size"], values["stride"], values["dilation"], values["pooling"]
+    stack = explorer_stack(
+        values["layers"],
+        values["kernel_size"],
+        values["stride"],
+        values["dilation"],
+        values["pooling"],
+        relu=values["relu"],
+        channels=2,
     )
-    field = ce.receptive_field(geometry(stack))
+    field = ce.receptive_field(stack)
     return stack, field, values["row"], values["column"]
 
 
@@ -65,12 +57,10 @@ def check_drawing(demo):
     info = demo.artists["info"].get_text()
     assert f"r = {field.size}, S = {field.stride}, P = {field.padding}" in info
     assert f"rows {rows[0]}..{rows[1]}, columns {columns[0]}..{columns[1]}" in info
-    shape = output_shape(stack, (size, size))
+    shape = map_shapes(stack, (size, size))[-1]
     assert demo.controls["row"].max == shape[0] - 1 and demo.controls["column"].max == shape[1] - 1
     # the heat map is the back-propagated |dJ/dX| of the same unit, scaled to peak 1
-    model = EffectiveReceptiveField(
-        stack, (size, size), channels=2, samples=4, networks=2, seed=0, relu=demo.values()["relu"]
-    )
+    model = EffectiveReceptiveField(stack, (size, size), channels=2, samples=4, networks=2, seed=0)
     magnitude = model.gradient(row, column)
     np.testing.assert_allclose(demo.artists["effective"].get_array(), magnitude / magnitude.max(), atol=1e-6)
     return field
@@ -79,7 +69,8 @@ def check_drawing(demo):
 def test_default_view(demo):
     field = check_drawing(demo)
     assert demo.values()["layers"] == 6 and field.size == 32 and field.stride == 4
-    assert "conv3 conv3 max2" in demo.artists["stack"].value
+    assert "conv3 relu conv3 relu max2 conv3" in demo.artists["stack"].value
+    assert stack_text(expected_view(demo)[0]) in demo.artists["stack"].value
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ Correct: 8 input channels x 16 output channels = 128 kernels of 5x5.
 
 from cnnedu.architecture import conv_parameter_count, dense_parameter_count, describe
 from cnnedu.exercises.feedback import check_number
+from cnnedu.layers import Conv2d, MaxPool2d, ReLU
 
 # Exercises 1 and 2: a layer from 8 input channels to 16 output channels, 5x5 kernels
 IN_CHANNELS, OUT_CHANNELS, KERNEL_SIZE = 8, 16, 5
@@ -135,7 +136,7 @@ def solution_pool_stride_one():
     >>> solution_pool_stride_one()
     29
     """
-    return describe([("conv", 2, 3), ("relu",), ("maxpool", 2, 1)], (1, 32, 32))[-1].output_shape[1]
+    return describe([Conv2d(1, 2, 3), ReLU(), MaxPool2d(2, stride=1)], (1, 32, 32))[-1].output_shape[1]
 
 
 def check_pool_stride_one(answer):
@@ -168,7 +169,7 @@ def solution_padding_two():
     >>> solution_padding_two()
     17
     """
-    return describe([("conv", 4, 3, 1, 2)], (2, 15, 15))[0].output_shape[1]
+    return describe([Conv2d(2, 4, 3, stride=1, padding=2)], (2, 15, 15))[0].output_shape[1]
 
 
 def check_padding_two(answer):

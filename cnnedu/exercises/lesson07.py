@@ -11,17 +11,18 @@ Correct: r = 1 + 4*1 + 2*1 + 1*2 + 2*4 = 17.
 import numpy as np
 
 from cnnedu.exercises.feedback import Feedback, check_array, check_number, not_attempted
+from cnnedu.layers import Conv2d, MaxPool2d
 from cnnedu.receptive_field import receptive_field
 
 # Exercises 1 and 2: conv 5x5 stride 1, conv 3x3 stride 2, max pool 2x2 stride 2, conv 3x3 stride 1
-STACK = [(5, 1), (3, 2), (2, 2), (3, 1)]
+STACK = [Conv2d(1, 1, 5), Conv2d(1, 1, 3, stride=2), MaxPool2d(2, stride=2), Conv2d(1, 1, 3)]
 
 # Exercise 3: three 3x3 convolutions, stride 1, dilations 1, 2 and 4
-DILATED_STACK = [(3, 1, 0, 1), (3, 1, 0, 2), (3, 1, 0, 4)]
+DILATED_STACK = [Conv2d(1, 1, 3, dilation=1), Conv2d(1, 1, 3, dilation=2), Conv2d(1, 1, 3, dilation=4)]
 
 # Exercise 4: conv 5x5 (stride 1, padding 2), max pool 2x2 (stride 2), conv 3x3 (stride 1, padding 1).
 # Not the lesson's worked example (conv 3x3 padding 1 first), whose regions the notebook prints.
-PADDED_STACK = [(5, 1, 2), (2, 2, 0), (3, 1, 1)]
+PADDED_STACK = [Conv2d(1, 1, 5, padding=2), MaxPool2d(2, stride=2), Conv2d(1, 1, 3, padding=1)]
 REGION_UNIT = 4
 
 # Exercise 5: how many 3x3 stride-1 convolutions until the field is at least this wide?
@@ -216,7 +217,7 @@ def solution_layers_needed():
     15
     """
     layers = 1
-    while receptive_field([(3, 1)] * layers).size < TARGET_SIZE:
+    while receptive_field([Conv2d(1, 1, 3)] * layers).size < TARGET_SIZE:
         layers += 1
     return layers
 

@@ -17,7 +17,6 @@ import matplotlib
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from cnnedu.architecture import describe_partial
 from cnnedu.plotting.filters import CellNumbers
 from cnnedu.plotting.style import DIVERGING_CMAP, PROJECTOR_RC, new_figure, show_map
 
@@ -223,26 +222,33 @@ def _short(name):
     return name.replace(" -> ", "\n-> ")
 
 
-def update_stack(artists, layers, input_shape):
-    """Describe ``layers`` on ``input_shape`` and draw the block diagram.
+def update_stack(artists, rows, input_shape, error=None):
+    """Draw the block diagram of a described stack.
 
-    A layer that cannot fit does not raise: the diagram stops before it and
-    the red message says why.
+    Parameters
+    ----------
+    rows : list of LayerSummary
+        From :func:`cnnedu.architecture.describe_partial`: the layers that fit.
+    input_shape : (C, H, W)
+    error : str or None
+        The message of the first layer that cannot fit (shown in red; the
+        diagram stops before that layer).
 
     Returns
     -------
-    rows : list of LayerSummary
-        The layers that fit.
-    error : str or None
+    rows, error
+        As given.
 
     Examples
     --------
+    >>> from cnnedu.architecture import describe_partial
+    >>> from cnnedu.layers import Conv2d, MaxPool2d
     >>> figure, artists = stack_figure()
-    >>> rows, error = update_stack(artists, [("conv", 2, 3), ("maxpool", 2)], (1, 32, 32))
-    >>> [row.output_shape for row in rows], error
-    ([(2, 30, 30), (2, 15, 15)], None)
+    >>> rows, error = describe_partial([Conv2d(1, 2, 3), MaxPool2d(2)], (1, 32, 32))
+    >>> _ = update_stack(artists, rows, (1, 32, 32), error)
+    >>> [block.get_visible() for block in artists["blocks"][:4]]  # input, conv, pool
+    [True, True, True, False]
     """
-    rows, error = describe_partial(layers, input_shape)
     shapes = [tuple(input_shape)] + [row.output_shape for row in rows]
     names = ["input"] + [row.name for row in rows]
     counts = [0] + [row.parameter_count for row in rows]

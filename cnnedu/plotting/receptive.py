@@ -11,7 +11,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from cnnedu.plotting.style import IMAGE_CMAP, LINESTYLES, OKABE_ITO
-from cnnedu.receptive_field import receptive_field, receptive_fields
+from cnnedu.receptive_field import FieldCone
 
 FIELD_COLOR = "#ff7f0e"  # orange: the receptive field
 PADDING_COLOR = "0.82"  # light grey: cells outside the image (zero padding)
@@ -44,7 +44,7 @@ def _bounds(rows, columns):
     return (columns[0] - 0.5, rows[0] - 0.5, columns[1] - columns[0] + 1, rows[1] - rows[0] + 1)
 
 
-def receptive_field_diagram(layers, unit=None, input_size=None, ax=None, names=None):
+def receptive_field_diagram(cone, ax=None, names=None):
     """One-dimensional picture of a stack: every layer's cells, and in orange
     the cells that can reach one unit of the top layer.
 
@@ -55,11 +55,9 @@ def receptive_field_diagram(layers, unit=None, input_size=None, ax=None, names=N
 
     Parameters
     ----------
-    layers : sequence of (kernel_size, stride[, padding[, dilation]])
-    unit : int, optional
-        Index of the top-layer unit (default: the middle one).
-    input_size : int, optional
-        Input cells (default: just enough for the top unit's field plus 2).
+    cone : FieldCone
+        From :func:`cnnedu.receptive_field.field_cone` (the layers, the top
+        unit and the input size are chosen there).
     names : sequence of str, optional
         Row labels for the layers (default "layer 1", ...).
 
@@ -71,53 +69,36 @@ def receptive_field_diagram(layers, unit=None, input_size=None, ax=None, names=N
 
     Examples
     --------
+    >>> from cnnedu.layers import Conv2d
     >>> from cnnedu.plotting.style import new_figure
+    >>> from cnnedu.receptive_field import field_cone
     >>> figure, ax = new_figure()
-    >>> drawn = receptive_field_diagram([(3, 1), (3, 1), (3, 1)], unit=0, ax=ax)
+    >>> drawn = receptive_field_diagram(field_cone([Conv2d(1, 1, 3)] * 3, unit=0), ax=ax)
     >>> drawn["highlighted"][0]  # the input cells top unit 0 sees: 7 of them
     (0, 6)
     """
+    if not isinstance(cone, FieldCone):
+        raise TypeError(
+            "receptive_field_diagram() draws a FieldCone: pass field_cone(layers, unit=..., input_size=...) "
+            f"(from cnnedu.receptive_field); got {type(cone).__name__} {cone!r}"
+        )
     ax = _axes(ax, figsize=(8, 3))
-    layers = [tuple(layer) for layer in layers]
-    fields = receptive_fields(layers)
-    top = fields[-1]
-    if input_size is None:
-        input_size = top.size + 2
-    sizes = [int(input_size)]
-    for position, layer in enumerate(layers):
-        kernel_size, stride = layer[0], layer[1]
-        padding = layer[2] if len(layer) > 2 else 0
-        dilation = layer[3] if len(layer) > 3 else 1
-        size = (sizes[-1] + 2 * padding - dilation * (kernel_size - 1) - 1) // stride + 1
-        if size < 1:
-            raise ValueError(f"layer {position + 1} does not fit in its {sizes[-1]} cells; use a larger input_size")
-        sizes.append(size)
-    if unit is None:
-        unit = (sizes[-1] - 1) // 2
-    if not 0 <= unit < sizes[-1]:
-        raise ValueError(f"unit must be in 0..{sizes[-1] - 1}; got {unit}")
-    names = list(names) if names is not None else [f"layer {i}" for i in range(1, len(layers) + 1)]
+    depth = len(cone.sizes) - 1
+    names = list(names) if names is not None else [f"layer {i}" for i in range(1, depth + 1)]
+    if len(names) != depth:
+        raise ValueError(f"names must have one label per layer ({depth}); got {len(names)}")
     labels = ["input"] + names
-    cells, highlighted = [], []
-    # geometry of every level relative to the input: (size, stride, padding) of one cell
-    level_fields = [(1, 1, 0)] + [(f.size, f.stride, f.padding) for f in fields]
-    for level, (size, stride, padding) in enumerate(level_fields):
-        if level == len(layers):
-            cone = (unit, unit)
-        else:
-            cone = receptive_field(layers[level:]).region(unit)
-        highlighted.append(cone)
+    cells = []
+    for level, (field, highlighted, count) in enumerate(zip(cone.fields, cone.cones, cone.sizes, strict=True)):
         row_cells = []
-        first_index = min(cone[0], 0)
-        last_index = max(cone[1], sizes[level] - 1)
-        for index in range(first_index, last_index + 1):
-            centre = index * stride - padding + (size - 1) / 2
-            inside = 0 <= index < sizes[level]
-            in_cone = cone[0] <= index <= cone[1]
+        for index in range(min(highlighted[0], 0), max(highlighted[1], count - 1) + 1):
+            centre = index * field.stride - field.padding + (field.size - 1) / 2
+            inside = 0 <= index < count
+            in_cone = highlighted[0] <= index <= highlighted[1]
             face = FIELD_COLOR if in_cone and inside else ("white" if inside else PADDING_COLOR)
             patch = Rectangle(
-                (centre - stride / 2 + 0.08, level - 0.35),
-                stride - 0.16,
+                (centre - field.stride / 2 + 0.08, level - 0.35),
+                field.stride - 0.16,
                 0.7,
                 facecolor=face,
                 edgecolor="0.3" if inside else "0.55",
@@ -127,16 +108,15 @@ def receptive_field_diagram(layers, unit=None, input_size=None, ax=None, names=N
             ax.add_patch(patch)
             row_cells.append(patch)
         cells.append(row_cells)
-    left = min(highlighted[0][0], 0) - 1
-    right = max(highlighted[0][1], sizes[0] - 1) + 1
-    ax.set_xlim(left, right)
-    ax.set_ylim(-0.7, len(layers) + 0.7)
+    first, last = cone.cones[0]
+    ax.set_xlim(min(first, 0) - 1, max(last, cone.sizes[0] - 1) + 1)
+    ax.set_ylim(-0.7, depth + 0.7)
     ax.set_yticks(range(len(labels)), labels)
     ax.set_xlabel("input cell index")
     ax.spines[["top", "right", "left"]].set_visible(False)
     ax.tick_params(axis="y", length=0)
-    ax.set_title(f"unit {unit} of the top layer sees input cells {highlighted[0][0]}..{highlighted[0][1]}")
-    return {"cells": cells, "highlighted": highlighted}
+    ax.set_title(f"unit {cone.unit} of the top layer sees input cells {first}..{last}")
+    return {"cells": cells, "highlighted": list(cone.cones)}
 
 
 def show_field_on_image(image, region_rows, region_columns, ax=None, margin=16, title=None):
@@ -273,12 +253,14 @@ def plot_field_growth(tables, ax=None):
 
     Examples
     --------
+    >>> from cnnedu.layers import Conv2d, MaxPool2d
     >>> from cnnedu.networks import receptive_field_table
     >>> from cnnedu.plotting.style import new_figure
     >>> figure, ax = new_figure()
-    >>> lines = plot_field_growth({"AlexNet": receptive_field_table("alexnet")}, ax=ax)
-    >>> lines["AlexNet"].get_ydata().tolist()[-1]
-    195
+    >>> table = receptive_field_table([Conv2d(1, 1, 3), MaxPool2d(2), Conv2d(1, 1, 3)])
+    >>> lines = plot_field_growth({"small": table}, ax=ax)
+    >>> lines["small"].get_ydata().tolist()
+    [3, 4, 8]
     """
     ax = _axes(ax, figsize=(7, 4))
     lines = {}

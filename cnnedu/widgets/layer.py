@@ -3,7 +3,9 @@ layer-stack builder that reports shapes, parameters and receptive fields."""
 
 import ipywidgets as widgets
 
+from cnnedu.architecture import describe_partial
 from cnnedu.images import PHOTOS, load_image
+from cnnedu.layer_stack import builder_stack
 from cnnedu.plotting.layer import CHANNELS, rgb_layer_figure, stack_figure, update_rgb_layer, update_stack
 from cnnedu.rgb_layer import ACTIVATIONS, RGB_PRESETS, rgb_layer_maps
 from cnnedu.widgets._blit import BlitCanvas
@@ -90,31 +92,6 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
     return demo
 
 
-def _stack_layers(
-    conv1_filters,
-    conv1_kernel,
-    conv1_stride,
-    conv1_padding,
-    pool_size,
-    pool_stride,
-    conv2_filters,
-    conv2_kernel,
-    conv2_stride,
-    conv2_padding,
-    extra_blocks,
-    classes,
-):
-    """The spec list of the builder's network (wiring only: no shapes computed here)."""
-    layers = [("conv", conv1_filters, conv1_kernel, conv1_stride, conv1_padding), ("relu",)]
-    if pool_size > 1:
-        layers.append(("maxpool", pool_size, pool_stride))
-    layers += [("conv", conv2_filters, conv2_kernel, conv2_stride, conv2_padding), ("relu",)]
-    for block in range(extra_blocks):
-        layers += [("maxpool", 2, 2), ("conv", conv2_filters * 2 ** (block + 1), 3, 1, 1), ("relu",)]
-    layers += [("flatten",), ("linear", classes)]
-    return layers
-
-
 def layer_stack_builder():
     """Edit a small CNN and see every layer's output shape, parameter count
     and receptive field (a table below the diagram); a layer that cannot fit
@@ -160,7 +137,8 @@ def layer_stack_builder():
 
     def draw(size, channels, **settings):
         input_shape = (channels, size, size)
-        rows, error = update_stack(artists, _stack_layers(**settings), input_shape)
+        rows, error = describe_partial(builder_stack(input_shape, **settings), input_shape)
+        update_stack(artists, rows, input_shape, error)
         table.value = summary_html(rows, input_shape, error)
 
     demo = Demo(
@@ -187,15 +165,18 @@ def summary_html(rows, input_shape, error=None):
     Examples
     --------
     >>> from cnnedu.architecture import describe
-    >>> html = summary_html(describe([("conv", 2, 3)], (1, 32, 32)), (1, 32, 32))
+    >>> from cnnedu.layers import Conv2d
+    >>> html = summary_html(describe([Conv2d(1, 2, 3)], (1, 32, 32)), (1, 32, 32))
     >>> "<td>2 x 30 x 30</td>" in html
     True
     """
     cells = [("input", " x ".join(str(v) for v in input_shape), "0", "1 x 1", "")]
     for row in rows:
-        field = (
-            "whole input" if row.receptive_field is None else f"{row.receptive_field.size} x {row.receptive_field.size}"
-        )
+        if row.receptive_field is None:
+            field = "whole input"
+        else:  # rows x columns (a rectangular stack has its own column field)
+            columns = row.receptive_field_columns or row.receptive_field
+            field = f"{row.receptive_field.size} x {columns.size}"
         note = ""
         if row.unused:
             note = f"last {row.unused} row{'s' if row.unused > 1 else ''}/column{'s' if row.unused > 1 else ''} unused"

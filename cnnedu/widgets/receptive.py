@@ -17,8 +17,9 @@ import contextlib
 import ipywidgets as widgets
 import numpy as np
 
-from cnnedu.effective_rf import EffectiveReceptiveField, output_shape
+from cnnedu.effective_rf import EffectiveReceptiveField
 from cnnedu.images import PHOTOS, crop_and_resize, load_image
+from cnnedu.layer_stack import explorer_stack, map_shapes, stack_text
 from cnnedu.plotting.receptive import (
     show_effective_field,
     show_field_on_image,
@@ -30,49 +31,7 @@ from cnnedu.widgets._blit import BlitCanvas
 from cnnedu.widgets._demo import Demo
 from cnnedu.widgets._upload import YOUR_PICTURE, connect_upload, no_picture_yet, upload_controls
 
-POOL_AFTER = (2, 4)  # a 2x2 pooling layer follows convolutions 2 and 4 (unless it is the last)
 _CACHE_SIZE = 8
-
-
-def stack_layers(layers, kernel_size, stride, dilation, pooling):
-    """The layer tuples (see :mod:`cnnedu.effective_rf`) the sliders describe.
-
-    Every convolution gets "same" padding ``(d (k - 1) + 1 - 1) // 2``, so a
-    stride-1 layer keeps the map size and border units see some padding.
-
-    Examples
-    --------
-    >>> stack_layers(3, 3, 1, 1, "max")
-    [('conv', 3, 1, 1, 1), ('conv', 3, 1, 1, 1), ('max', 2, 2), ('conv', 3, 1, 1, 1)]
-    """
-    span = dilation * (kernel_size - 1) + 1
-    result = []
-    for number in range(1, layers + 1):
-        result.append(("conv", kernel_size, stride, (span - 1) // 2, dilation))
-        if pooling != "none" and number in POOL_AFTER and number < layers:
-            result.append((pooling, 2, 2))
-    return result
-
-
-def describe_stack(stack):
-    """Short text of a stack, e.g. ``'conv3 conv3 max2 conv3'``.
-
-    Examples
-    --------
-    >>> describe_stack([("conv", 3, 1, 1, 2), ("avg", 2, 2), ("conv", 5, 2, 2, 1)])
-    'conv3(d2) avg2 conv5/2'
-    """
-    words = []
-    for layer in stack:
-        if layer[0] == "conv":
-            _, kernel_size, stride, _, dilation = layer
-            word = (
-                f"conv{kernel_size}" + (f"(d{dilation})" if dilation > 1 else "") + (f"/{stride}" if stride > 1 else "")
-            )
-        else:
-            word = f"{layer[0]}{layer[1]}"
-        words.append(word)
-    return " ".join(words)
 
 
 def _square_photo(source, size):
@@ -127,7 +86,7 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
     style = {"description_width": "initial"}
     slider = dict(continuous_update=True, style=style, layout=widgets.Layout(width="210px"))
     defaults = dict(layers=6, kernel_size=3, stride=1, dilation=1, pooling="max")
-    first_shape = output_shape(stack_layers(**defaults), (size, size))
+    first_shape = map_shapes(explorer_stack(**defaults), (size, size))[-1]
     controls = {
         "layers": widgets.IntSlider(value=defaults["layers"], min=1, max=6, description="conv layers", **slider),
         "kernel_size": widgets.IntSlider(value=3, min=3, max=5, step=2, description="kernel k", **slider),
@@ -188,14 +147,14 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
     def prepare(content):
         return _square_photo(content, size), f"shown in grey at {size}x{size} (its central square)"
 
-    def model_for(stack, relu):
-        key = (tuple(stack), relu)
+    def model_for(stack):
+        key = tuple(repr(layer) for layer in stack)  # the layers' geometry, ReLUs included
         if key in models:
             models.move_to_end(key)
             return models[key]
         with _one_blas_thread():
             model = EffectiveReceptiveField(
-                stack, (size, size), channels=channels, relu=relu, samples=samples, networks=networks, seed=seed
+                stack, (size, size), channels=channels, samples=samples, networks=networks, seed=seed
             )
         models[key] = model
         if len(models) > _CACHE_SIZE:
@@ -234,10 +193,10 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
 
     def draw(layers, kernel_size, stride, dilation, pooling, relu, row, column, photo):
         show_photo(photo)
-        stack = stack_layers(layers, kernel_size, stride, dilation, pooling)
-        shape = output_shape(stack, (size, size))  # ValueError (shown to the student) if a layer does not fit
+        stack = explorer_stack(layers, kernel_size, stride, dilation, pooling, relu=relu, channels=channels)
+        shape = map_shapes(stack, (size, size))[-1]  # ValueError (shown to the student) if a layer does not fit
         row, column = fit_unit_sliders(shape, row, column)
-        model = model_for(stack, relu)
+        model = model_for(stack)
         field = model.field
         rows, columns = field.region(row), field.region(column)
         with _one_blas_thread():
@@ -249,7 +208,7 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
             f"unit ({row}, {column}) sees rows {rows[0]}..{rows[1]}, columns {columns[0]}..{columns[1]}"
         )
         stack_line.value = (
-            f"<code>{describe_stack(stack)}</code> &rarr; output map {shape[0]} x {shape[1]}; "
+            f"<code>{stack_text(stack)}</code> &rarr; output map {shape[0]} x {shape[1]}; "
             "grey border = zero padding, dashed box = theoretical field"
         )
 

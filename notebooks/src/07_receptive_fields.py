@@ -10,7 +10,9 @@ import cnnedu as ce
 import cnnedu.widgets
 from cnnedu import effective_rf, networks
 from cnnedu.exercises import lesson07 as ex
+from cnnedu.layer_stack import relu_between
 from cnnedu.plotting import receptive as rp
+from cnnedu.receptive_field import field_cone
 
 rng = np.random.default_rng(0)
 
@@ -29,10 +31,16 @@ rng = np.random.default_rng(0)
 # square the result: a field of size r is r x r pixels. The picture below shows one row of cells
 # for the input and for each of three 3x3 layers (stride 1). Orange cells are the ones the
 # highlighted top unit depends on.
+#
+# A network is written down as a list of cnnedu layers, the same `ce.Conv2d`, `ce.MaxPool2d`, ...
+# that lesson 08 trains. Only each layer's kernel size, stride, padding and dilation matter for the
+# field (`layer.geometry()` gives them), not its channels, so one-channel layers will do here.
+# `field_cone` works out which cells of every level the unit depends on; the diagram draws them.
 
 # %%
+three_convs = [ce.Conv2d(1, 1, kernel_size=3) for _ in range(3)]
 fig, ax = plt.subplots(figsize=(8, 2.8))
-drawn = rp.receptive_field_diagram([(3, 1), (3, 1), (3, 1)], unit=2, input_size=11, ax=ax)
+drawn = rp.receptive_field_diagram(field_cone(three_convs, unit=2, input_size=11), ax=ax)
 plt.show()
 print("cells seen at each level, input first:", drawn["highlighted"])
 
@@ -63,7 +71,7 @@ def receptive_field_by_recursion(layers, verbose=True):
     """r_0 from r_L = 1 with r_{l-1} = s_l * r_l + k_l - s_l, walking from the top layer down."""
     r = 1
     for position in range(len(layers), 0, -1):
-        kernel_size, stride = layers[position - 1][:2]
+        kernel_size, stride = layers[position - 1].kernel_size, layers[position - 1].stride
         new_r = stride * r + kernel_size - stride
         if verbose:
             print(
@@ -73,7 +81,6 @@ def receptive_field_by_recursion(layers, verbose=True):
     return r
 
 
-three_convs = [(3, 1), (3, 1), (3, 1)]
 r = receptive_field_by_recursion(three_convs)
 assert r == 7
 assert ce.receptive_field(three_convs).size == 7
@@ -90,13 +97,14 @@ assert ce.receptive_field(three_convs).size == 7
 # than the first convolution's.
 
 # %%
-conv_pool_conv = [(3, 1), (2, 2), (3, 1)]
+conv_pool_conv = [ce.Conv2d(1, 1, kernel_size=3), ce.MaxPool2d(2, stride=2), ce.Conv2d(1, 1, kernel_size=3)]
 r = receptive_field_by_recursion(conv_pool_conv)
 assert r == 8
 assert ce.receptive_field(conv_pool_conv).size == 8
 
 fig, ax = plt.subplots(figsize=(8, 2.8))
-rp.receptive_field_diagram(conv_pool_conv, unit=2, input_size=14, ax=ax, names=["conv 3x3", "pool 2x2/2", "conv 3x3"])
+cone = field_cone(conv_pool_conv, unit=2, input_size=14)
+rp.receptive_field_diagram(cone, ax=ax, names=["conv 3x3", "pool 2x2/2", "conv 3x3"])
 plt.show()
 
 # %% [markdown]
@@ -128,15 +136,15 @@ plt.show()
 # %%
 def receptive_field_closed_form(layers):
     size, stride_product = 1, 1
-    for kernel_size, stride in layers:
-        size += (kernel_size - 1) * stride_product
-        stride_product *= stride
+    for layer in layers:
+        size += (layer.kernel_size - 1) * stride_product
+        stride_product *= layer.stride
     return size
 
 
 for _ in range(300):
     depth = rng.integers(1, 8)
-    stack = [(int(rng.integers(1, 8)), int(rng.integers(1, 4))) for _ in range(depth)]
+    stack = [ce.Conv2d(1, 1, int(rng.integers(1, 8)), stride=int(rng.integers(1, 4))) for _ in range(depth)]
     by_recursion = receptive_field_by_recursion(stack, verbose=False)
     assert by_recursion == receptive_field_closed_form(stack) == ce.receptive_field(stack).size, stack
 print("recursion, closed form and cnnedu agree on 300 random stacks")
@@ -158,9 +166,10 @@ print("recursion, closed form and cnnedu agree on 300 random stacks")
 channels = 64
 stack_weights = sum(ce.Conv2d(channels, channels, kernel_size=3, rng=0).weights.size for _ in range(3))
 single_weights = ce.Conv2d(channels, channels, kernel_size=7, rng=0).weights.size
-print(f"field: three 3x3 -> {ce.receptive_field([(3, 1)] * 3).size}, one 7x7 -> {ce.receptive_field([(7, 1)]).size}")
+one_seven = [ce.Conv2d(1, 1, kernel_size=7)]
+print(f"field: three 3x3 -> {ce.receptive_field(three_convs).size}, one 7x7 -> {ce.receptive_field(one_seven).size}")
 print(f"weights with C = {channels}: three 3x3 -> {stack_weights:,} (27 C^2), one 7x7 -> {single_weights:,} (49 C^2)")
-assert ce.receptive_field([(3, 1)] * 3).size == ce.receptive_field([(7, 1)]).size == 7
+assert ce.receptive_field(three_convs).size == ce.receptive_field(one_seven).size == 7
 assert stack_weights == 27 * channels**2 and single_weights == 49 * channels**2
 
 # %% [markdown]
@@ -177,7 +186,7 @@ assert stack_weights == 27 * channels**2 and single_weights == 49 * channels**2
 # 2 * 1 - 3 = -1 .. 6.
 
 # %%
-padded = [(3, 1, 1), (2, 2, 0), (3, 1, 1)]
+padded = [ce.Conv2d(1, 1, 3, padding=1), ce.MaxPool2d(2, stride=2), ce.Conv2d(1, 1, 3, padding=1)]
 field = ce.receptive_field(padded)
 print(field)
 for unit in range(4):
@@ -197,10 +206,8 @@ assert field.region(0) == (-3, 4) and field.region(1) == (-1, 6)
 # (row 0, column 5) the formula says rows -3..4 (clipped to 0..4) and columns 7..14.
 
 # %%
-layers = [("conv", 3, 1, 1), ("avg", 2), ("conv", 3, 1, 1)]
-model = effective_rf.EffectiveReceptiveField(
-    layers, (16, 16), relu=False, samples=1, networks=1, seed=0, dtype=np.float64
-)
+layers = [ce.Conv2d(1, 1, 3, padding=1), ce.AvgPool2d(2, stride=2), ce.Conv2d(1, 1, 3, padding=1)]  # no ReLU
+model = effective_rf.EffectiveReceptiveField(layers, (16, 16), samples=1, networks=1, seed=0, dtype=np.float64)
 gradient = model.gradient(0, 5)
 rows_hit = np.nonzero(gradient.any(axis=1))[0]
 columns_hit = np.nonzero(gradient.any(axis=0))[0]
@@ -226,19 +233,23 @@ print(spread)
 image = rng.standard_normal((12, 12))
 assert np.allclose(ce.correlate2d(image, kernel, dilation=2), ce.correlate2d(image, spread))
 
-dilated_stack = [(3, 1, 0, 1), (3, 1, 0, 2), (3, 1, 0, 3)]  # (kernel_size, stride, padding, dilation)
+dilated_stack = [ce.Conv2d(1, 1, kernel_size=3, dilation=d) for d in (1, 2, 3)]
 assert ce.receptive_field(dilated_stack).size == 13
 print("dilations 1, 2, 3: r =", ce.receptive_field(dilated_stack).size)
 
 # %% [markdown]
 # ## Real networks: AlexNet and VGG-16
 #
-# `cnnedu.networks` holds the geometry (kernel k, stride s, padding p) of the convolution and
-# pooling layers of AlexNet and VGG-16, as used by Araujo, Norris and Sim in "Computing Receptive
+# `cnnedu.networks` holds the convolution and pooling layers of AlexNet and VGG-16 as cnnedu layers
+# (kernel k, stride s, padding p and the real channel counts; random weights), as used by Araujo, Norris and Sim in "Computing Receptive
 # Fields of Convolutional Neural Networks" (Distill, 2019). Their table comes from the TF-Slim models
 # `alexnet_v2` (whose first 11x11 convolution has no padding) and `vgg_16` (thirteen 3x3
 # convolutions with padding 1, five 2x2 poolings with stride 2), up to the last pooling layer,
 # `pool5`. Columns: r = receptive field, S = effective stride, P = effective padding, all in pixels.
+
+# %%
+for name, layer in networks.alexnet().items():  # the same description as every stack above
+    print(f"{name:6} {layer}")
 
 # %%
 alexnet = networks.receptive_field_table("alexnet")
@@ -354,11 +365,12 @@ assert by_name["pool5"].region(3) == (6, 217)  # 3 * 32 - 90 = 6, 6 + 212 - 1 = 
 # weights, averaged over 16 networks x 4 inputs.
 
 # %%
-eight_convs = [("conv", 3, 1, 1)] * 8
+eight_convs = [ce.Conv2d(1, 1, 3, padding=1) for _ in range(8)]
 options = dict(channels=4, samples=4, networks=16, seed=0, dtype=np.float64)
-linear = effective_rf.effective_receptive_field(eight_convs, (33, 33), relu=False, **options)
-with_relu = effective_rf.effective_receptive_field(eight_convs, (33, 33), relu=True, **options)
-region = ce.receptive_field(effective_rf.geometry(eight_convs)).region(16)  # centre unit (16, 16)
+linear = effective_rf.effective_receptive_field(eight_convs, (33, 33), **options)
+# relu_between puts a ReLU after every convolution but the last
+with_relu = effective_rf.effective_receptive_field(relu_between(eight_convs), (33, 33), **options)
+region = ce.receptive_field(eight_convs).region(16)  # centre unit (16, 16)
 print("theoretical field of unit 16:", region)
 
 fig, axes = plt.subplots(1, 3, figsize=(14, 3.8), layout="constrained")
@@ -399,7 +411,7 @@ spreads = []
 for depth in (2, 4, 8, 16):
     size = 2 * depth + 1
     magnitude = effective_rf.effective_receptive_field(
-        [("conv", 3, 1, 1)] * depth, (41, 41), relu=False, channels=4, samples=2, networks=8, seed=1, dtype=np.float64
+        [ce.Conv2d(1, 1, 3, padding=1)] * depth, (41, 41), channels=4, samples=2, networks=8, seed=1, dtype=np.float64
     )
     column_share = magnitude.sum(axis=0) / magnitude.sum()
     spread = float(np.sqrt((column_share * (np.arange(41) - 20) ** 2).sum()))
