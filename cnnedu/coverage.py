@@ -19,7 +19,7 @@ from cnnedu._checks import as_array, non_negative_int, one_of, positive_int
 from cnnedu.correlate import same_padding
 from cnnedu.padding import kernel_span
 
-MODES = ("explicit", "valid", "same", "full")
+PADDING_MODES = ("explicit", "valid", "same", "full")  # how the input of a 1-D coverage is padded
 
 
 def _padding_pair(padding):
@@ -62,7 +62,7 @@ def mode_padding(kernel_size, mode, padding=0, dilation=1, convention="correlate
     >>> mode_padding(4, "same"), mode_padding(4, "same", convention="other")
     ((1, 2), (2, 1))
     """
-    one_of("mode", mode, MODES)
+    one_of("mode", mode, PADDING_MODES)
     one_of("convention", convention, ("correlate2d", "other"))
     span = kernel_span(kernel_size, dilation)
     padding = non_negative_int("padding", padding)

@@ -239,7 +239,7 @@ cnnedu.widgets.padding_explorer()
 
 # %%
 photo = ce.load_image("grace_hopper", grayscale=True, size=150)  # (150, 128); the original is 600 x 512
-sobel_x = np.array([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+sobel_x = ce.get_kernel("Sobel x")  # [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], as in lesson 01
 versions = {
     "valid, stride 1": ce.correlate2d(photo, sobel_x),
     "padding 1 (same), stride 1": ce.correlate2d(ce.pad2d(photo, 1), sobel_x),
