@@ -31,6 +31,7 @@ applies to the three batch cases; the slider case's "loop" is a single
 """
 
 import argparse
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -40,6 +41,7 @@ from scipy import signal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
+from cnnedu import conv
 from cnnedu.conv import conv2d_backward, conv2d_forward
 
 CASES = [
@@ -53,26 +55,27 @@ TARGET_TORCH = {True: 1.5, False: 1.0}
 TARGET_LOOP = 50.0
 
 
-def best_ms(functions, calls, rounds, warmup=2):
+def best_ms(functions, calls, rounds, warmup=2, statistic=min):
     """Milliseconds per call of each function: the best of ``rounds`` blocks of ``calls`` calls.
 
     The contenders take turns, one block each per round, every block preceded
     by :func:`settle`, so that a busy spell of the machine hits them alike.
     Other processes only ever add time, so the best block is the fairest
-    estimate of what the code itself costs.
+    estimate of what the code itself costs; ``statistic=statistics.median``
+    reports the median block instead (steadier when the machine is shared).
     """
     for function in functions:
         for _ in range(warmup):
             function()
-    best = [float("inf")] * len(functions)
+    blocks = [[] for _ in functions]
     for _ in range(rounds):
         for position, function in enumerate(functions):
             settle()
             start = time.perf_counter()
             for _ in range(calls):
                 function()
-            best[position] = min(best[position], (time.perf_counter() - start) / calls)
-    return [1000.0 * value for value in best]
+            blocks[position].append((time.perf_counter() - start) / calls)
+    return [1000.0 * statistic(times) for times in blocks]
 
 
 def settle():
@@ -94,6 +97,28 @@ def cnnedu_step(x, weights, bias, grad_output, padding, backward):
         y, cache = conv2d_forward(x, weights, bias, 1, padding)
         if backward:
             conv2d_backward(grad_output, cache)
+
+    return step
+
+
+def plain_backward(grad_output, cache):
+    """conv2d_backward without its one tuning: dJ/dweights as the product grad_rows @ columns.T as written."""
+    padded_shape, weights_matrix, weights_shape, _, geometry, pads, columns = cache
+    grad_rows = grad_output.transpose(1, 0, 2, 3).reshape(weights_shape[0], -1)  # (C_out, N*H_out*W_out)
+    grad_weights = (grad_rows @ columns.T).reshape(weights_shape)
+    grad_padded = conv._col2im(weights_matrix.T @ grad_rows, padded_shape, *geometry)
+    (top, bottom), (left, right) = pads
+    grad_x = np.ascontiguousarray(grad_padded[:, :, top : padded_shape[2] - bottom, left : padded_shape[3] - right])
+    return grad_x, grad_weights, grad_output.sum(axis=(0, 2, 3))
+
+
+def plain_step(x, weights, bias, grad_output, padding, backward):
+    """The baseline: im2col + one matrix product, every product as written (no tuning)."""
+
+    def step():
+        y, cache = conv2d_forward(x, weights, bias, 1, padding)
+        if backward:
+            plain_backward(grad_output, cache)
 
     return step
 
@@ -154,6 +179,8 @@ def check_equal(x, weights, bias, grad_output, padding, torch):
     y_t = torch.nn.functional.conv2d(x_t, w_t, b_t, padding=padding)
     y_t.backward(torch.from_numpy(grad_output))
     grads = conv2d_backward(grad_output, cache)
+    for ours, plain in zip(grads, plain_backward(grad_output, cache), strict=True):
+        assert np.allclose(ours, plain, rtol=1e-4, atol=1e-4 * float(np.abs(plain).max())), "plain baseline disagrees"
     for ours, theirs in zip((y, *grads), (y_t, x_t.grad, w_t.grad, b_t.grad), strict=True):
         theirs = theirs.detach().numpy()
         scale = float(np.abs(theirs).max())
@@ -165,6 +192,7 @@ def main(argv=None):
     parser.add_argument("--calls", type=int, default=20, help="calls per timed block")
     parser.add_argument("--rounds", type=int, default=7, help="timed blocks per contender (best reported)")
     parser.add_argument("--no-loop", action="store_true", help="skip the slow scipy loop baseline")
+    parser.add_argument("--median", action="store_true", help="report the median block instead of the best")
     args = parser.parse_args(argv)
 
     try:
@@ -176,8 +204,10 @@ def main(argv=None):
         print("torch is not importable: the torch columns are skipped.")
 
     rng = np.random.default_rng(0)
+    statistic = statistics.median if args.median else min
     header = (
-        f"{'case':38s} {'cnnedu ms':>10s} {'torch ms':>9s} {'vs torch':>9s} {'loop ms':>9s} {'speed-up vs loop':>17s}"
+        f"{'case':38s} {'cnnedu ms':>10s} {'plain ms':>9s} {'vs plain':>9s} {'torch ms':>9s} {'vs torch':>9s} "
+        f"{'loop ms':>9s} {'speed-up vs loop':>17s}"
     )
     print(header)
     print("-" * len(header))
@@ -185,26 +215,32 @@ def main(argv=None):
     for name, batch, c_in, c_out, size, kernel, padding, backward in CASES:
         x, weights, bias, grad_output = make_data(batch, c_in, c_out, size, kernel, padding, rng)
         check_equal(x, weights, bias, grad_output, padding, torch)
-        contenders = [cnnedu_step(x, weights, bias, grad_output, padding, backward)]
+        contenders = [
+            cnnedu_step(x, weights, bias, grad_output, padding, backward),
+            plain_step(x, weights, bias, grad_output, padding, backward),
+        ]
         if torch is not None:
             contenders.append(torch_step(torch, x, weights, bias, grad_output, padding, backward))
-        times = best_ms(contenders, args.calls, args.rounds)
-        ours = times[0]
+        times = best_ms(contenders, args.calls, args.rounds, statistic=statistic)
+        ours, plain = times[:2]
         torch_text = ratio_text = "skipped"
         if torch is not None:
-            theirs = times[1]
+            theirs = times[2]
             ratio = ours / theirs
             ok = ratio <= TARGET_TORCH[backward]
             all_ok &= ok
             torch_text, ratio_text = f"{theirs:.2f}", f"{ratio:.2f}x" + ("" if ok else "!")
         loop_text = speedup_text = "skipped"
         if not args.no_loop:
-            loop = best_ms([loop_step(x, weights, bias, grad_output, padding, backward)], 1, 3, warmup=1)[0]
+            loop = best_ms([loop_step(x, weights, bias, grad_output, padding, backward)], 1, 3, 1, statistic)[0]
             speedup = loop / ours
             ok = speedup >= TARGET_LOOP or not backward  # the slider case is a single scipy call, not a loop
             all_ok &= ok
             loop_text, speedup_text = f"{loop:.1f}", f"{speedup:.0f}x" + ("" if ok else "!")
-        print(f"{name:38s} {ours:10.2f} {torch_text:>9s} {ratio_text:>9s} {loop_text:>9s} {speedup_text:>17s}")
+        print(
+            f"{name:38s} {ours:10.2f} {plain:9.2f} {ours / plain:8.2f}x {torch_text:>9s} {ratio_text:>9s} "
+            f"{loop_text:>9s} {speedup_text:>17s}"
+        )
     print()
     print(
         f"targets: vs torch <= {TARGET_TORCH[True]}x (slider case <= {TARGET_TORCH[False]}x), "

@@ -10,6 +10,7 @@ import cnnedu as ce
 import cnnedu.widgets
 from cnnedu.backprop_paths import dilate, input_gradient, input_pixel_paths, kernel_gradient, output_cell_window
 from cnnedu.exercises import lesson06 as ex
+from cnnedu.kernels import get_kernel
 from cnnedu.plotting import backprop as bp
 from cnnedu.plotting.style import annotate_cells, show_map
 
@@ -394,7 +395,7 @@ assert pool_error < 1e-7 and relu_error < 1e-7
 
 # %%
 photo = ce.load_image("grace_hopper", grayscale=True, size=64)  # (64, 55) in [0, 1]
-sobel = ce.get_kernel("Sobel x")  # [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
+sobel = get_kernel("Sobel x")  # [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
 target = ce.correlate2d(photo, sobel)  # what the kernel should produce
 image_batch = photo[np.newaxis, np.newaxis]  # (1, 1, H, W)
 
