@@ -249,9 +249,8 @@ def _col2im(grad_columns, padded_shape, kh, kw, stride_h, stride_w, dilation_h, 
     for i in range(kh):
         for j in range(kw):
             top, left = i * dilation_h, j * dilation_w
-            grad_padded[:, :, top : top + rows : stride_h, left : left + cols : stride_w] += grad_columns[
-                :, i, j
-            ].transpose(1, 0, 2, 3)
+            share = grad_columns[:, i, j].transpose(1, 0, 2, 3)  # (N, C_in, H_out, W_out): what tap (i, j) saw
+            grad_padded[:, :, top : top + rows : stride_h, left : left + cols : stride_w] += share
     return grad_padded
 
 
