@@ -1,11 +1,15 @@
-"""How fast is cnnedu's convolution? Forward + backward against PyTorch and loops.
+"""How fast is cnnedu's convolution? Forward + backward against a plain baseline, PyTorch and loops.
 
-Run: ``.venv/bin/python benchmarks/bench_conv.py``
+Run: ``.venv/bin/python benchmarks/bench_conv.py`` (``--median`` reports the
+median timed block instead of the best: steadier on a shared machine).
 
 For each case it prints, measured in this one run:
 
 * ``cnnedu ms``: time per call (best of several timed blocks) of ``conv2d_forward`` + ``conv2d_backward``
   (the im2col fast path, float32);
+* ``plain ms``: the same im2col + matrix products with every product written
+  the plain way (:func:`plain_backward`), and ``vs plain``: cnnedu / plain,
+  what cnnedu's one kept tuning buys (below);
 * ``torch ms``: ``torch.nn.functional.conv2d`` forward + autograd backward on
   the CPU with 2 threads (skipped with a message if torch is missing);
 * ``loop ms``: the textbook version, one ``scipy.signal.correlate2d`` call
@@ -17,11 +21,38 @@ For each case it prints, measured in this one run:
 The slider case (one 512x512 image, 3x3 kernel) is what a demo computes on
 every slider move: forward only.
 
-Run it two or three times. On the shared 2-core virtual machines where it was
-written, some whole runs were 1.5-2x slower for cnnedu than others (PyTorch
-much less affected); such a run shows the slider case near 0.9 ms instead of
-0.4 ms. Separate runs of the same code in fresh processes agree within a few
-percent otherwise.
+What conv.py keeps, and what it buys
+------------------------------------
+``conv2d_forward`` is im2col (one strided copy per kernel tap) and one
+matrix product; ``conv2d_backward`` is two products and col2im. One tuning
+stays, because this benchmark shows it pays: the weight gradient
+``grad_rows @ columns.T`` is computed as ``(columns @ grad_rows.T).T`` (the
+same numbers). OpenBLAS shares a product's rows among its threads, and the
+C_out rows of the plain form are too few to share. Medians of three runs
+of 15 interleaved blocks (issue 12, on the shared 2-core machine while other
+jobs ran; identical code differed by up to 25% within a run):
+
+    case                              cnnedu ms   plain ms   vs plain
+    batch 64, 1->8, 28x28, 3x3             17.6       16.8    1.0x (8 rows: no gain)
+    batch 64, 8->16, 14x14, 3x3            29.5       58.4    0.51x
+    batch 16, 3->16, 64x64, 5x5           103.9      213.3    0.42x
+    slider (forward only)                  10.7        8.6    same code: noise
+
+Dropped in issue 12, because they did not pay in the same runs (the old
+conv.py with all of them against today's: 17.5 against 17.6 ms, 34.5 against
+29.5 ms, 227.0 against 103.9 ms, 11.5 against 10.7 ms for the four cases):
+cutting the batch into chunks of about 4 MB of columns (rebuilt in the
+backward pass), a "wide grid" im2col for stride 1 (contiguous slices as wide
+as the padded input), the stride-1 input gradient laid out on whole padded
+images, the bias gradient as a matrix-vector product, and keeping the columns
+only for batches of one chunk. Added one at a time to the plain path (one
+run, 9 blocks each, a busy machine) none gained beyond the noise, and the
+chunks made the 5x5 case slower.
+
+Run it two or three times: on the shared 2-core virtual machines where it
+was written, whole runs differed by 2-5x for every contender when other
+jobs were busy (cnnedu's best blocks in a quiet spell: 2.0 ms, 5.3 ms, 25 ms
+and 1.1 ms for the four cases).
 
 OpenBLAS worker threads keep spinning for about 0.1 s after numpy's last
 matrix product and slow PyTorch down on a 2-core machine, so the script
