@@ -19,7 +19,6 @@ from matplotlib.patches import Rectangle
 from cnnedu.architecture import describe_partial
 from cnnedu.conv import conv2d_forward
 from cnnedu.correlate import correlate2d
-from cnnedu.kernels import get_kernel
 from cnnedu.plotting.filters import CellNumbers
 from cnnedu.plotting.style import DIVERGING_CMAP, PROJECTOR_RC, new_figure, show_map
 
@@ -27,8 +26,8 @@ CHANNELS = ("R", "G", "B")
 ACTIVATIONS = ("ReLU", "none")
 RESPONSE_LIMIT = 1.0  # fixed colour scale of every response panel
 
-_SOBEL_X = get_kernel("Sobel x").astype(int)  # brightness rising from left to right: positive
-_SOBEL_Y = get_kernel("Sobel y").astype(int)  # brightness rising from top to bottom: positive
+_SOBEL_X = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]])  # bright on the left: positive
+_SOBEL_Y = _SOBEL_X.T.copy()  # bright above: positive
 _ONES = np.ones((3, 3), dtype=int)
 _ZERO = np.zeros((3, 3), dtype=int)
 
