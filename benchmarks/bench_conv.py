@@ -1,11 +1,15 @@
-"""How fast is cnnedu's convolution? Forward + backward against PyTorch and loops.
+"""How fast is cnnedu's convolution? Forward + backward against a plain baseline, PyTorch and loops.
 
-Run: ``.venv/bin/python benchmarks/bench_conv.py``
+Run: ``.venv/bin/python benchmarks/bench_conv.py`` (``--median`` reports the
+median timed block instead of the best: steadier on a shared machine).
 
 For each case it prints, measured in this one run:
 
 * ``cnnedu ms``: time per call (best of several timed blocks) of ``conv2d_forward`` + ``conv2d_backward``
   (the im2col fast path, float32);
+* ``plain ms``: the same im2col + matrix products with every product written
+  the plain way (:func:`plain_backward`), and ``vs plain``: cnnedu / plain,
+  what cnnedu's one kept tuning buys (below);
 * ``torch ms``: ``torch.nn.functional.conv2d`` forward + autograd backward on
   the CPU with 2 threads (skipped with a message if torch is missing);
 * ``loop ms``: the textbook version, one ``scipy.signal.correlate2d`` call
@@ -17,11 +21,38 @@ For each case it prints, measured in this one run:
 The slider case (one 512x512 image, 3x3 kernel) is what a demo computes on
 every slider move: forward only.
 
-Run it two or three times. On the shared 2-core virtual machines where it was
-written, some whole runs were 1.5-2x slower for cnnedu than others (PyTorch
-much less affected); such a run shows the slider case near 0.9 ms instead of
-0.4 ms. Separate runs of the same code in fresh processes agree within a few
-percent otherwise.
+What conv.py keeps, and what it buys
+------------------------------------
+``conv2d_forward`` is im2col (one strided copy per kernel tap) and one
+matrix product; ``conv2d_backward`` is two products and col2im. One tuning
+stays, because this benchmark shows it pays: the weight gradient
+``grad_rows @ columns.T`` is computed as ``(columns @ grad_rows.T).T`` (the
+same numbers). OpenBLAS shares a product's rows among its threads, and the
+C_out rows of the plain form are too few to share. Medians of three runs
+of 15 interleaved blocks (issue 12, on the shared 2-core machine while other
+jobs ran; identical code differed by up to 25% within a run):
+
+    case                              cnnedu ms   plain ms   vs plain
+    batch 64, 1->8, 28x28, 3x3             17.6       16.8    1.0x (8 rows: no gain)
+    batch 64, 8->16, 14x14, 3x3            29.5       58.4    0.51x
+    batch 16, 3->16, 64x64, 5x5           103.9      213.3    0.42x
+    slider (forward only)                  10.7        8.6    same code: noise
+
+Dropped in issue 12, because they did not pay in the same runs (the old
+conv.py with all of them against today's: 17.5 against 17.6 ms, 34.5 against
+29.5 ms, 227.0 against 103.9 ms, 11.5 against 10.7 ms for the four cases):
+cutting the batch into chunks of about 4 MB of columns (rebuilt in the
+backward pass), a "wide grid" im2col for stride 1 (contiguous slices as wide
+as the padded input), the stride-1 input gradient laid out on whole padded
+images, the bias gradient as a matrix-vector product, and keeping the columns
+only for batches of one chunk. Added one at a time to the plain path (one
+run, 9 blocks each, a busy machine) none gained beyond the noise, and the
+chunks made the 5x5 case slower.
+
+Run it two or three times: on the shared 2-core virtual machines where it
+was written, whole runs differed by 2-5x for every contender when other
+jobs were busy (cnnedu's best blocks in a quiet spell: 2.0 ms, 5.3 ms, 25 ms
+and 1.1 ms for the four cases).
 
 OpenBLAS worker threads keep spinning for about 0.1 s after numpy's last
 matrix product and slow PyTorch down on a 2-core machine, so the script
@@ -31,6 +62,7 @@ applies to the three batch cases; the slider case's "loop" is a single
 """
 
 import argparse
+import statistics
 import sys
 import time
 from pathlib import Path
@@ -40,6 +72,7 @@ from scipy import signal
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # run from a checkout without installing
 
+from cnnedu import conv
 from cnnedu.conv import conv2d_backward, conv2d_forward
 
 CASES = [
@@ -53,26 +86,27 @@ TARGET_TORCH = {True: 1.5, False: 1.0}
 TARGET_LOOP = 50.0
 
 
-def best_ms(functions, calls, rounds, warmup=2):
+def best_ms(functions, calls, rounds, warmup=2, statistic=min):
     """Milliseconds per call of each function: the best of ``rounds`` blocks of ``calls`` calls.
 
     The contenders take turns, one block each per round, every block preceded
     by :func:`settle`, so that a busy spell of the machine hits them alike.
     Other processes only ever add time, so the best block is the fairest
-    estimate of what the code itself costs.
+    estimate of what the code itself costs; ``statistic=statistics.median``
+    reports the median block instead (steadier when the machine is shared).
     """
     for function in functions:
         for _ in range(warmup):
             function()
-    best = [float("inf")] * len(functions)
+    blocks = [[] for _ in functions]
     for _ in range(rounds):
         for position, function in enumerate(functions):
             settle()
             start = time.perf_counter()
             for _ in range(calls):
                 function()
-            best[position] = min(best[position], (time.perf_counter() - start) / calls)
-    return [1000.0 * value for value in best]
+            blocks[position].append((time.perf_counter() - start) / calls)
+    return [1000.0 * statistic(times) for times in blocks]
 
 
 def settle():
@@ -94,6 +128,28 @@ def cnnedu_step(x, weights, bias, grad_output, padding, backward):
         y, cache = conv2d_forward(x, weights, bias, 1, padding)
         if backward:
             conv2d_backward(grad_output, cache)
+
+    return step
+
+
+def plain_backward(grad_output, cache):
+    """conv2d_backward without its one tuning: dJ/dweights as the product grad_rows @ columns.T as written."""
+    padded_shape, weights_matrix, weights_shape, _, geometry, pads, columns = cache
+    grad_rows = grad_output.transpose(1, 0, 2, 3).reshape(weights_shape[0], -1)  # (C_out, N*H_out*W_out)
+    grad_weights = (grad_rows @ columns.T).reshape(weights_shape)
+    grad_padded = conv._col2im(weights_matrix.T @ grad_rows, padded_shape, *geometry)
+    (top, bottom), (left, right) = pads
+    grad_x = np.ascontiguousarray(grad_padded[:, :, top : padded_shape[2] - bottom, left : padded_shape[3] - right])
+    return grad_x, grad_weights, grad_output.sum(axis=(0, 2, 3))
+
+
+def plain_step(x, weights, bias, grad_output, padding, backward):
+    """The baseline: im2col + one matrix product, every product as written (no tuning)."""
+
+    def step():
+        y, cache = conv2d_forward(x, weights, bias, 1, padding)
+        if backward:
+            plain_backward(grad_output, cache)
 
     return step
 
@@ -154,6 +210,8 @@ def check_equal(x, weights, bias, grad_output, padding, torch):
     y_t = torch.nn.functional.conv2d(x_t, w_t, b_t, padding=padding)
     y_t.backward(torch.from_numpy(grad_output))
     grads = conv2d_backward(grad_output, cache)
+    for ours, plain in zip(grads, plain_backward(grad_output, cache), strict=True):
+        assert np.allclose(ours, plain, rtol=1e-4, atol=1e-4 * float(np.abs(plain).max())), "plain baseline disagrees"
     for ours, theirs in zip((y, *grads), (y_t, x_t.grad, w_t.grad, b_t.grad), strict=True):
         theirs = theirs.detach().numpy()
         scale = float(np.abs(theirs).max())
@@ -165,6 +223,7 @@ def main(argv=None):
     parser.add_argument("--calls", type=int, default=20, help="calls per timed block")
     parser.add_argument("--rounds", type=int, default=7, help="timed blocks per contender (best reported)")
     parser.add_argument("--no-loop", action="store_true", help="skip the slow scipy loop baseline")
+    parser.add_argument("--median", action="store_true", help="report the median block instead of the best")
     args = parser.parse_args(argv)
 
     try:
@@ -176,8 +235,10 @@ def main(argv=None):
         print("torch is not importable: the torch columns are skipped.")
 
     rng = np.random.default_rng(0)
+    statistic = statistics.median if args.median else min
     header = (
-        f"{'case':38s} {'cnnedu ms':>10s} {'torch ms':>9s} {'vs torch':>9s} {'loop ms':>9s} {'speed-up vs loop':>17s}"
+        f"{'case':38s} {'cnnedu ms':>10s} {'plain ms':>9s} {'vs plain':>9s} {'torch ms':>9s} {'vs torch':>9s} "
+        f"{'loop ms':>9s} {'speed-up vs loop':>17s}"
     )
     print(header)
     print("-" * len(header))
@@ -185,26 +246,32 @@ def main(argv=None):
     for name, batch, c_in, c_out, size, kernel, padding, backward in CASES:
         x, weights, bias, grad_output = make_data(batch, c_in, c_out, size, kernel, padding, rng)
         check_equal(x, weights, bias, grad_output, padding, torch)
-        contenders = [cnnedu_step(x, weights, bias, grad_output, padding, backward)]
+        contenders = [
+            cnnedu_step(x, weights, bias, grad_output, padding, backward),
+            plain_step(x, weights, bias, grad_output, padding, backward),
+        ]
         if torch is not None:
             contenders.append(torch_step(torch, x, weights, bias, grad_output, padding, backward))
-        times = best_ms(contenders, args.calls, args.rounds)
-        ours = times[0]
+        times = best_ms(contenders, args.calls, args.rounds, statistic=statistic)
+        ours, plain = times[:2]
         torch_text = ratio_text = "skipped"
         if torch is not None:
-            theirs = times[1]
+            theirs = times[2]
             ratio = ours / theirs
             ok = ratio <= TARGET_TORCH[backward]
             all_ok &= ok
             torch_text, ratio_text = f"{theirs:.2f}", f"{ratio:.2f}x" + ("" if ok else "!")
         loop_text = speedup_text = "skipped"
         if not args.no_loop:
-            loop = best_ms([loop_step(x, weights, bias, grad_output, padding, backward)], 1, 3, warmup=1)[0]
+            loop = best_ms([loop_step(x, weights, bias, grad_output, padding, backward)], 1, 3, 1, statistic)[0]
             speedup = loop / ours
             ok = speedup >= TARGET_LOOP or not backward  # the slider case is a single scipy call, not a loop
             all_ok &= ok
             loop_text, speedup_text = f"{loop:.1f}", f"{speedup:.0f}x" + ("" if ok else "!")
-        print(f"{name:38s} {ours:10.2f} {torch_text:>9s} {ratio_text:>9s} {loop_text:>9s} {speedup_text:>17s}")
+        print(
+            f"{name:38s} {ours:10.2f} {plain:9.2f} {ours / plain:8.2f}x {torch_text:>9s} {ratio_text:>9s} "
+            f"{loop_text:>9s} {speedup_text:>17s}"
+        )
     print()
     print(
         f"targets: vs torch <= {TARGET_TORCH[True]}x (slider case <= {TARGET_TORCH[False]}x), "

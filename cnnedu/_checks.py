@@ -115,3 +115,47 @@ def channel_bias(bias, out_channels):
     if bias.shape != (out_channels,):
         raise ValueError(f"bias must have shape (C_out,) = ({out_channels},); got {bias.shape}")
     return bias
+
+
+def int_shape_pair(name, value):
+    """Check that ``value`` is a pair of integers >= 1, such as an image shape, and return it.
+
+    Unlike :func:`int_pair`, a single int is refused: a shape always has two entries.
+
+    Examples
+    --------
+    >>> int_shape_pair("input_shape", (5, 7))
+    (5, 7)
+    """
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise TypeError(f"{name} must be a pair (rows, columns); got {value!r}")
+    return positive_int(f"{name}[0]", value[0]), positive_int(f"{name}[1]", value[1])
+
+
+def index_in(name, value, size):
+    """Check that ``value`` is an integer index into ``size`` cells, ``0 <= value < size``, and return it.
+
+    Examples
+    --------
+    >>> index_in("row", 2, 5)
+    2
+    """
+    value = non_negative_int(name, value)
+    if value >= size:
+        raise ValueError(f"{name} must be between 0 and {size - 1}; got {value}")
+    return value
+
+
+def as_generator(name, value):
+    """A numpy random Generator from ``value``: None (fresh entropy), an int seed, or a Generator (used as is).
+
+    Examples
+    --------
+    >>> int(as_generator("seed", 0).integers(10)) == int(as_generator("seed", 0).integers(10))
+    True
+    """
+    if isinstance(value, np.random.Generator):
+        return value
+    if value is None or (isinstance(value, numbers.Integral) and not isinstance(value, bool)):
+        return np.random.default_rng(value)
+    raise TypeError(f"{name} must be None, an int seed or a numpy Generator; got {type(value).__name__}")

@@ -23,32 +23,19 @@ tests hold them equal to :func:`cnnedu.conv2d_backward` and to explicit loops.
 
 import numpy as np
 
-from cnnedu._checks import as_array, non_negative_int, positive_int
+from cnnedu._checks import as_array, index_in, int_shape_pair, non_negative_int, positive_int
 from cnnedu.correlate import convolve2d, correlate2d
 from cnnedu.padding import output_size, pad2d
 
 
-def _shape2(name, shape):
-    if not isinstance(shape, (tuple, list)) or len(shape) != 2:
-        raise TypeError(f"{name} must be a pair (rows, columns); got {shape!r}")
-    return positive_int(f"{name}[0]", shape[0]), positive_int(f"{name}[1]", shape[1])
-
-
 def _geometry(input_shape, kernel_shape, stride, padding):
-    height, width = _shape2("input_shape", input_shape)
-    kh, kw = _shape2("kernel_shape", kernel_shape)
+    height, width = int_shape_pair("input_shape", input_shape)
+    kh, kw = int_shape_pair("kernel_shape", kernel_shape)
     stride = positive_int("stride", stride)
     padding = non_negative_int("padding", padding)
     out_h = output_size(height, kh, stride, padding)
     out_w = output_size(width, kw, stride, padding)
     return height, width, kh, kw, stride, padding, out_h, out_w
-
-
-def _index(name, value, size):
-    value = non_negative_int(name, value)
-    if value >= size:
-        raise ValueError(f"{name} must be between 0 and {size - 1}; got {value}")
-    return value
 
 
 def input_pixel_paths(input_shape, kernel_shape, row, column, stride=1, padding=0):
@@ -76,8 +63,8 @@ def input_pixel_paths(input_shape, kernel_shape, row, column, stride=1, padding=
     9
     """
     height, width, kh, kw, stride, padding, out_h, out_w = _geometry(input_shape, kernel_shape, stride, padding)
-    row = _index("row", row, height)
-    column = _index("column", column, width)
+    row = index_in("row", row, height)
+    column = index_in("column", column, width)
     paths = []
     for r in range(out_h):
         i = row + padding - r * stride
@@ -107,8 +94,8 @@ def output_cell_window(input_shape, kernel_shape, row, column, stride=1, padding
     [(None, (0, 0)), (None, (0, 1))]
     """
     height, width, kh, kw, stride, padding, out_h, out_w = _geometry(input_shape, kernel_shape, stride, padding)
-    row = _index("row", row, out_h)
-    column = _index("column", column, out_w)
+    row = index_in("row", row, out_h)
+    column = index_in("column", column, out_w)
     cells = []
     for i in range(kh):
         for j in range(kw):

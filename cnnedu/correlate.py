@@ -20,9 +20,9 @@ Padding conventions follow ``scipy.signal``:
 import numpy as np
 
 from cnnedu._checks import as_array, one_of, positive_int
-from cnnedu.padding import pad2d
+from cnnedu.padding import kernel_span, pad2d
 
-MODES = ("valid", "same", "full")
+SCIPY_MODES = ("valid", "same", "full")  # the output sizes of scipy.signal.correlate2d
 
 
 def same_padding(span, convention):
@@ -61,10 +61,10 @@ def _mode_padding(mode, spans, convention):
 def _check_2d(image, kernel, mode, stride, dilation):
     image = as_array("image", image, ndim=2)
     kernel = as_array("kernel", kernel, ndim=2)
-    one_of("mode", mode, MODES)
+    one_of("mode", mode, SCIPY_MODES)
     stride = positive_int("stride", stride)
     dilation = positive_int("dilation", dilation)
-    spans = tuple(dilation * (k - 1) + 1 for k in kernel.shape)
+    spans = tuple(kernel_span(k, dilation) for k in kernel.shape)
     if mode == "valid" and (spans[0] > image.shape[0] or spans[1] > image.shape[1]):
         dilated = f" (dilation {dilation} spreads it over {spans[0]}x{spans[1]})" if dilation > 1 else ""
         raise ValueError(
@@ -78,8 +78,8 @@ def _correlate_padded(padded, kernel, stride, dilation):
     """Valid cross-correlation of an already padded image, fast version."""
     rows, columns = padded.shape
     kh, kw = kernel.shape
-    out_rows = (rows - dilation * (kh - 1) - 1) // stride + 1
-    out_columns = (columns - dilation * (kw - 1) - 1) // stride + 1
+    out_rows = (rows - kernel_span(kh, dilation)) // stride + 1
+    out_columns = (columns - kernel_span(kw, dilation)) // stride + 1
     dtype = np.result_type(padded, kernel)
     out = np.zeros((out_rows, out_columns), dtype=dtype)  # (H_out, W_out)
     row_extent = stride * (out_rows - 1) + 1
@@ -173,8 +173,8 @@ def convolve2d_loop(image, kernel, mode="valid", stride=1, dilation=1):
 
 def _correlate_padded_loop(padded, kernel, stride, dilation):
     kh, kw = kernel.shape
-    out_rows = (padded.shape[0] - dilation * (kh - 1) - 1) // stride + 1
-    out_columns = (padded.shape[1] - dilation * (kw - 1) - 1) // stride + 1
+    out_rows = (padded.shape[0] - kernel_span(kh, dilation)) // stride + 1
+    out_columns = (padded.shape[1] - kernel_span(kw, dilation)) // stride + 1
     out = np.zeros((out_rows, out_columns), dtype=np.result_type(padded, kernel))
     for r in range(out_rows):
         for c in range(out_columns):
@@ -189,7 +189,7 @@ def _correlate_padded_loop(padded, kernel, stride, dilation):
 def _check_1d(x, kernel, mode):
     x = as_array("x", x, ndim=1)
     kernel = as_array("kernel", kernel, ndim=1)
-    one_of("mode", mode, MODES)
+    one_of("mode", mode, SCIPY_MODES)
     if mode == "valid" and len(kernel) > len(x):
         raise ValueError(
             f"kernel of length {len(kernel)} does not fit in x of length {len(x)} in mode "

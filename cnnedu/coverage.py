@@ -23,7 +23,7 @@ from cnnedu.correlate import convolve2d, correlate2d, same_padding
 from cnnedu.padding import kernel_span, output_size, pad2d
 from cnnedu.pooling import POOLING_KINDS, max_pool2d_forward, pool
 
-MODES = ("explicit", "valid", "same", "full")
+PADDING_MODES = ("explicit", "valid", "same", "full")  # how the input of a 1-D coverage is padded
 
 
 def _padding_pair(padding):
@@ -66,7 +66,7 @@ def mode_padding(kernel_size, mode, padding=0, dilation=1, convention="correlate
     >>> mode_padding(4, "same"), mode_padding(4, "same", convention="other")
     ((1, 2), (2, 1))
     """
-    one_of("mode", mode, MODES)
+    one_of("mode", mode, PADDING_MODES)
     one_of("convention", convention, ("correlate2d", "other"))
     span = kernel_span(kernel_size, dilation)
     padding = non_negative_int("padding", padding)

@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from cnnedu._checks import as_array, positive_int
+from cnnedu._checks import as_array, int_shape_pair, positive_int
 
 PHOTOS = ("grace_hopper", "china", "flower")
 
@@ -94,10 +94,7 @@ def resize(image, shape):
            [10.5, 12.5]])
     """
     image = as_array("image", image, ndim=(2, 3))
-    if not isinstance(shape, (tuple, list)) or len(shape) != 2:
-        raise TypeError(f"shape must be a pair (rows, columns); got {shape!r}")
-    rows = positive_int("shape[0]", shape[0])
-    columns = positive_int("shape[1]", shape[1])
+    rows, columns = int_shape_pair("shape", shape)
     row_matrix = _area_matrix(image.shape[0], rows)
     column_matrix = _area_matrix(image.shape[1], columns)
     resized = np.tensordot(row_matrix, image, axes=(1, 0))  # (rows, W[, C])
@@ -122,9 +119,7 @@ def crop_and_resize(image, shape):
            [16.5, 18.5]])
     """
     image = as_array("image", image, ndim=(2, 3))
-    if not isinstance(shape, (tuple, list)) or len(shape) != 2:
-        raise TypeError(f"shape must be a pair (rows, columns); got {shape!r}")
-    rows, columns = positive_int("shape[0]", shape[0]), positive_int("shape[1]", shape[1])
+    rows, columns = int_shape_pair("shape", shape)
     height, width = image.shape[:2]
     if height * columns > width * rows:  # too tall for the target: keep the middle rows
         height = max(1, round(width * rows / columns))

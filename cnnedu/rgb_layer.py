@@ -29,8 +29,8 @@ from cnnedu.kernels import get_kernel
 
 ACTIVATIONS = ("ReLU", "none")
 
-_SOBEL_X = -get_kernel("Sobel x").astype(int)  # (3, 3): bright on the left -> positive
-_SOBEL_Y = _SOBEL_X.T.copy()  # bright above -> positive
+_SOBEL_X = get_kernel("Sobel x").astype(int)  # (3, 3): brightness rising to the right -> positive
+_SOBEL_Y = get_kernel("Sobel y").astype(int)  # (3, 3): brightness rising downwards -> positive
 _ONES = np.ones((3, 3), dtype=int)
 _ZERO = np.zeros((3, 3), dtype=int)
 

@@ -30,15 +30,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from cnnedu._checks import as_array, positive_int
+from cnnedu._checks import as_array, as_generator, positive_int
 from cnnedu.images import load_digits
 from cnnedu.layers import SGD, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential, SoftmaxCrossEntropy
-
-
-def _generator(seed):
-    if isinstance(seed, np.random.Generator):
-        return seed
-    return np.random.default_rng(seed)
 
 
 def digits_dataset(test_fraction=0.2, seed=0, dtype=np.float32):
@@ -80,7 +74,7 @@ def digits_network(rng=0, dtype=np.float32):
     >>> model(np.zeros((2, 1, 8, 8), np.float32)).shape, model.parameter_count()
     ((2, 10), 9930)
     """
-    rng = _generator(rng)
+    rng = as_generator("rng", rng)
     return Sequential(
         Conv2d(1, 16, 3, padding=1, rng=rng, dtype=dtype),  # (N, 16, 8, 8)
         ReLU(),
@@ -108,7 +102,7 @@ def shift_images(images, rng=None, max_shift=1):
     images = as_array("images", images, ndim=4)
     if isinstance(max_shift, bool) or not isinstance(max_shift, (int, np.integer)) or max_shift < 0:
         raise ValueError(f"max_shift must be a whole number >= 0; got {max_shift!r}")
-    rng = _generator(rng)
+    rng = as_generator("rng", rng)
     n, _, height, width = images.shape
     m = int(max_shift)
     dy = rng.integers(-m, m + 1, size=n)
@@ -133,7 +127,7 @@ def minibatches(count, batch_size, rng=None):
     """
     count = positive_int("count", count)
     batch_size = positive_int("batch_size", batch_size)
-    order = _generator(rng).permutation(count)
+    order = as_generator("rng", rng).permutation(count)
     return [order[start : start + batch_size] for start in range(0, count, batch_size)]
 
 

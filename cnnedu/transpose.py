@@ -32,8 +32,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from cnnedu._checks import as_array, channel_bias, non_negative_int, positive_int
-from cnnedu.layers import Layer, _rng
+from cnnedu._checks import as_array, as_generator, channel_bias, non_negative_int, positive_int
+from cnnedu.layers import Layer
+from cnnedu.padding import kernel_span
 
 # --- sizes and settings --------------------------------------------------------
 
@@ -102,7 +103,7 @@ def transposed_output_size(n, kernel_size, stride=1, padding=0, output_padding=0
     n = positive_int("n", n)
     kernel_size = positive_int("kernel_size", kernel_size)
     stride, padding, output_padding, dilation = _check_settings(stride, padding, output_padding, dilation)
-    size = (n - 1) * stride - 2 * padding + dilation * (kernel_size - 1) + output_padding + 1
+    size = (n - 1) * stride - 2 * padding + kernel_span(kernel_size, dilation) + output_padding
     if size < 1:
         raise ValueError(
             f"padding={padding} cuts away the whole output: (n - 1)*s - 2p + d*(k - 1) + output_padding + 1 = "
@@ -131,8 +132,8 @@ def _check_transpose(x, weights, bias, stride, padding, output_padding, dilation
 def _full_shape(height, width, kh, kw, stride, padding, dilation, out_h, out_w):
     """Rows and columns of the uncropped output: every stamp fits, and so does
     the crop window (output_padding may reach past the last stamp)."""
-    rows = max((height - 1) * stride + dilation * (kh - 1) + 1, padding + out_h)
-    columns = max((width - 1) * stride + dilation * (kw - 1) + 1, padding + out_w)
+    rows = max((height - 1) * stride + kernel_span(kh, dilation), padding + out_h)
+    columns = max((width - 1) * stride + kernel_span(kw, dilation), padding + out_w)
     return rows, columns
 
 
@@ -316,8 +317,8 @@ def conv_transpose2d_loop(x, weights, bias=None, stride=1, padding=0, output_pad
             for i in range(height):
                 for j in range(width):
                     # the stamp of cell (i, j): its kernel taps start at (i*s, j*s), d cells apart
-                    rows = slice(i * stride, i * stride + dilation * (kh - 1) + 1, dilation)
-                    columns = slice(j * stride, j * stride + dilation * (kw - 1) + 1, dilation)
+                    rows = slice(i * stride, i * stride + kernel_span(kh, dilation), dilation)
+                    columns = slice(j * stride, j * stride + kernel_span(kw, dilation), dilation)
                     for o in range(out_channels):
                         y_full[sample, o, rows, columns] += x[sample, ci, i, j] * weights[ci, o]
     y = y_full[:, :, padding : padding + out_h, padding : padding + out_w]  # cut the padding off
@@ -394,7 +395,7 @@ def stamp_layout(n, kernel_size, stride=1, padding=0, output_padding=0, dilation
     [1.0, 1.0, 2.0, 1.0, 2.0, 1.0, 1.0]
     """
     size = transposed_output_size(n, kernel_size, stride, padding, output_padding, dilation)
-    full_size = max((n - 1) * stride + dilation * (kernel_size - 1) + 1, padding + size)
+    full_size = max((n - 1) * stride + kernel_span(kernel_size, dilation), padding + size)
     taps = np.arange(n)[:, np.newaxis] * stride + np.arange(kernel_size)[np.newaxis, :] * dilation  # (n, k)
     counts_1d = np.bincount(taps.ravel(), minlength=full_size).astype(float)
     ones_kernel = np.ones((1, 1, kernel_size, kernel_size))
@@ -507,7 +508,7 @@ class ConvTranspose2d(Layer):
         )
         fan_in = max(1.0, self.in_channels * self.kernel_size**2 / self.stride**2)
         shape = (self.in_channels, self.out_channels, self.kernel_size, self.kernel_size)
-        self.weights = (_rng(rng).standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
+        self.weights = (as_generator("rng", rng).standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(dtype)
         self.bias = np.zeros(self.out_channels, dtype=dtype)
         self.weights_gradient = np.zeros_like(self.weights)
         self.bias_gradient = np.zeros_like(self.bias)

@@ -1,8 +1,6 @@
-"""Internals of the fast convolution and pooling paths: the wide-grid and
-strided im2col, a batch cut into chunks, float32 end to end,
+"""Internals of the fast convolution and pooling paths: im2col with every
+stride, dilation and kernel shape, float32 end to end,
 caches that stay valid across later calls, the 2x2 pooling fast path and ReLU."""
-
-from unittest import mock
 
 import numpy as np
 import pytest
@@ -10,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import cnnedu as ce
-from cnnedu import conv, pooling
+from cnnedu import pooling
 
 
 def _both(x, weights, bias, stride, padding, grad_seed=0):
@@ -41,34 +39,6 @@ def test_fast_paths_equal_the_loop(rng, dtype, tolerance, shape, kernel, stride,
         assert ours.dtype == dtype
         assert ours.flags["C_CONTIGUOUS"]
         np.testing.assert_allclose(ours, theirs, rtol=tolerance, atol=tolerance)
-
-
-@pytest.mark.parametrize("stride", [1, 2])
-def test_a_batch_cut_into_chunks_gives_the_same_result(rng, monkeypatch, stride):
-    """Chunks of one image, of two images (the last one shorter) and the
-    whole batch at once: the same outputs and gradients, all equal to the loop."""
-    x = rng.standard_normal((5, 4, 10, 12))
-    weights = rng.standard_normal((6, 4, 3, 3))
-    bias = rng.standard_normal(6)
-    whole, loop = _both(x, weights, bias, stride, 1)
-    image_bytes = conv._columns_bytes(
-        conv._pad_for_columns(x[:1], ((1, 1), (1, 1)), stride == 1, x.dtype), 3, 3, 10, x.dtype
-    )
-    for images_per_chunk in (1, 2):
-        monkeypatch.setattr(conv, "_CHUNK_BYTES", images_per_chunk * image_bytes)
-        assert len(conv._batch_chunks(5, image_bytes)) == -(-5 // images_per_chunk)
-        chunked, _ = _both(x, weights, bias, stride, 1)
-        for a, b, c in zip(whole, chunked, loop, strict=True):
-            np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
-            np.testing.assert_allclose(b, c, rtol=1e-10, atol=1e-10)
-
-
-def test_batch_chunks_cover_the_batch_once():
-    for n, image_bytes in [(1, 10), (7, 1), (64, 3 << 20), (64, conv._CHUNK_BYTES // 5), (5, 10**12)]:
-        chunks = conv._batch_chunks(n, image_bytes)
-        covered = np.concatenate([np.arange(n)[chunk] for chunk in chunks])
-        np.testing.assert_array_equal(covered, np.arange(n))
-        assert all(chunk.stop > chunk.start for chunk in chunks)  # never an empty chunk
 
 
 def test_a_cache_stays_valid_after_other_calls(rng):
@@ -192,28 +162,19 @@ def test_relu_has_no_negative_zeros_and_keeps_dtype():
     kw=st.integers(1, 4),
     stride=st.integers(1, 3),
     padding=st.integers(0, 2),
-    images_per_chunk=st.integers(1, 3),
     input_gradient=st.booleans(),
     seed=st.integers(0, 2**16),
 )
-def test_random_shapes_in_chunks_equal_the_loop(
-    n, c_in, c_out, h, w, kh, kw, stride, padding, images_per_chunk, input_gradient, seed
-):
-    """Any shape, non-square kernels included, cut into chunks of 1-3 images:
-    outputs and gradients equal the loop version."""
+def test_random_shapes_equal_the_loop(n, c_in, c_out, h, w, kh, kw, stride, padding, input_gradient, seed):
+    """Any shape, non-square kernels included: outputs and gradients equal the loop version."""
     assume(kh <= h + 2 * padding and kw <= w + 2 * padding)
     generator = np.random.default_rng(seed)
     x = generator.standard_normal((n, c_in, h, w))
     weights = generator.standard_normal((c_out, c_in, kh, kw))
     bias = generator.standard_normal(c_out)
-    out_h = (h + 2 * padding - kh) // stride + 1
-    image_bytes = conv._columns_bytes(
-        conv._pad_for_columns(x[:1], ((padding,) * 2,) * 2, stride == 1, x.dtype), kh, kw, out_h, x.dtype
-    )
-    with mock.patch.object(conv, "_CHUNK_BYTES", images_per_chunk * image_bytes):
-        y, cache = ce.conv2d_forward(x, weights, bias, stride, padding)
-        grad_output = generator.standard_normal(y.shape)
-        grads = ce.conv2d_backward(grad_output, cache, input_gradient=input_gradient)
+    y, cache = ce.conv2d_forward(x, weights, bias, stride, padding)
+    grad_output = generator.standard_normal(y.shape)
+    grads = ce.conv2d_backward(grad_output, cache, input_gradient=input_gradient)
     y_loop, loop_cache = ce.conv2d_forward_loop(x, weights, bias, stride, padding)
     grads_loop = ce.conv2d_backward_loop(grad_output, loop_cache)
     np.testing.assert_allclose(y, y_loop, atol=1e-10)
@@ -226,9 +187,8 @@ def test_random_shapes_in_chunks_equal_the_loop(
 
 
 @pytest.mark.parametrize("kernel, padding", [(8, 0), (10, 1), (4, 0)])
-def test_both_input_gradient_routes_equal_the_loop(rng, kernel, padding):
-    """Stride 1 takes the whole-image route while kh - 1 <= H_out, and the
-    column route (col2im) for kernels almost as tall as the input."""
+def test_kernels_almost_as_large_as_the_input_equal_the_loop(rng, kernel, padding):
+    """Few windows, each of many taps: col2im adds them back where they overlap."""
     x = rng.standard_normal((3, 2, 10, 12))
     weights = rng.standard_normal((4, 2, kernel, kernel - 1))
     fast, loop = _both(x, weights, rng.standard_normal(4), 1, padding)
@@ -251,8 +211,8 @@ def test_a_kernel_as_large_as_the_image_needs_little_memory(rng):
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
-    columns_bytes = 2 * 64 * 64 * 1 * 64 * 4  # C_in*kh*kw rows, N * H_out * W_pad columns, float32
-    assert peak < 8 * columns_bytes, f"backward peak {peak / 1e6:.1f} MB"
+    input_bytes = 2 * 1 * 64 * 64 * 4  # x, float32: the columns are C_in*kh*kw rows by N*H_out*W_out = 2 columns
+    assert peak < 8 * input_bytes, f"backward peak {peak / 1e6:.1f} MB"
 
 
 @pytest.mark.parametrize("stride", [1, 2])

@@ -8,9 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cnnedu as ce
-
-MODES = ["valid", "same", "full"]
-
+from cnnedu.correlate import SCIPY_MODES
 
 # ---- worked examples (CURRICULUM 02 and 03) ----
 
@@ -58,7 +56,7 @@ def test_45_degree_edge_kernel_responds_to_its_own_pattern():
 # ---- against scipy.signal, every mode, even kernels included ----
 
 
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", SCIPY_MODES)
 @pytest.mark.parametrize("kernel_shape", [(1, 1), (2, 2), (3, 3), (2, 3), (4, 1), (3, 4)])
 def test_2d_matches_scipy(rng, mode, kernel_shape):
     image = rng.normal(size=(7, 9))
@@ -67,7 +65,7 @@ def test_2d_matches_scipy(rng, mode, kernel_shape):
     np.testing.assert_allclose(ce.convolve2d(image, kernel, mode), scipy.signal.convolve2d(image, kernel, mode))
 
 
-@pytest.mark.parametrize("mode", MODES)
+@pytest.mark.parametrize("mode", SCIPY_MODES)
 @pytest.mark.parametrize("length", [1, 2, 3, 4, 5])
 def test_1d_matches_scipy(rng, mode, length):
     x = rng.normal(size=8)
@@ -81,7 +79,7 @@ def test_1d_matches_scipy(rng, mode, length):
     columns=st.integers(1, 9),
     kh=st.integers(1, 5),
     kw=st.integers(1, 5),
-    mode=st.sampled_from(MODES),
+    mode=st.sampled_from(SCIPY_MODES),
     stride=st.integers(1, 4),
     seed=st.integers(0, 2**16),
 )
@@ -107,7 +105,7 @@ def test_random_shapes_and_strides_match_scipy_and_the_loop(rows, columns, kh, k
     k=st.integers(1, 3),
     dilation=st.integers(1, 3),
     stride=st.integers(1, 3),
-    mode=st.sampled_from(MODES),
+    mode=st.sampled_from(SCIPY_MODES),
     seed=st.integers(0, 2**16),
 )
 def test_dilation_equals_a_kernel_with_zeros_between_taps(size, k, dilation, stride, mode, seed):

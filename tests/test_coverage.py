@@ -276,7 +276,7 @@ def test_padding_geometry_names_the_function_and_the_mode_it_ran():
     assert coverage.padding_geometry(6, 4, mode="full").padding_mode == "full"
     assert coverage.padding_geometry(6, 3, padding=2).padding_mode == "explicit"
     for label, (mode, convention, function) in coverage.LABELLED_PADDING_MODES.items():
-        assert mode in coverage.MODES and convention in ("correlate2d", "other")
+        assert mode in coverage.PADDING_MODES and convention in ("correlate2d", "other")
         assert function in (ce.correlate2d, ce.convolve2d), label
 
 

@@ -40,7 +40,7 @@ def test_rgb_figure_draws_the_maps_and_updates_in_place(photo):
 def test_kernel_numbers_are_shown_as_integers_times_a_factor(photo):
     figure, artists = lp.rgb_layer_figure(rgb_layer_maps(photo, RGB_PRESETS["vertical edges, all channels"]))
     assert artists["titles"]["kernels"].get_text().endswith("(\u00d71/12)")
-    assert artists["kernel_numbers"].get_texts()[:9] == ["1", "0", "-1", "2", "0", "-2", "1", "0", "-1"]
+    assert artists["kernel_numbers"].get_texts()[:9] == ["-1", "0", "1", "-2", "0", "2", "-1", "0", "1"]
     lp.update_rgb_layer(artists, rgb_layer_maps(photo, RGB_PRESETS["red minus blue"]))
     assert artists["titles"]["kernels"].get_text().endswith("(\u00d71/9)")
     assert artists["kernel_numbers"].get_texts()[18:21] == ["-1", "-1", "-1"]

@@ -61,9 +61,9 @@ def test_presets_are_scaled_integer_kernels_that_detect_what_they_say():
     red = np.zeros((5, 5, 3))
     red[:, :, 0] = 1.0
     assert np.all(rgb_layer_maps(red, RGB_PRESETS["red minus blue"]).feature_map > 0.99)
-    bright_left = np.zeros((5, 6, 3))
-    bright_left[:, :3] = 1.0  # a vertical edge, bright on the left
-    edges = rgb_layer_maps(bright_left, RGB_PRESETS["vertical edges, all channels"]).feature_map
+    bright_right = np.zeros((5, 6, 3))
+    bright_right[:, 3:] = 1.0  # a vertical edge, brightness rising to the right (Sobel x's sign)
+    edges = rgb_layer_maps(bright_right, RGB_PRESETS["vertical edges, all channels"]).feature_map
     assert edges.max() == pytest.approx(1.0) and edges[:, -1].max() == 0.0
 
 

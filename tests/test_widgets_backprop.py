@@ -6,7 +6,7 @@ import pytest
 import cnnedu as ce
 from cnnedu.backprop_paths import input_pixel_paths, output_cell_share
 from cnnedu.widgets import DEMOS
-from cnnedu.widgets.backprop import MODES, backprop_explorer
+from cnnedu.widgets.backprop import PICK_CHOICES, backprop_explorer
 
 
 def _marked(demo, name):
@@ -28,7 +28,7 @@ def test_registered():
 
 
 def test_default_view_is_the_centre_pixel(demo):
-    assert demo.values() == {"mode": MODES[0], "row": 3, "column": 3, "stride": 1, "padding": 0}
+    assert demo.values() == {"mode": PICK_CHOICES[0], "row": 3, "column": 3, "stride": 1, "padding": 0}
     assert len(_marked(demo, "grad_output")) == 9  # the centre pixel feeds every output
     assert demo.artists["formula"].get_text().startswith("dJ/dx33 = dy11\u00b7k33 + dy12\u00b7k32")
 
@@ -36,7 +36,7 @@ def test_default_view_is_the_centre_pixel(demo):
 @pytest.mark.parametrize("stride, padding", [(1, 0), (2, 0), (1, 1), (2, 1)])
 @pytest.mark.parametrize("row, column", [(1, 1), (3, 3), (5, 2)])
 def test_input_pixel_mode(demo, stride, padding, row, column):
-    demo.set(mode=MODES[0], row=row, column=column, stride=stride, padding=padding)
+    demo.set(mode=PICK_CHOICES[0], row=row, column=column, stride=stride, padding=padding)
     assert demo.error is None
     x, kernel = demo.artists["x"], demo.artists["kernel"]
     paths = input_pixel_paths(x.shape, kernel.shape, row - 1, column - 1, stride, padding)
@@ -53,7 +53,7 @@ def test_input_pixel_mode(demo, stride, padding, row, column):
 @pytest.mark.parametrize("stride, padding", [(1, 0), (2, 0), (1, 1), (2, 1)])
 def test_output_cell_mode(demo, stride, padding):
     size = ce.output_size(5, 3, stride, padding)
-    demo.set(mode=MODES[1], row=size, column=1, stride=stride, padding=padding)
+    demo.set(mode=PICK_CHOICES[1], row=size, column=1, stride=stride, padding=padding)
     assert demo.error is None
     x, kernel = demo.artists["x"], demo.artists["kernel"]
     g = demo.artists["grad_table"][size - 1, 0]
@@ -65,7 +65,7 @@ def test_output_cell_mode(demo, stride, padding):
 
 
 def test_output_cell_outside_the_output_gives_a_message(demo):
-    demo.set(mode=MODES[1], row=1, column=1, stride=1, padding=0)
+    demo.set(mode=PICK_CHOICES[1], row=1, column=1, stride=1, padding=0)
     before = demo.image.value
     demo.set(row=5)  # dJ/dY is 3x3 without padding
     assert demo.error == "with stride 1 and padding 0, dJ/dY has 3x3 cells: choose row and column from 1 to 3"
@@ -85,7 +85,7 @@ def test_stride_two_paths_as_lesson_06_describes(demo, padding):
     counts = []
     for row in range(1, 6):
         for column in range(1, 6):
-            demo.set(mode=MODES[0], row=row, column=column, stride=2, padding=padding)
+            demo.set(mode=PICK_CHOICES[0], row=row, column=column, stride=2, padding=padding)
             counts.append(len(_marked(demo, "grad_output")))
     assert min(counts) == 1 and max(counts) == 4
     assert counts.count(1) >= 9

@@ -7,7 +7,7 @@ from cnnedu.padding import output_size
 from cnnedu.plotting.backprop import MAX_PADDING, backprop_figure, update_input_pixel, update_output_cell
 from cnnedu.widgets._demo import Demo
 
-MODES = ("input pixel", "output-gradient cell")
+PICK_CHOICES = ("input pixel", "output-gradient cell")
 _STYLE = {"description_width": "initial"}
 
 
@@ -42,7 +42,10 @@ def backprop_explorer(seed=0):
 
     controls = {
         "mode": widgets.ToggleButtons(
-            options=list(MODES), value=MODES[0], description="pick", style={**_STYLE, "button_width": "auto"}
+            options=list(PICK_CHOICES),
+            value=PICK_CHOICES[0],
+            description="pick",
+            style={**_STYLE, "button_width": "auto"},
         ),
         "row": slider("row", 3, 5),
         "column": slider("column", 3, 5),
@@ -55,7 +58,7 @@ def backprop_explorer(seed=0):
     def draw(mode, row, column, stride, padding):
         out = output_size(x.shape[0], kernel.shape[0], stride, padding)  # rows of dJ/dY
         grad_output = grad_table[:out, :out]
-        if mode == MODES[0]:
+        if mode == PICK_CHOICES[0]:
             update_input_pixel(artists, x, kernel, grad_output, row - 1, column - 1, stride, padding)
         else:
             if row > out or column > out:

@@ -41,16 +41,20 @@ def _square_photo(source, size):
 
 @contextlib.contextmanager
 def _one_blas_thread(controller=[]):  # noqa: B006 - a lazily filled module-level slot
-    """Small matrix products are faster on one BLAS thread (see TESTING.md)."""
-    try:
-        if not controller:
-            from threadpoolctl import ThreadpoolController
+    """Run the block with BLAS limited to one thread, then restore the limit (threadpoolctl).
 
-            controller.append(ThreadpoolController())
-        limit = controller[0].limit(limits=1, user_api="blas")
-    except Exception:  # threadpoolctl missing or unusable: just run
-        limit = contextlib.nullcontext()
-    with limit:
+    The effective field is many small matrix products, which lose more to
+    handing work between BLAS threads than they gain. Measured on the 2-core
+    machine (receptive_field_explorer, medians of 5 interleaved runs of four
+    settings and 32 unit moves): a new network 60 ms with this limit against
+    99 ms without, a unit move 36 ms against 67 ms. Nothing changes outside
+    the block, and nothing at import.
+    """
+    if not controller:  # one controller, made on first use: it looks up the loaded BLAS libraries once
+        from threadpoolctl import ThreadpoolController
+
+        controller.append(ThreadpoolController())
+    with controller[0].limit(limits=1, user_api="blas"):
         yield
 
 

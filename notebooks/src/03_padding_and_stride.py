@@ -11,6 +11,7 @@ import cnnedu as ce
 import cnnedu.widgets
 from cnnedu import coverage
 from cnnedu.exercises import lesson03 as ex
+from cnnedu.kernels import get_kernel
 from cnnedu.plotting import padding as pp
 
 rng = np.random.default_rng(0)
@@ -239,7 +240,7 @@ cnnedu.widgets.padding_explorer()
 
 # %%
 photo = ce.load_image("grace_hopper", grayscale=True, size=150)  # (150, 128); the original is 600 x 512
-sobel_x = np.array([[-1.0, 0, 1], [-2, 0, 2], [-1, 0, 1]])
+sobel_x = get_kernel("Sobel x")  # [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], as in lesson 01
 versions = {
     "valid, stride 1": ce.correlate2d(photo, sobel_x),
     "padding 1 (same), stride 1": ce.correlate2d(ce.pad2d(photo, 1), sobel_x),

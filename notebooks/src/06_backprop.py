@@ -10,6 +10,7 @@ import cnnedu as ce
 import cnnedu.widgets
 from cnnedu.backprop_paths import dilate, input_gradient, input_pixel_paths, kernel_gradient, output_cell_window
 from cnnedu.exercises import lesson06 as ex
+from cnnedu.kernels import get_kernel
 from cnnedu.plotting import backprop as bp
 from cnnedu.plotting.style import annotate_cells, show_map
 
@@ -386,14 +387,15 @@ assert pool_error < 1e-7 and relu_error < 1e-7
 # ## On a real photo: learning an edge detector by gradient descent
 #
 # Backpropagation is what lets a network *learn* its kernels. Here is the smallest possible case on
-# a real photograph: the target is the photo filtered with the vertical Sobel kernel, the model is a
-# single 3x3 kernel that starts random, the loss is the mean squared difference, and each step
-# moves the kernel against dJ/dK computed by `conv2d_backward` (with momentum, which keeps a running
-# direction and speeds up the slow directions). dJ/dY of this loss is 2 (Y - target) / number of cells.
+# a real photograph: the target is the photo filtered with Sobel x (lesson 01's vertical-edge
+# kernel, positive where brightness rises to the right), the model is a single 3x3 kernel that
+# starts random, the loss is the mean squared difference, and each step moves the kernel against
+# dJ/dK computed by `conv2d_backward` (with momentum, which keeps a running direction and speeds up
+# the slow directions). dJ/dY of this loss is 2 (Y - target) / number of cells.
 
 # %%
 photo = ce.load_image("grace_hopper", grayscale=True, size=64)  # (64, 55) in [0, 1]
-sobel = np.array([[1, 0, -1], [2, 0, -2], [1, 0, -1]], dtype=float)
+sobel = get_kernel("Sobel x")  # [[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]]
 target = ce.correlate2d(photo, sobel)  # what the kernel should produce
 image_batch = photo[np.newaxis, np.newaxis]  # (1, 1, H, W)
 
@@ -431,8 +433,8 @@ plt.show()
 
 # %% [markdown]
 # *Figure: the loss falling over 300 steps on a logarithmic axis to below one millionth; the photo; the
-# learned kernel's output, a vertical-edge map; and the learned 3x3 kernel with its weights written in: 1,
-# 0, -1 / 2, 0, -2 / 1, 0, -1.*
+# learned kernel's output, a vertical-edge map; and the learned 3x3 kernel with its weights written in: -1,
+# 0, 1 / -2, 0, 2 / -1, 0, 1, which is Sobel x.*
 
 # %% [markdown]
 # ## Summary

@@ -26,6 +26,7 @@ from cnnedu.exercises.code._runner import NotAttempted, Problem, as_number_array
 from cnnedu.exercises.code.exercise import Case, CodeExercise, Mistake, function_runner
 from cnnedu.gradcheck import numerical_gradient, relative_error
 from cnnedu.layers import Conv2d as _Conv2d
+from cnnedu.padding import kernel_span
 from cnnedu.padding import output_size as _output_size
 from cnnedu.pooling import max_pool2d as _max_pool2d
 from cnnedu.pooling import max_pool2d_backward as _pool_backward
@@ -190,7 +191,7 @@ def _size_cases():
                 rng.integers(1, 4),
             )
         )
-        if d * (k - 1) + 1 <= n + 2 * p:
+        if kernel_span(k, d) <= n + 2 * p:
             cases.append(Case(f"random output_size({n}, {k}, {s}, {p}, {d})", n, k, s, p, d))
     return cases
 
@@ -209,10 +210,6 @@ def _run_size(function, args):
     return (value,)
 
 
-def _span(k, d):
-    return d * (k - 1) + 1
-
-
 output_size = CodeExercise(
     "output_size",
     _size_cases(),
@@ -224,13 +221,13 @@ output_size = CodeExercise(
             "missing + 1",
             "the first position needs no step; each of the floor((n + 2p - span) / s) "
             "steps adds one more, so o = floor((n + 2p - span) / s) + 1.",
-            lambda n, k, s, p, d: (n + 2 * p - _span(k, d)) // s,
+            lambda n, k, s, p, d: (n + 2 * p - kernel_span(k, d)) // s,
         ),
         Mistake(
             "ceil instead of floor",
             "a window that would stick out past the padded input is dropped, "
             "so round down: o = floor((n + 2p - span) / s) + 1.",
-            lambda n, k, s, p, d: -(-(n + 2 * p - _span(k, d)) // s) + 1,
+            lambda n, k, s, p, d: -(-(n + 2 * p - kernel_span(k, d)) // s) + 1,
         ),
         Mistake(
             "dilation ignored",
@@ -245,12 +242,12 @@ output_size = CodeExercise(
         Mistake(
             "padding on one side only",
             "padding p adds p cells on each side: n + 2p, not n + p.",
-            lambda n, k, s, p, d: (n + p - _span(k, d)) // s + 1,
+            lambda n, k, s, p, d: (n + p - kernel_span(k, d)) // s + 1,
         ),
         Mistake(
             "stride ignored",
             "with stride s the window jumps s cells: divide by s (and round down).",
-            lambda n, k, s, p, d: n + 2 * p - _span(k, d) + 1,
+            lambda n, k, s, p, d: n + 2 * p - kernel_span(k, d) + 1,
         ),
     ],
 )
