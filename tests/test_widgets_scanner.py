@@ -96,7 +96,7 @@ def test_bad_weights_show_a_message_not_a_traceback(text, message):
 
 def test_play_walks_positions_in_reading_order():
     demo = kernel_scanner()
-    play = demo.play
+    play = demo.extras["play"]
     assert play.max == 26 * 26 - 1
     play.value = 0
     assert (demo.controls["row"].value, demo.controls["column"].value) == (0, 0)

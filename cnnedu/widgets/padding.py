@@ -5,7 +5,7 @@ import ipywidgets as widgets
 
 from cnnedu.plotting.padding import MODES, padding_figure, update_padding
 from cnnedu.widgets._blit import BlitCanvas, in_draw_order
-from cnnedu.widgets._demo import Demo
+from cnnedu.widgets._demo import Demo, register_demo
 
 
 def _padding_dynamic(figure, artists):
@@ -22,6 +22,7 @@ def _padding_dynamic(figure, artists):
     return in_draw_order(figure, chosen)
 
 
+@register_demo(lesson="03")
 def padding_explorer(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="explicit padding p"):
     """Explore how padding, stride and dilation place a kernel on an input.
 
@@ -53,12 +54,10 @@ def padding_explorer(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="
     """
     figure, artists = padding_figure()
 
-    canvas = {}
-
     def draw(n, kernel_size, stride, padding, dilation, mode):
         update_padding(artists, n, kernel_size, stride, padding, dilation, mode)
-        if canvas:  # the colour bar replaces its artists when the largest count changes
-            canvas["blit"].dynamic = _padding_dynamic(figure, artists)
+        if isinstance(figure.canvas, BlitCanvas):  # the colour bar replaces its artists when the largest count changes
+            figure.canvas.dynamic = _padding_dynamic(figure, artists)
 
     style = {"description_width": "initial"}
     slider = dict(continuous_update=True, style=style, layout=widgets.Layout(width="230px"))
@@ -76,10 +75,13 @@ def padding_explorer(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="
 
     controls["mode"].observe(on_mode, names="value")
     on_mode({"new": mode})
-    demo = Demo(
+    return Demo(
         figure,
         controls,
         draw,
+        # once the layout is fixed, titles, frames' backgrounds and the axis label are
+        # drawn once, later moves redraw only what changes (same pixels, see the tests)
+        canvas=lambda figure: BlitCanvas(figure, _padding_dynamic(figure, artists)),
         title="Padding, stride and dilation: o = floor((n + 2p - d(f-1) - 1) / s) + 1",
         caption=(
             "Left: every kernel position on the padded grid (first window solid, last dashed); middle: the positions "
@@ -87,7 +89,3 @@ def padding_explorer(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="
         ),
         artists=artists,
     )
-    # the layout is frozen now: titles, frames' backgrounds and the axis label are
-    # drawn once, later moves redraw only what changes (same pixels, see the tests)
-    canvas["blit"] = BlitCanvas(figure, _padding_dynamic(figure, artists))
-    return demo
