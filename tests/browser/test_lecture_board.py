@@ -29,7 +29,7 @@ BOARD = ROOT / "notebooks" / "lecture_board.ipynb"
 PROJECTOR = {"width": 1920, "height": 1080}
 VOILA_SCROLLER = "#rendered_cells"
 ERRORS_JS = """() => Array.from(document.querySelectorAll(
-        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], ' +
         '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'))
     .map(output => output.innerText)
     .filter(text => /Traceback|Error|error/.test(text))"""
