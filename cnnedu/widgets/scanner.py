@@ -1,5 +1,7 @@
 """Lesson 01 demo: slide a 3x3 kernel over an image one position at a time."""
 
+import functools
+
 import ipywidgets as widgets
 import numpy as np
 
@@ -28,10 +30,14 @@ def kernel_from_text(text):
     >>> kernel_from_text("[[0, 0, 0], [0, 2, 0], [0, 0, 0]]")[1, 1]
     np.float64(2.0)
     """
-    for name in kernel_names():
-        if text == format_kernel(get_kernel(name)):
-            return get_kernel(name)
-    return parse_kernel(text)
+    name = _preset_by_text().get(text)
+    return get_kernel(name) if name is not None else parse_kernel(text)
+
+
+@functools.lru_cache(maxsize=1)
+def _preset_by_text():
+    """Each preset's text in the text box -> its name."""
+    return {format_kernel(get_kernel(name)): name for name in kernel_names()}
 
 
 def default_scanner_image():
