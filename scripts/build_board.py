@@ -38,7 +38,6 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 SETUP = '''\
 # Setup of the lecture board (Voila hides this code; it only styles the page).
 from IPython.display import HTML, display
-import ipywidgets
 
 from cnnedu import widgets
 
@@ -84,13 +83,12 @@ display(HTML(STYLE))
 
 
 def show(name):
-    """Display the demo ``cnnedu.widgets.<name>()`` with its one-line call as a caption."""
+    """Display the one-line call of the demo ``cnnedu.widgets.<name>()`` as a caption, then return the demo."""
+    display(HTML(f"<div class='board-caption'>In any notebook: <code>cnnedu.widgets.{name}()</code></div>"))
     demo = widgets.DEMOS[name]()
     demo.figure.set_dpi(BOARD_DPI)
     demo.refresh()
-    caption = ipywidgets.HTML(f"<div class='board-caption'>In any notebook: <code>cnnedu.widgets.{name}()</code></div>")
-    demo.children = (caption, *demo.children)  # still the Demo, so a static render gets its picture
-    return demo'''
+    return demo  # the Demo itself, so that a static render gets its picture'''
 
 INTRO = """\
 # How convolutional networks work: the demos
