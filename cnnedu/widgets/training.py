@@ -62,7 +62,6 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
     figure, artists = digit_explorer_figure()
     position = {name: number for number, name in enumerate(LAYER_NAMES)}
     pad = DrawingPad(*images.shape[-2:])
-    pad.set_array(images[index, 0])
 
     def put_on_pad(index):
         """The slider moved: its test digit goes on the pad (in the same redraw)."""
@@ -71,7 +70,7 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
     def draw(index, layer):
         if layer not in position:
             raise ValueError(f"layer must be one of {', '.join(LAYER_NAMES)}; got {layer!r}")
-        drawing = pad.array  # the pad is what the network reads
+        drawing = pad.array
         x = drawing[np.newaxis, np.newaxis].astype(images.dtype)  # (1, 1, 8, 8): what the network reads
         is_test_digit = np.array_equal(drawing, images[index, 0])
         outputs = layer_outputs(model, x)
@@ -85,6 +84,7 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
         "index": widgets.IntSlider(value=index, min=0, max=len(images) - 1, description="held-out digit", style=_STYLE),
         "layer": widgets.ToggleButtons(options=list(LAYER_NAMES), value=layer, description="layer", style=_STYLE),
     }
+    put_on_pad(controls["index"].value)  # the first digit
     verdict = widgets.HTML(value="", layout=widgets.Layout(min_width="9em", margin="0 1em"))
     panel = DrawingPanel(pad, load=lambda: put_on_pad(controls["index"].value))
     # the layout is fixed once drawn: from here on only what changes is redrawn (the images and their
