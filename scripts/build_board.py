@@ -3,8 +3,11 @@ for a projector, served with Voila (``make present``); and the table of demos
 in docs/COURSE.md (between its ``demos:start`` / ``demos:end`` markers).
 
 The demos are the entries of ``cnnedu.widgets.DEMOS``. Each is placed under the
-first lesson whose code calls it (``notebooks/NN_*.ipynb``, in order); demos no
-lesson uses yet go under "More demos". The board has one code cell per demo
+lesson it is registered with (``@register_demo(lesson="NN")``, kept in
+``cnnedu.widgets.DEMO_LESSONS``; the heading is the title of
+``notebooks/NN_*.ipynb``); demos of a lesson that has no notebook yet go under
+"More demos". A demo whose lesson notebook does not call it is an error: the
+registry and the lessons must agree. The board has one code cell per demo
 (``show("kernel_scanner")``), a setup cell with the large-font style, and
 markdown headings; Voila shows no code and runs the board for every visitor.
 With ``--execute`` the outputs are stored too, so that a static render (no
@@ -12,7 +15,7 @@ widget frontend) shows each demo's default figure, and nbval compares them.
 
     python scripts/build_board.py             # (re)write the board and the table if they changed
     python scripts/build_board.py --execute   # also run the board and store its outputs
-    python scripts/build_board.py --check     # exit 1 if either is stale
+    python scripts/build_board.py --check     # exit 1 if either is stale, or a demo's lesson does not call it
 """
 
 import argparse
@@ -35,7 +38,6 @@ KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "nam
 SETUP = '''\
 # Setup of the lecture board (Voila hides this code; it only styles the page).
 from IPython.display import HTML, display
-import ipywidgets
 
 from cnnedu import widgets
 
@@ -81,13 +83,12 @@ display(HTML(STYLE))
 
 
 def show(name):
-    """Display the demo ``cnnedu.widgets.<name>()`` with its one-line call as a caption."""
+    """Display the one-line call of the demo ``cnnedu.widgets.<name>()`` as a caption, then return the demo."""
+    display(HTML(f"<div class='board-caption'>In any notebook: <code>cnnedu.widgets.{name}()</code></div>"))
     demo = widgets.DEMOS[name]()
     demo.figure.set_dpi(BOARD_DPI)
     demo.refresh()
-    caption = ipywidgets.HTML(f"<div class='board-caption'>In any notebook: <code>cnnedu.widgets.{name}()</code></div>")
-    demo.children = (caption, *demo.children)  # still the Demo, so a static render gets its picture
-    return demo'''
+    return demo  # the Demo itself, so that a static render gets its picture'''
 
 INTRO = """\
 # How convolutional networks work: the demos
@@ -115,28 +116,51 @@ def lesson_titles():
     return found
 
 
-def grouping(demo_names, lessons):
-    """[(heading, [demo names])]: each demo under the first lesson whose code calls it."""
-    placed, groups = set(), []
-    for _, title, code in lessons:
-        called = set(re.findall(r"\b([A-Za-z_]\w*)\s*\(", code))
-        names = [name for name in demo_names if name in called and name not in placed]
+def grouping(demo_lessons, lessons):
+    """[(heading, [demo names])]: each demo under the lesson it is registered with.
+
+    ``demo_lessons`` maps demo names (in board order) to lesson numbers
+    (``"01"``), as ``cnnedu.widgets.DEMO_LESSONS``; ``lessons`` is
+    :func:`lesson_titles`. Demos of a lesson with no notebook go last, under
+    "More demos".
+    """
+    groups = []
+    for stem, title, _ in lessons:
+        names = [name for name, lesson in demo_lessons.items() if lesson == stem[:2]]
         if names:
             groups.append((title, names))
-            placed.update(names)
-    rest = [name for name in demo_names if name not in placed]
+    numbers = {stem[:2] for stem, _, _ in lessons}
+    rest = [name for name, lesson in demo_lessons.items() if lesson not in numbers]
     if rest:
         groups.append(("More demos", rest))
     return groups
 
 
-def build(demo_names, lessons):
+def called_names(code):
+    """Names called anywhere in ``code`` (``cnnedu.widgets.kernel_scanner()`` calls ``kernel_scanner``)."""
+    return set(re.findall(r"\b([A-Za-z_]\w*)\s*\(", code))
+
+
+def lesson_mismatches(demo_lessons, lessons):
+    """Messages for every demo registered with a lesson whose notebook does not call it."""
+    problems = []
+    for stem, _, code in lessons:
+        called = called_names(code)
+        for name, lesson in demo_lessons.items():
+            if lesson == stem[:2] and name not in called:
+                problems.append(
+                    f"{name} is registered with lesson {lesson} but notebooks/{stem}.ipynb does not call it"
+                )
+    return problems
+
+
+def build(demo_lessons, lessons):
     notebook = nbformat.v4.new_notebook()
     notebook.metadata["kernelspec"] = KERNELSPEC
     notebook.metadata["language_info"] = {"name": "python"}
     notebook.cells.append(nbformat.v4.new_code_cell(SETUP))
     notebook.cells.append(nbformat.v4.new_markdown_cell(INTRO))
-    for heading, names in grouping(demo_names, lessons):
+    for heading, names in grouping(demo_lessons, lessons):
         notebook.cells.append(nbformat.v4.new_markdown_cell(f"## {heading}"))
         for name in names:
             notebook.cells.append(
@@ -145,7 +169,7 @@ def build(demo_names, lessons):
                     f'show("{name}")'
                 )
             )
-    if not demo_names:
+    if not demo_lessons:
         notebook.cells.append(nbformat.v4.new_markdown_cell("*No demo is registered in `cnnedu.widgets.DEMOS` yet.*"))
     for index, cell in enumerate(notebook.cells):
         cell.id = f"board-{index:03d}"  # stable ids: a rebuild without changes changes nothing
@@ -168,12 +192,12 @@ def summary(function):
     return " ".join(paragraph.split()).replace("|", "\\|")
 
 
-def demo_table(demos, lessons):
+def demo_table(demos, demo_lessons, lessons):
     """Markdown table: lesson, the one line that shows the demo, what it shows."""
     rows = [
         f"| {heading.split(' - ')[0] if heading[:2].isdigit() else '-'} | `cnnedu.widgets.{name}()` | "
         f"{summary(demos[name])} |"
-        for heading, names in grouping(list(demos), lessons)
+        for heading, names in grouping(demo_lessons, lessons)
         for name in names
     ]
     return "\n".join(
@@ -197,14 +221,18 @@ def main(argv=None):
     parser.add_argument("--check", action="store_true", help="exit 1 if the board or the docs table is stale")
     parser.add_argument("--execute", action="store_true", help="run the board and store its outputs")
     args = parser.parse_args(argv)
-    from cnnedu.widgets import DEMOS
+    from cnnedu.widgets import DEMO_LESSONS, DEMOS
 
     lessons = lesson_titles()
-    notebook = build(list(DEMOS), lessons)
+    demo_lessons = {name: DEMO_LESSONS[name] for name in DEMOS}  # in the registry's (lesson) order
+    problems = lesson_mismatches(demo_lessons, lessons)
+    for problem in problems:
+        print(f"error: {problem}")
+    notebook = build(demo_lessons, lessons)
     current = nbformat.read(BOARD, as_version=4) if BOARD.exists() else None
     board_fresh = current is not None and sources(current) == sources(notebook)
     course = COURSE.read_text()
-    new_course = with_demo_table(course, demo_table(DEMOS, lessons))
+    new_course = with_demo_table(course, demo_table(DEMOS, demo_lessons, lessons))
     stale = [
         path.relative_to(ROOT).as_posix()
         for path, fresh in ((BOARD, board_fresh), (COURSE, new_course == course))
@@ -215,12 +243,14 @@ def main(argv=None):
         print(f"executed and wrote {BOARD.relative_to(ROOT)}")
         board_fresh = True
         stale = [path for path in stale if path != BOARD.relative_to(ROOT).as_posix()]
+    if problems and args.check:
+        return 1
     if not stale:
         print(
             f"{BOARD.relative_to(ROOT)} and the demo table of {COURSE.relative_to(ROOT)} are up to date "
             f"({len(DEMOS)} demos)"
         )
-        return 0
+        return 1 if problems else 0
     if args.check:
         print(f"stale: {', '.join(stale)}; run python scripts/build_board.py")
         return 1
@@ -229,7 +259,7 @@ def main(argv=None):
     if new_course != course:
         COURSE.write_text(new_course)
     print(f"wrote {', '.join(stale)} ({len(DEMOS)} demos)")
-    return 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

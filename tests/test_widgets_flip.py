@@ -53,7 +53,7 @@ def test_flip_explorer_refuses_unknown_kernels():
 def test_stepper_opens_where_the_whole_response_has_come_out():
     # a static render (no live kernel) shows only the first picture: it should already show 1, 2, 3
     demo = impulse_response_stepper()
-    assert demo.controls["time"].value == demo.play.value == 2
+    assert demo.controls["time"].value == demo.extras["play"].value == 2
     assert [bar.get_height() for bar in demo.artists["bars"]][2:5] == [1.0, 2.0, 3.0]
     assert demo.artists["title"].get_text().endswith("y[2] = 3 + 0 + 0 = 3")
     assert impulse_response_stepper(time=0).artists["title"].get_text().startswith("t = 0:")
@@ -91,8 +91,8 @@ def test_stepper_output_is_the_convolution(signal, response):
 
 def test_stepper_play_is_linked_to_the_time_slider():
     demo = impulse_response_stepper()
-    assert demo.play.max == demo.controls["time"].max == 5
-    assert demo.play in demo.children[1].children  # shown with the controls
+    assert demo.extras["play"].max == demo.controls["time"].max == 5
+    assert demo.extras["play"] in demo.children[1].children  # shown with the controls
 
 
 @pytest.mark.parametrize("image_name", list(_flip_images()))

@@ -76,7 +76,7 @@ def test_stack_builder_defaults_to_the_worked_network():
         "Flatten()",
         "Linear(900, 10)",
     ]
-    table = demo.artists["table"].value
+    table = demo.panes["table"].value
     for cell in [
         "<td>2 x 30 x 30</td>",
         "<td>2 x 15 x 15</td>",
@@ -102,7 +102,7 @@ def test_stack_builder_defaults_to_the_worked_network():
 def test_stack_builder_follows_the_controls(settings, shape_cell):
     demo = layer_stack_builder().set(**settings)
     assert demo.error is None
-    assert shape_cell in demo.artists["table"].value
+    assert shape_cell in demo.panes["table"].value
     values = demo.values()
     input_shape = (values["channels"], values["size"], values["size"])
     layers = builder_stack(input_shape, **{k: v for k, v in values.items() if k not in ("size", "channels")})
@@ -123,25 +123,25 @@ def test_stack_builder_follows_the_controls(settings, shape_cell):
 def test_stack_builder_things_to_try_of_lesson_05():
     # "pool stride 1: the linear layer's parameters nearly quadruple (9,010 -> 33,650)"
     demo = layer_stack_builder()
-    assert ">9,010<" in demo.artists["table"].value
+    assert ">9,010<" in demo.panes["table"].value
     demo.set(pool_stride=1)
-    assert ">33,650<" in demo.artists["table"].value
+    assert ">33,650<" in demo.panes["table"].value
     # "all three extra blocks: maps of 1x1, receptive field 78x78; input size 16: the last pooling cannot fit"
     demo.set(pool_stride=2, extra_blocks=3)
     assert not demo.artists["message"].get_visible()
-    assert "<td>32 x 1 x 1</td>" in demo.artists["table"].value and "78 x 78" in demo.artists["table"].value
+    assert "<td>32 x 1 x 1</td>" in demo.panes["table"].value and "78 x 78" in demo.panes["table"].value
     demo.set(size=16)
     assert demo.artists["message"].get_text().startswith("layer 12 (max pool 2x2, s2) cannot fit")
 
 
 def test_stack_builder_names_the_layer_that_cannot_fit():
     demo = layer_stack_builder().set(size=8, extra_blocks=3)
-    table = demo.artists["table"].value
+    table = demo.panes["table"].value
     assert "Cannot fit" in table and "cannot fit" in table
     assert demo.artists["message"].get_visible()
     assert demo.artists["message"].get_text().startswith("layer ")
     demo.set(size=64)
-    assert "Cannot fit" not in demo.artists["table"].value
+    assert "Cannot fit" not in demo.panes["table"].value
     assert not demo.artists["message"].get_visible()
 
 

@@ -96,7 +96,7 @@ def test_bad_weights_show_a_message_not_a_traceback(text, message):
 
 def test_play_walks_positions_in_reading_order():
     demo = kernel_scanner()
-    play = demo.play
+    play = demo.extras["play"]
     assert play.max == 26 * 26 - 1
     play.value = 0
     assert (demo.controls["row"].value, demo.controls["column"].value) == (0, 0)
@@ -152,3 +152,40 @@ def test_colour_bar_label_stays_inside_the_picture_for_every_preset(preset):
     renderer = demo.figure.canvas.get_renderer()
     label = demo.artists["colorbar"].ax.yaxis.label.get_window_extent(renderer)
     assert label.x1 <= demo.figure.bbox.width
+
+
+def test_a_preset_fills_the_text_box_and_draws_once():
+    """One source of truth: the preset writes its weights into the text box,
+    the drawing reads the text box, and one change draws once (it drew twice
+    before: the preset, then the text it rewrote)."""
+    demo = kernel_scanner()
+    for preset in ["Sobel x", "box blur", "identity", CUSTOM, "Laplacian"]:
+        before, text = demo.draw_count, demo.values()["kernel_text"]
+        demo.controls["preset"].value = preset
+        assert demo.draw_count == before + 1, f"choosing {preset!r} drew {demo.draw_count - before} times"
+        if preset == CUSTOM:
+            assert demo.values()["kernel_text"] == text  # custom keeps the weights shown
+        else:
+            assert demo.values()["kernel_text"] == format_kernel(get_kernel(preset))
+            np.testing.assert_array_equal(demo.artists["kernel"].get_array(), get_kernel(preset))
+
+
+def test_typed_weights_draw_once_and_make_the_preset_custom():
+    demo = kernel_scanner()
+    before = demo.draw_count
+    demo.controls["kernel_text"].value = "[[0, 0, 0], [0, 3, 0], [0, 0, 0]]"
+    assert demo.draw_count == before + 1 and demo.values()["preset"] == CUSTOM
+    np.testing.assert_array_equal(demo.artists["kernel"].get_array(), [[0, 0, 0], [0, 3, 0], [0, 0, 0]])
+    assert_draws_correlation(demo, default_scanner_image(), np.array([[0, 0, 0], [0, 3, 0], [0, 0, 0]], float))
+
+
+def test_the_text_box_alone_decides_what_is_drawn():
+    """With a preset chosen, what is drawn is what the text box says; the box
+    blur's text (0.1111) stands for its exact weights, 1/9."""
+    demo = kernel_scanner(kernel="box blur")
+    demo.set(row=5, column=5)  # inside the square: nine white pixels
+    assert demo.artists["products_title"].get_text().endswith("sum = 1")
+    np.testing.assert_array_equal(demo.artists["kernel"].get_array(), get_kernel("box blur"))
+    demo.set(preset="Sobel x", kernel_text="[[1, 0, 0], [0, 0, 0], [0, 0, 0]]")  # the text given last wins
+    assert demo.values()["preset"] == CUSTOM
+    np.testing.assert_array_equal(demo.artists["kernel"].get_array(), [[1, 0, 0], [0, 0, 0], [0, 0, 0]])

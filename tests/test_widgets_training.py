@@ -82,25 +82,18 @@ def test_pad_set_array_checks_the_shape_and_clips():
         pad.set_array(np.zeros((4, 4)))
 
 
-def count_redraws(demo):
-    calls = []
-    refresh = demo.refresh
-    demo.refresh = lambda: (calls.append(1), refresh())[1]  # the demo's observers call self.refresh()
-    return calls
-
-
 def test_drawing_is_what_the_network_reads(setup):
     model, images, labels = setup
     demo = digit_explorer(model, images, labels, index=4)
-    np.testing.assert_array_equal(demo.pad.array, images[4, 0])  # the first digit is on the pad
+    np.testing.assert_array_equal(demo.extras["drawing"].pad.array, images[4, 0])  # the first digit is on the pad
     assert demo.artists["digit_title"].get_text() == f"test digit, label {labels[4]}"
-    redraws = count_redraws(demo)
-    demo.clear_button.click()
-    assert demo.pad.array.sum() == 0 and "the pad is empty" in demo.verdict.value
+    before = demo.draw_count
+    demo.extras["drawing"].clear_button.click()
+    assert demo.extras["drawing"].pad.array.sum() == 0 and "the pad is empty" in demo.extras["verdict"].value
     for row, column in [(1, 3), (1, 4), (2, 4), (3, 4), (4, 4), (5, 4), (6, 3), (6, 4), (6, 5)]:
-        demo.pad.cells[row][column].click()  # a "1"
-    assert len(redraws) == 1 + 9  # one redraw for the clear button, one per click
-    drawn = demo.pad.array
+        demo.extras["drawing"].pad.cells[row][column].click()  # a "1"
+    assert demo.draw_count - before == 1 + 9  # one redraw for the clear button, one per click
+    drawn = demo.extras["drawing"].pad.array
     x = drawn[np.newaxis, np.newaxis].astype(np.float32)
     p = training.probabilities(model, x)[0]
     np.testing.assert_array_equal(demo.artists["digit"].get_array(), drawn)
@@ -109,7 +102,10 @@ def test_drawing_is_what_the_network_reads(setup):
     drawn_blue = matplotlib.colors.to_rgb(DRAWN_COLOR)
     assert demo.artists["bars"][int(p.argmax())].get_facecolor()[:3] == pytest.approx(drawn_blue)  # no right or wrong
     assert demo.artists["bar_label"].get_text() == ""
-    assert f">{p.argmax()}</span>" in demo.verdict.value and f"{100 * p.max():.0f}% sure" in demo.verdict.value
+    assert (
+        f">{p.argmax()}</span>" in demo.extras["verdict"].value
+        and f"{100 * p.max():.0f}% sure" in demo.extras["verdict"].value
+    )
     for position, layer in enumerate(LAYER_NAMES):  # every layer's maps are those of the drawing
         demo.set(layer=layer)
         np.testing.assert_allclose(
@@ -118,23 +114,23 @@ def test_drawing_is_what_the_network_reads(setup):
             rtol=1e-5,
             atol=1e-6,
         )
-    np.testing.assert_array_equal(demo.pad.array, drawn)  # changing the layer keeps the drawing
+    np.testing.assert_array_equal(demo.extras["drawing"].pad.array, drawn)  # changing the layer keeps the drawing
 
 
 def test_slider_and_load_button_put_a_test_digit_on_the_pad_with_one_redraw(setup):
     model, images, labels = setup
     demo = digit_explorer(model, images, labels)
-    redraws = count_redraws(demo)
+    before = demo.draw_count
     demo.controls["index"].value = 7
-    assert len(redraws) == 1
-    np.testing.assert_array_equal(demo.pad.array, images[7, 0])
+    assert demo.draw_count - before == 1
+    np.testing.assert_array_equal(demo.extras["drawing"].pad.array, images[7, 0])
     assert demo.artists["digit_title"].get_text() == f"test digit, label {labels[7]}"
-    demo.pad.cells[0][0].click()  # change it: now it is a drawing
+    demo.extras["drawing"].pad.cells[0][0].click()  # change it: now it is a drawing
     assert demo.artists["digit_title"].get_text() == "your drawing"
-    demo.load_button.click()  # and back to the test digit
-    np.testing.assert_array_equal(demo.pad.array, images[7, 0])
+    demo.extras["drawing"].load_button.click()  # and back to the test digit
+    np.testing.assert_array_equal(demo.extras["drawing"].pad.array, images[7, 0])
     assert demo.artists["digit_title"].get_text() == f"test digit, label {labels[7]}"
-    assert len(redraws) == 3
+    assert demo.draw_count - before == 3
 
 
 def test_a_test_digit_drawn_cell_by_cell_is_classified_as_its_label():
@@ -144,13 +140,13 @@ def test_a_test_digit_drawn_cell_by_cell_is_classified_as_its_label():
     _, images, _, labels = training.digits_dataset()
     index = 12
     shades = np.round(images[index, 0] * 2) / 2  # 0, 0.5 or 1
-    demo.clear_button.click()
+    demo.extras["drawing"].clear_button.click()
     for (row, column), shade in np.ndenumerate(shades):
         for _ in range({0.0: 0, 1.0: 1, 0.5: 2}[shade]):
-            demo.pad.cells[row][column].click()
-    np.testing.assert_array_equal(demo.pad.array, shades)
+            demo.extras["drawing"].pad.cells[row][column].click()
+    np.testing.assert_array_equal(demo.extras["drawing"].pad.array, shades)
     assert demo.artists["bars_title"].get_text().startswith(f"prediction: {labels[index]} ")
-    assert f">{labels[index]}</span>" in demo.verdict.value
+    assert f">{labels[index]}</span>" in demo.extras["verdict"].value
 
 
 @pytest.mark.parametrize(
@@ -168,7 +164,7 @@ def test_fast_redraw_gives_the_same_picture_as_a_full_redraw(setup, settings):
     demo = digit_explorer(model, images, labels)
     demo.set(index=1)  # the fast canvas keeps this picture's background; the settings below change it
     if settings.pop("drawing", False):
-        demo.pad.cells[0][0].click()
+        demo.extras["drawing"].pad.cells[0][0].click()
     demo.set(**settings)
     fast = np.asarray(Image.open(io.BytesIO(demo.png())))
     blit_canvas = demo.figure.canvas

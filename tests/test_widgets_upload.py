@@ -49,9 +49,9 @@ def value_in_ipywidgets_8_shape(name, content):
 def upload(demo, name, content):
     """Do what the browser does when a file is chosen, for the installed ipywidgets."""
     if IPYWIDGETS_7:  # value is read-only there: the widget sets it itself when the frontend sends a file
-        demo.upload.set_trait("value", value_in_ipywidgets_7_shape(name, content))
+        demo.extras["upload"].button.set_trait("value", value_in_ipywidgets_7_shape(name, content))
     else:
-        demo.upload.value = value_in_ipywidgets_8_shape(name, content)
+        demo.extras["upload"].button.value = value_in_ipywidgets_8_shape(name, content)
 
 
 @pytest.mark.parametrize(
@@ -144,15 +144,17 @@ def test_good_then_bad_then_good_file(photo_demo, photo_file):
     before = demo.image.value
 
     upload(demo, "photo.png", photo_file)  # a good file: selected and drawn, with one redraw
-    assert demo.upload_error is None and demo.error is None
+    assert demo.extras["upload"].error is None and demo.error is None
     assert demo.values()[menu] == YOUR_PICTURE
     np.testing.assert_allclose(shown_picture(demo, artist), expected(photo_file))
     assert demo.image.value != before
     good_figure = demo.image.value
-    assert "photo.png" in demo.upload_status.value  # the status line names the file
-    assert any(demo.upload_status in getattr(row, "children", ()) for row in demo.children)  # shown in the demo
+    picture_upload = demo.extras["upload"]
+    assert "photo.png" in picture_upload.status.value  # the status line names the file
+    assert picture_upload.status in picture_upload.children  # shown beside the button,
+    assert any(picture_upload in getattr(row, "children", ()) for row in demo.children)  # in the demo
     if not IPYWIDGETS_7:
-        assert demo.upload.value == ()  # the bytes are let go
+        assert demo.extras["upload"].button.value == ()  # the bytes are let go
 
     for bad_name, bad in [
         ("notes.txt", b"just some text\n"),
@@ -161,7 +163,7 @@ def test_good_then_bad_then_good_file(photo_demo, photo_file):
         ("empty.jpg", b""),
     ]:
         upload(demo, bad_name, bad)
-        assert demo.upload_error.startswith(f"{bad_name}: "), demo.upload_error
+        assert demo.extras["upload"].error.startswith(f"{bad_name}: "), demo.extras["upload"].error
         assert f"Cannot use {bad_name}:" in demo.message.value
         assert demo.values()[menu] == YOUR_PICTURE and demo.image.value == good_figure  # nothing else changed
         np.testing.assert_allclose(shown_picture(demo, artist), expected(photo_file))
@@ -172,7 +174,7 @@ def test_good_then_bad_then_good_file(photo_demo, photo_file):
     other = np.zeros((40, 40, 3), np.uint8)
     other[::4] = 255  # stripes: another good file replaces the first
     upload(demo, "stripes.png", png(other))
-    assert demo.upload_error is None and demo.message.value == ""
+    assert demo.extras["upload"].error is None and demo.message.value == ""
     np.testing.assert_allclose(shown_picture(demo, artist), expected(png(other)))
 
     demo.set(**{menu: first_menu})  # and back to the shipped picture
@@ -184,11 +186,11 @@ def test_a_long_thin_picture_is_refused_where_it_would_not_fit():
     for name in ("flip_explorer", "rgb_layer_demo"):
         demo = DEMOS[name]()
         upload(demo, "banner.png", banner)
-        assert "too long and thin" in demo.upload_error
+        assert "too long and thin" in demo.extras["upload"].error
         assert demo.error is None
     demo = DEMOS["kernel_scanner"]()  # the scanner crops the middle instead
     upload(demo, "banner.png", banner)
-    assert demo.upload_error is None and demo.values()["picture"] == YOUR_PICTURE
+    assert demo.extras["upload"].error is None and demo.values()["picture"] == YOUR_PICTURE
 
 
 def test_scanner_draws_the_correlation_of_the_uploaded_picture(photo_file):

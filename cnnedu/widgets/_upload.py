@@ -44,59 +44,84 @@ def uploaded_file(value):
     return str(name), bytes(entry["content"])
 
 
-def upload_controls(description="upload a picture"):
-    """A FileUpload for one image file (the file dialog offers images first)
-    and an HTML line that will name the file read; both go into a demo's extras."""
-    upload = widgets.FileUpload(
-        accept="image/*",
-        multiple=False,
-        description=description,
-        layout=widgets.Layout(width="auto"),
-    )
-    return upload, widgets.HTML(value="")
-
-
-def connect_upload(demo, upload, status, control, prepare, pictures, key=YOUR_PICTURE):
-    """Wire ``upload`` to ``demo``.
+class PictureUpload(widgets.HBox):
+    """An upload button (the file dialog offers images first) and a status
+    line: one of a demo's ``extras``, wired to it by :meth:`connect`.
 
     Every uploaded file goes through ``prepare`` (bytes -> ``(picture,
     description)``, raising ValueError for a bad file); the picture is kept as
     ``pictures[key]`` and shown by selecting ``key`` in the demo's menu
-    ``control``, with one redraw; ``status`` names the file and says what the
-    demo made of it. A bad file's message appears in the demo's message line;
-    the picture shown and every control stay as they were, and the next good
-    file is taken as usual.
+    ``control``, with one redraw; the status line names the file and says
+    what the demo made of it. A bad file's message appears in the demo's
+    message line; the picture shown and every control stay as they were, and
+    the next good file is taken as usual.
 
-    Sets ``demo.upload`` (the button), ``demo.upload_status`` (``status``)
-    and ``demo.upload_error`` (the message for the last file if it was bad,
-    else None). Returns the callback.
+    Parameters
+    ----------
+    prepare : callable
+        ``prepare(content)`` -> ``(picture, description)``.
+    pictures : dict
+        The demo's pictures by menu entry (kept in its state).
+    control : str
+        The demo's picture menu.
+    key : str
+        The menu entry of an uploaded picture.
+    description : str
+        The button's label.
+
+    Attributes
+    ----------
+    button : ipywidgets.FileUpload
+    status : ipywidgets.HTML
+    error : str or None
+        The message for the last file if it was bad, else None.
     """
-    demo.upload, demo.upload_status = upload, status
-    demo.upload_error = None
 
-    def on_upload(change):
-        file = uploaded_file(change["new"])
+    def __init__(self, prepare, pictures, control, key=YOUR_PICTURE, description="upload a picture"):
+        self.prepare, self.pictures, self.control, self.key = prepare, pictures, control, key
+        self.button = widgets.FileUpload(
+            accept="image/*",
+            multiple=False,
+            description=description,
+            layout=widgets.Layout(width="auto"),
+        )
+        self.status = widgets.HTML(value="")
+        self.error = None
+        super().__init__([self.button, self.status], layout=widgets.Layout(align_items="center"))
+
+    def connect(self, demo):
+        """Show every good file in ``demo`` (which has this upload among its extras); returns self."""
+        if not any(extra is self for extra in demo.extras.values()):
+            raise ValueError("connect a PictureUpload to the demo that shows it among its extras")
+        if self.control not in demo.controls:
+            raise ValueError(f"the demo has no control {self.control!r} to select the picture with")
+
+        def on_upload(change):
+            self._take(demo, change["new"])
+
+        self.button.observe(on_upload, names="value")
+        return self
+
+    def _take(self, demo, value):
+        file = uploaded_file(value)
         if file is None:
             return
         name, content = file
         try:
-            picture, description = prepare(content)
+            picture, description = self.prepare(content)
         except (ValueError, FileNotFoundError) as error:
-            demo.upload_error = f"{name}: {error}"
+            self.error = f"{name}: {error}"
             demo.message.value = (
                 f"<div style='{ERROR_STYLE}'><b>Cannot use {html.escape(name)}:</b> {html.escape(str(error))}. "
                 "The demo goes on with the picture it showed.</div>"
             )
         else:
-            demo.upload_error = None
-            pictures[key] = picture
-            status.value = f"<i>{html.escape(name)}</i>: {html.escape(description)}"
-            demo.set(**{control: key})  # selects the picture and redraws once (clearing any old message)
-        if isinstance(upload.value, tuple) and upload.value:  # ipywidgets 8: let go of the file's bytes
-            upload.value = ()
-
-    upload.observe(on_upload, names="value")
-    return on_upload
+            self.error = None
+            self.pictures[self.key] = picture
+            self.status.value = f"<i>{html.escape(name)}</i>: {html.escape(description)}"
+            demo.set(**{self.control: self.key})  # selects the picture and redraws once (clearing any old message)
+        if isinstance(self.button.value, tuple) and self.button.value:  # ipywidgets 8: let go of the file's bytes
+            self.button.value = ()
 
 
 def no_picture_yet():

@@ -5,12 +5,13 @@ import numpy as np
 
 from cnnedu.padding import output_size
 from cnnedu.plotting.backprop import MAX_PADDING, backprop_figure, update_input_pixel, update_output_cell
-from cnnedu.widgets._demo import Demo
+from cnnedu.widgets._demo import Demo, register_demo
 
 PICK_CHOICES = ("input pixel", "output-gradient cell")
 _STYLE = {"description_width": "initial"}
 
 
+@register_demo(lesson="06")
 def backprop_explorer(seed=0):
     """Pick an input pixel: see the outputs it feeds and the kernel entries
     that carry its gradient back (the full convolution, made visible).

@@ -8,8 +8,8 @@ import ipywidgets as widgets
 from cnnedu.images import load_image, shapes_image
 from cnnedu.kernels import get_kernel, kernel_names
 from cnnedu.plotting.flip import flip_figure, stepper_figure, update_flip, update_stepper
-from cnnedu.widgets._demo import Demo
-from cnnedu.widgets._upload import YOUR_PICTURE, connect_upload, no_picture_yet, upload_controls
+from cnnedu.widgets._demo import Demo, DemoState, register_demo
+from cnnedu.widgets._upload import YOUR_PICTURE, PictureUpload, no_picture_yet
 
 SIGNALS = {
     "impulse [1, 0, 0]": (1.0, 0.0, 0.0),
@@ -38,6 +38,7 @@ def _flip_images():
     return images
 
 
+@register_demo(lesson="02")
 def flip_explorer(kernel="Sobel x"):
     """Cross-correlation and convolution side by side, with a flip toggle.
 
@@ -69,14 +70,14 @@ def flip_explorer(kernel="Sobel x"):
     'The two maps are identical'
     """
     get_kernel(kernel)  # a clear error for an unknown name
-    images = dict(_flip_images())  # this demo's menu; an upload adds YOUR_PICTURE
-    first = next(iter(images))
-    figure, artists = flip_figure(images[first])
+    state = DemoState(pictures=dict(_flip_images()))  # this demo's menu; an upload adds YOUR_PICTURE
+    first = next(iter(state.pictures))
+    figure, artists = flip_figure(state.pictures[first])
 
     def draw(kernel, image, flip):
-        if image not in images:
+        if image not in state.pictures:
             raise no_picture_yet()
-        pixels = images[image]
+        pixels = state.pictures[image]
         if pixels.shape != artists["image"].get_array().shape:
             _resize(artists, pixels)  # one figure for both images: fit the axes to this one
         artists["image"].set_data(pixels)
@@ -85,15 +86,16 @@ def flip_explorer(kernel="Sobel x"):
 
     controls = {
         "kernel": widgets.Dropdown(options=kernel_names(), value=kernel, description="kernel"),
-        "image": widgets.Dropdown(options=list(images) + [YOUR_PICTURE], value=first, description="image"),
+        "image": widgets.Dropdown(options=list(state.pictures) + [YOUR_PICTURE], value=first, description="image"),
         "flip": widgets.Checkbox(value=False, description="flip the kernel before sliding it", indent=False),
     }
-    upload, status = upload_controls()
+    upload = PictureUpload(_prepare_flip_picture, state.pictures, "image")
     demo = Demo(
         figure,
         controls,
         draw,
-        extras=[upload, status],
+        extras={"upload": upload},
+        state=state,
         title="Cross-correlation vs convolution: convolution flips the kernel first",
         caption=(
             "The image, the kernel, and the maps made by cross-correlation and by convolution on one colour scale "
@@ -101,7 +103,7 @@ def flip_explorer(kernel="Sobel x"):
         ),
         artists=artists,
     )
-    connect_upload(demo, upload, status, "image", _prepare_flip_picture, images)
+    upload.connect(demo)
     return demo
 
 
@@ -130,6 +132,7 @@ def _resize(artists, pixels):
         ax.set_ylim(out_rows - 0.5, -0.5)
 
 
+@register_demo(lesson="02")
 def impulse_response_stepper(time=2):
     """A causal system stepping through time: why convolution flips.
 
@@ -180,11 +183,11 @@ def impulse_response_stepper(time=2):
     }
     play = widgets.Play(value=time, min=0, max=last_time, step=1, interval=900, description="play")
     widgets.jslink((play, "value"), (controls["time"], "value"))
-    demo = Demo(
+    return Demo(
         figure,
         controls,
         draw,
-        extras=[play],
+        extras={"play": play},
         title="A causal system in time: the impulse response comes out in order",
         caption=(
             "A table of the input over time, the impulse response laid under it, their products and the output so "
@@ -192,5 +195,3 @@ def impulse_response_stepper(time=2):
         ),
         artists=artists,
     )
-    demo.play = play
-    return demo

@@ -9,12 +9,13 @@ from cnnedu.layer_stack import builder_stack
 from cnnedu.plotting.layer import CHANNELS, rgb_layer_figure, stack_figure, update_rgb_layer, update_stack
 from cnnedu.rgb_layer import ACTIVATIONS, RGB_PRESETS, rgb_layer_maps
 from cnnedu.widgets._blit import BlitCanvas
-from cnnedu.widgets._demo import Demo
-from cnnedu.widgets._upload import YOUR_PICTURE, connect_upload, no_picture_yet, upload_controls
+from cnnedu.widgets._demo import Demo, DemoState, register_demo
+from cnnedu.widgets._upload import YOUR_PICTURE, PictureUpload, no_picture_yet
 
 _STYLE = {"description_width": "initial"}
 
 
+@register_demo(lesson="05")
 def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
     """An RGB photo through a 3-channel convolution with one output channel.
 
@@ -32,14 +33,14 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
     """
     if preset not in RGB_PRESETS:
         raise ValueError(f"preset must be one of {sorted(RGB_PRESETS)}; got {preset!r}")
-    images = {}  # photos loaded so far; an upload adds YOUR_PICTURE
+    state = DemoState(pictures={})  # photos loaded so far; an upload adds YOUR_PICTURE
 
     def image_of(name):
-        if name not in images:
+        if name not in state.pictures:
             if name == YOUR_PICTURE:
                 raise no_picture_yet()
-            images[name] = load_image(name, size=size)  # longer side = size
-        return images[name]
+            state.pictures[name] = load_image(name, size=size)  # longer side = size
+        return state.pictures[name]
 
     def prepare(content):
         photo = load_image(content, size=size)
@@ -65,12 +66,17 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
     def draw(photo, preset, bias, activation):
         update_rgb_layer(artists, rgb_layer_maps(image_of(photo), RGB_PRESETS[preset], bias, activation))
 
-    upload, status = upload_controls()
+    upload = PictureUpload(prepare, state.pictures, "photo")
     demo = Demo(
         figure,
         controls,
         draw,
-        extras=[upload, status],
+        # once the layout is fixed, only the changing artists are redrawn; another photo shape moves the axes
+        canvas=lambda figure: BlitCanvas(
+            figure, _rgb_layer_dynamic(artists), layout_key=lambda: artists["photo"].get_array().shape
+        ),
+        extras={"upload": upload},
+        state=state,
         title="One output channel of a 3-channel convolution layer",
         caption=(
             "Top: the photo and each colour channel's response to its own kernel; bottom: the three kernels, "
@@ -78,20 +84,20 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
         ),
         artists=artists,
     )
-    connect_upload(demo, upload, status, "photo", prepare, images)
-    # the layout is frozen now: from here on only the changing artists are redrawn (images first,
-    # then the frames and numbers drawn over them, then the titles whose text changes)
-    maps = [artists[key] for key in ("photo", *CHANNELS, "kernels", "sum", "biased", "feature_map")]
-    spines = [spine for image in maps for spine in image.axes.spines.values()]
-    titles = [artists["titles"][key] for key in ("kernels", "biased", "feature_map")]
-    BlitCanvas(
-        figure,
-        maps + spines + [artists["kernel_numbers"].collection] + titles,
-        layout_key=lambda: artists["photo"].get_array().shape,
-    )  # another photo shape moves the axes
+    upload.connect(demo)
     return demo
 
 
+def _rgb_layer_dynamic(artists):
+    """What the RGB layer demo's controls change: the images first, then the
+    frames and numbers drawn over them, then the titles whose text changes."""
+    maps = [artists[key] for key in ("photo", *CHANNELS, "kernels", "sum", "biased", "feature_map")]
+    spines = [spine for image in maps for spine in image.axes.spines.values()]
+    titles = [artists["titles"][key] for key in ("kernels", "biased", "feature_map")]
+    return maps + spines + [artists["kernel_numbers"].collection] + titles
+
+
+@register_demo(lesson="05")
 def layer_stack_builder():
     """Edit a small CNN and see every layer's output shape, parameter count
     and receptive field (a table below the diagram); a layer that cannot fit
@@ -104,7 +110,7 @@ def layer_stack_builder():
     Examples
     --------
     >>> demo = layer_stack_builder()
-    >>> "<td>900</td>" in demo.artists["table"].value
+    >>> "<td>900</td>" in demo.panes["table"].value
     True
     """
     figure, artists = stack_figure()
@@ -141,19 +147,18 @@ def layer_stack_builder():
         update_stack(artists, rows, input_shape, error)
         table.value = summary_html(rows, input_shape, error)
 
-    demo = Demo(
+    return Demo(
         figure,
         controls,
         draw,
+        panes={"table": table},
         title="Build a small CNN: shapes, parameters, receptive fields",
         caption=(
             "A diagram of the stack, one block per layer with its output shape, parameter count and receptive"
             " field; the table under it adds the totals."
         ),
-        artists=dict(artists, table=table),
+        artists=artists,
     )
-    demo.children = demo.children + (table,)
-    return demo
 
 
 def summary_html(rows, input_shape, error=None):

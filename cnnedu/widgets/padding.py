@@ -6,7 +6,7 @@ import ipywidgets as widgets
 from cnnedu.coverage import LABELLED_PADDING_MODES, padding_geometry
 from cnnedu.plotting.padding import padding_figure, update_padding
 from cnnedu.widgets._blit import BlitCanvas, in_draw_order
-from cnnedu.widgets._demo import Demo
+from cnnedu.widgets._demo import Demo, register_demo
 
 
 def _padding_dynamic(figure, artists):
@@ -23,6 +23,7 @@ def _padding_dynamic(figure, artists):
     return in_draw_order(figure, chosen)
 
 
+@register_demo(lesson="03")
 def padding_explorer(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="explicit padding p"):
     """Explore how padding, stride and dilation place a kernel on an input.
 
@@ -54,12 +55,10 @@ def padding_explorer(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="
     """
     figure, artists = padding_figure(padding_geometry(7, 3, stride=2, padding=1))  # the lesson's example
 
-    canvas = {}
-
     def draw(n, kernel_size, stride, padding, dilation, mode):
         update_padding(artists, padding_geometry(n, kernel_size, stride, padding, dilation, mode))
-        if canvas:  # the colour bar replaces its artists when the largest count changes
-            canvas["blit"].dynamic = _padding_dynamic(figure, artists)
+        if isinstance(figure.canvas, BlitCanvas):  # the colour bar replaces its artists when the largest count changes
+            figure.canvas.dynamic = _padding_dynamic(figure, artists)
 
     style = {"description_width": "initial"}
     slider = dict(continuous_update=True, style=style, layout=widgets.Layout(width="230px"))
@@ -77,10 +76,13 @@ def padding_explorer(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="
 
     controls["mode"].observe(on_mode, names="value")
     on_mode({"new": mode})
-    demo = Demo(
+    return Demo(
         figure,
         controls,
         draw,
+        # once the layout is fixed, titles, frames' backgrounds and the axis label are
+        # drawn once, later moves redraw only what changes (same pixels, see the tests)
+        canvas=lambda figure: BlitCanvas(figure, _padding_dynamic(figure, artists)),
         title="Padding, stride and dilation: o = floor((n + 2p - d(f-1) - 1) / s) + 1",
         caption=(
             "Left: every kernel position on the padded grid (first window solid, last dashed); middle: the positions "
@@ -88,7 +90,3 @@ def padding_explorer(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="
         ),
         artists=artists,
     )
-    # the layout is frozen now: titles, frames' backgrounds and the axis label are
-    # drawn once, later moves redraw only what changes (same pixels, see the tests)
-    canvas["blit"] = BlitCanvas(figure, _padding_dynamic(figure, artists))
-    return demo

@@ -8,11 +8,12 @@ from cnnedu.invariance import shift_maps, shift_source
 from cnnedu.plotting.pooling import pooling_figure, shift_figure, update_pooling, update_shift
 from cnnedu.pooling import POOLING_KINDS
 from cnnedu.widgets._blit import BlitCanvas, in_draw_order
-from cnnedu.widgets._demo import Demo
+from cnnedu.widgets._demo import Demo, register_demo
 
 _STYLE = {"description_width": "initial"}
 
 
+@register_demo(lesson="04")
 def pooling_explorer(size=2, stride=2, kind="max", map_name="4x4 example"):
     """Pool a small integer map: windows outlined, the picked cells circled
     (max pooling), the output values written in their cells.
@@ -46,10 +47,13 @@ def pooling_explorer(size=2, stride=2, kind="max", map_name="4x4 example"):
         "kind": widgets.ToggleButtons(options=list(POOLING_KINDS), value=kind, description="pooling", style=_STYLE),
         "map_name": widgets.Dropdown(options=list(EXAMPLE_MAPS), value=map_name, description="map", style=_STYLE),
     }
-    demo = Demo(
+    return Demo(
         figure,
         controls,
         draw,
+        # a setting can change anything inside the two panels, so only the titles and
+        # the panels' backgrounds are kept from one redraw to the next (same pixels)
+        canvas=lambda figure: BlitCanvas(figure, _pooling_dynamic(figure)),
         title="Pooling: each window keeps one number",
         caption=(
             "Left: the map with each pooling window framed in its own colour and line style, the kept cell "
@@ -57,10 +61,6 @@ def pooling_explorer(size=2, stride=2, kind="max", map_name="4x4 example"):
         ),
         artists=artists,
     )
-    # a setting can change anything inside the two panels, so only the titles and
-    # the panels' backgrounds are kept from one redraw to the next (same pixels)
-    BlitCanvas(figure, _pooling_dynamic(figure))
-    return demo
 
 
 def _pooling_dynamic(figure):
@@ -68,6 +68,7 @@ def _pooling_dynamic(figure):
     return in_draw_order(figure, [child for ax in figure.axes for child in ax.get_children() if child is not ax.patch])
 
 
+@register_demo(lesson="04")
 def shift_demo(shift=1, size=2, kind="max"):
     """Move a photo crop sideways and compare how much its edge map and its
     pooled map change.
@@ -102,10 +103,13 @@ def shift_demo(shift=1, size=2, kind="max"):
         "size": widgets.IntSlider(value=size, min=2, max=4, description="pool size = stride", style=_STYLE),
         "kind": widgets.ToggleButtons(options=list(POOLING_KINDS), value=kind, description="pooling", style=_STYLE),
     }
-    demo = Demo(
+    return Demo(
         figure,
         controls,
         draw,
+        # once the layout is fixed, the photo crop, the original edge map, the colour
+        # bars and the fixed titles are drawn once; later moves redraw only the rest
+        canvas=lambda figure: BlitCanvas(figure, _shift_dynamic(figure, artists)),
         title="Move the picture by a pixel: the edge map changes a lot, the max-pooled map much less",
         caption=(
             "The photo crop and its shifted copy; rows: the edge map and its pooled versions; columns: before, after "
@@ -113,10 +117,6 @@ def shift_demo(shift=1, size=2, kind="max"):
         ),
         artists=artists,
     )
-    # the layout is frozen now: the photo crop, the original edge map, the colour
-    # bars and the fixed titles are drawn once; later moves redraw only the rest
-    BlitCanvas(figure, _shift_dynamic(figure, artists))
-    return demo
 
 
 def _shift_dynamic(figure, artists):

@@ -28,8 +28,8 @@ from cnnedu.plotting.receptive import (
 )
 from cnnedu.plotting.style import new_figure
 from cnnedu.widgets._blit import BlitCanvas
-from cnnedu.widgets._demo import Demo
-from cnnedu.widgets._upload import YOUR_PICTURE, connect_upload, no_picture_yet, upload_controls
+from cnnedu.widgets._demo import Demo, DemoState, register_demo
+from cnnedu.widgets._upload import YOUR_PICTURE, PictureUpload, no_picture_yet
 
 _CACHE_SIZE = 8
 
@@ -58,6 +58,7 @@ def _one_blas_thread(controller=[]):  # noqa: B006 - a lazily filled module-leve
         yield
 
 
+@register_demo(lesson="07")
 def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=4, networks=2, seed=0):
     """Pick a unit of a convolution stack; see what it sees, and how much.
 
@@ -135,7 +136,13 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
     models = collections.OrderedDict()  # architecture -> EffectiveReceptiveField (a small LRU cache)
     gradient_buffer = np.zeros((size, size))
     scaled_buffer = np.zeros((size, size))
-    state = {"demo": None, "last": None, "photo": image, "photo_version": 0}
+    state = DemoState(
+        pictures=photos,
+        models=models,
+        photo=image,  # the photo on show
+        photo_version=0,  # counts photo changes (the blit canvas then renders its background again)
+        last=None,  # (output shape, row, column) of the previous drawing
+    )
 
     def show_photo(name):
         """Put the photo ``name`` under the field (the blit canvas then renders its background again)."""
@@ -143,9 +150,9 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
             if name == YOUR_PICTURE:
                 raise no_picture_yet()
             photos[name] = _square_photo(name, size)
-        if photos[name] is not state["photo"]:
-            state["photo"] = photos[name]
-            state["photo_version"] += 1
+        if photos[name] is not state.photo:
+            state.photo = photos[name]
+            state.photo_version += 1
             photo_artists["image"].set_data(photos[name])
 
     def prepare(content):
@@ -169,7 +176,7 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
         """Give the row/column sliders the range of the new output map. When
         the map changed size and the unit was not moved in the same update, the
         unit keeps its relative place (the centre stays the centre)."""
-        last = state.get("last")  # (shape, row, column) of the previous drawing
+        last = state.last
         new = []
         for axis, (name, value, count) in enumerate((("row", row, shape[0]), ("column", column, shape[1]))):
             if last is not None and last[0][axis] != count and value == last[1 + axis]:
@@ -179,20 +186,14 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
             new.append(value)
             control = controls[name]
             if (control.max, control.value) != (count - 1, value):
-                demo = state["demo"]
-                if demo is not None:  # change the slider without triggering another redraw
-                    control.unobserve(demo._on_change, names="value")
-                try:
+                with state.demo.hold_redraw():  # this drawing shows the new value already
                     if count - 1 >= control.max:
                         control.max = count - 1
                         control.value = value
                     else:
                         control.value = value
                         control.max = count - 1
-                finally:
-                    if demo is not None:
-                        control.observe(demo._on_change, names="value")
-        state["last"] = (shape, new[0], new[1])
+        state.last = (shape, new[0], new[1])
         return tuple(new)
 
     def draw(layers, kernel_size, stride, dilation, pooling, relu, row, column, photo):
@@ -216,12 +217,26 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
             "grey border = zero padding, dashed box = theoretical field"
         )
 
-    upload, status = upload_controls()
+    upload = PictureUpload(prepare, photos, "photo")
     demo = Demo(
         figure,
         controls,
         draw,
-        extras=[stack_line, upload, status],
+        # once the layout is fixed, only the changing artists are redrawn, and the
+        # background (photo included) is rendered again only when another photo is shown
+        canvas=lambda figure: BlitCanvas(
+            figure,
+            [
+                effective_artists["image"],
+                effective_artists["field"],
+                photo_artists["field"],
+                photo_artists["inside"],
+                info,
+            ],
+            layout_key=lambda: state.photo_version,
+        ),
+        extras={"stack": stack_line, "upload": upload},
+        state=state,
         title="Receptive field explorer",
         caption=(
             "Left: the chosen unit's theoretical receptive field outlined on a photo (grey frame: zero padding); "
@@ -237,17 +252,5 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
             "stack": stack_line,
         },
     )
-    state["demo"] = demo
-    demo.models = models
-    connect_upload(demo, upload, status, "photo", prepare, photos)
-    # the layout is frozen now: from here on only the changing artists are redrawn, and the
-    # background (photo included) is rendered again only when another photo is shown
-    dynamic = [
-        effective_artists["image"],
-        effective_artists["field"],
-        photo_artists["field"],
-        photo_artists["inside"],
-        info,
-    ]
-    BlitCanvas(figure, dynamic, layout_key=lambda: state["photo_version"])
+    upload.connect(demo)
     return demo

@@ -6,7 +6,7 @@ import numpy as np
 from cnnedu.plotting.training import digit_explorer_figure, update_digit_explorer
 from cnnedu.training import digits_dataset, digits_network, layer_outputs, probabilities, train
 from cnnedu.widgets._blit import BlitCanvas
-from cnnedu.widgets._demo import Demo
+from cnnedu.widgets._demo import Demo, register_demo
 from cnnedu.widgets._pad import DrawingPad
 
 _STYLE = {"description_width": "initial"}
@@ -22,6 +22,7 @@ def quick_model(epochs=4, seed=0):
     return model
 
 
+@register_demo(lesson="08")
 def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"):
     """Draw a digit, or pick a held-out one, and pick a layer: see the input,
     that layer's feature maps and the probabilities the network gives the
@@ -49,9 +50,9 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
     -------
     Demo
         Controls ``index`` (puts that test digit on the pad) and ``layer``.
-        Also ``demo.pad`` (:class:`DrawingPad`; its ``value`` changes redraw
-        the figure), ``demo.clear_button``, ``demo.load_button`` and
-        ``demo.verdict`` (the prediction in large type).
+        Extras ``drawing`` (a :class:`DrawingPanel`: the pad, whose ``value``
+        changes redraw the figure, with its clear and load buttons) and
+        ``verdict`` (the prediction in large type).
     """
     if model is None:
         model = quick_model()
@@ -61,22 +62,14 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
     figure, artists = digit_explorer_figure()
     position = {name: number for number, name in enumerate(LAYER_NAMES)}
     pad = DrawingPad(*images.shape[-2:])
-    state = {"index": None, "loading": False}
 
     def put_on_pad(index):
-        """Show test digit ``index`` on the pad without a second redraw."""
-        state["loading"] = True
-        try:
-            pad.set_array(images[index, 0])
-        finally:
-            state["loading"] = False
+        """The slider moved: its test digit goes on the pad (in the same redraw)."""
+        pad.set_array(images[index, 0])
 
     def draw(index, layer):
         if layer not in position:
             raise ValueError(f"layer must be one of {', '.join(LAYER_NAMES)}; got {layer!r}")
-        if index != state["index"]:  # the slider moved: its digit goes on the pad
-            state["index"] = index
-            put_on_pad(index)
         drawing = pad.array
         x = drawing[np.newaxis, np.newaxis].astype(images.dtype)  # (1, 1, 8, 8): what the network reads
         is_test_digit = np.array_equal(drawing, images[index, 0])
@@ -91,40 +84,10 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
         "index": widgets.IntSlider(value=index, min=0, max=len(images) - 1, description="held-out digit", style=_STYLE),
         "layer": widgets.ToggleButtons(options=list(LAYER_NAMES), value=layer, description="layer", style=_STYLE),
     }
-    clear_button = widgets.Button(
-        description="clear", icon="eraser", tooltip="Empty the pad", layout=widgets.Layout(width="auto")
-    )
-    load_button = widgets.Button(
-        description="load test digit",
-        icon="th",
-        tooltip="Put the held-out digit chosen by the slider on the pad",
-        layout=widgets.Layout(width="auto"),
-    )
-    hint = widgets.HTML("<small>click: ink, again: half, again: empty</small>")
+    put_on_pad(controls["index"].value)  # the first digit
     verdict = widgets.HTML(value="", layout=widgets.Layout(min_width="9em", margin="0 1em"))
-    pad_box = widgets.VBox([pad, widgets.HBox([clear_button, load_button]), hint])
-    demo = Demo(
-        figure,
-        controls,
-        draw,
-        extras=[pad_box, verdict],
-        title="Draw a digit, or pick one: what the trained network makes of it",
-        caption=(
-            "Left: the digit the network reads (drawn on the pad or held out); middle: every feature map of "
-            "the chosen layer; right: the probability of each digit, a test digit's answer labelled right or wrong."
-        ),
-        artists=artists,
-    )
-
-    def on_drawing(change):
-        if not state["loading"]:
-            demo.refresh()
-
-    pad.observe(on_drawing, names="value")
-    clear_button.on_click(lambda _button: pad.set_array(np.zeros(pad.shape)))
-    load_button.on_click(lambda _button: pad.set_array(images[demo.controls["index"].value, 0]))
-    demo.pad, demo.clear_button, demo.load_button, demo.verdict = pad, clear_button, load_button, verdict
-    # the layout is frozen now: from here on only what changes is redrawn (the images and their
+    panel = DrawingPanel(pad, load=lambda: put_on_pad(controls["index"].value))
+    # the layout is fixed once drawn: from here on only what changes is redrawn (the images and their
     # frames, the colour bar whose scale follows the maps, the bars, the titles); another layer
     # gives the maps another shape, which moves their frame: then everything is drawn again
     digit_ax, maps_ax, bars_ax = artists["axes"]
@@ -141,8 +104,53 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
         artists["maps_title"],
         artists["bars_title"],
     ]
-    BlitCanvas(figure, dynamic, layout_key=lambda: artists["maps"].get_array().shape)
-    return demo
+    return Demo(
+        figure,
+        controls,
+        draw,
+        links={"index": put_on_pad},
+        watch=[pad],
+        canvas=lambda figure: BlitCanvas(figure, dynamic, layout_key=lambda: artists["maps"].get_array().shape),
+        extras={"drawing": panel, "verdict": verdict},
+        title="Draw a digit, or pick one: what the trained network makes of it",
+        caption=(
+            "Left: the digit the network reads (drawn on the pad or held out); middle: every feature map of "
+            "the chosen layer; right: the probability of each digit, a test digit's answer labelled right or wrong."
+        ),
+        artists=artists,
+    )
+
+
+class DrawingPanel(widgets.VBox):
+    """The digit explorer's drawing pad with a clear button, a load button
+    and a hint (one of the demo's extras).
+
+    Parameters
+    ----------
+    pad : DrawingPad
+    load : callable
+        Called with no arguments by the load button (puts the chosen test digit on the pad).
+
+    Attributes
+    ----------
+    pad, clear_button, load_button
+    """
+
+    def __init__(self, pad, load):
+        self.pad = pad
+        self.clear_button = widgets.Button(
+            description="clear", icon="eraser", tooltip="Empty the pad", layout=widgets.Layout(width="auto")
+        )
+        self.load_button = widgets.Button(
+            description="load test digit",
+            icon="th",
+            tooltip="Put the held-out digit chosen by the slider on the pad",
+            layout=widgets.Layout(width="auto"),
+        )
+        hint = widgets.HTML("<small>click: ink, again: half, again: empty</small>")
+        super().__init__([pad, widgets.HBox([self.clear_button, self.load_button]), hint])
+        self.clear_button.on_click(lambda _button: pad.set_array(np.zeros(pad.shape)))
+        self.load_button.on_click(lambda _button: load())
 
 
 def _verdict_html(p, empty):

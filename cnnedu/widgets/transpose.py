@@ -5,11 +5,12 @@ import ipywidgets as widgets
 
 from cnnedu.plotting.transpose import transpose_figure, update_transpose
 from cnnedu.transpose import stamp_layout
-from cnnedu.widgets._demo import Demo
+from cnnedu.widgets._demo import Demo, register_demo
 
 _STYLE = {"description_width": "initial"}
 
 
+@register_demo(lesson="09")
 def transpose_explorer(n=4, kernel_size=3, stride=2, padding=1, output_padding=0):
     """Explore how a transposed convolution upsamples: every input cell
     stamps the kernel into the output, stride cells apart.

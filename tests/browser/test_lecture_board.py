@@ -29,7 +29,7 @@ BOARD = ROOT / "notebooks" / "lecture_board.ipynb"
 PROJECTOR = {"width": 1920, "height": 1080}
 VOILA_SCROLLER = "#rendered_cells"
 ERRORS_JS = """() => Array.from(document.querySelectorAll(
-        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], '
+        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"], ' +
         '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.error"]'))
     .map(output => output.innerText)
     .filter(text => /Traceback|Error|error/.test(text))"""
@@ -83,7 +83,7 @@ def test_board_stores_each_demos_picture_for_a_static_render():
         assert base64.b64decode(pictures[0]).startswith(b"\x89PNG")
 
 
-def test_board_grouping_puts_each_demo_under_its_first_lesson():
+def test_board_grouping_puts_each_demo_under_its_registered_lesson():
     build_board = load_build_board()
     lessons = [
         ("01_a", "01 - Filters", "import cnnedu\ncnnedu.widgets.kernel_scanner()"),
@@ -93,7 +93,7 @@ def test_board_grouping_puts_each_demo_under_its_first_lesson():
             "from cnnedu.widgets import flip_explorer, kernel_scanner\nflip_explorer()\nkernel_scanner()",
         ),
     ]
-    groups = build_board.grouping(["kernel_scanner", "flip_explorer", "orphan_demo"], lessons)
+    groups = build_board.grouping({"kernel_scanner": "01", "flip_explorer": "02", "orphan_demo": "07"}, lessons)
     assert groups == [
         ("01 - Filters", ["kernel_scanner"]),
         ("02 - Flips", ["flip_explorer"]),
