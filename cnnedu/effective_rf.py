@@ -26,11 +26,9 @@ formulas): :func:`dilate_kernel` spreads a kernel out that way, and
 the zeros.
 """
 
-import numbers
-
 import numpy as np
 
-from cnnedu._checks import positive_int
+from cnnedu._checks import as_generator, index_in, int_shape_pair, positive_int
 from cnnedu.layer_stack import layer_list, map_shapes
 from cnnedu.layers import AvgPool2d, Conv2d, MaxPool2d, ReLU, Sequential
 from cnnedu.padding import kernel_span
@@ -95,7 +93,7 @@ def build_network(layers, channels=4, rng=None, dtype=np.float32):
     """
     layers = layer_list(layers, "build_network()")
     channels = positive_int("channels", channels)
-    rng = rng if isinstance(rng, np.random.Generator) else np.random.default_rng(rng)
+    rng = as_generator("rng", rng)
     for position, layer in enumerate(layers):
         if not isinstance(layer, (Conv2d, MaxPool2d, AvgPool2d, ReLU)):
             raise TypeError(
@@ -182,13 +180,13 @@ class EffectiveReceptiveField:
 
     def __init__(self, layers, input_shape, channels=4, samples=4, networks=2, seed=0, dtype=np.float32):
         self.layers = layer_list(layers, "EffectiveReceptiveField()")
-        self.input_shape = _check_shape(input_shape)
+        self.input_shape = int_shape_pair("input_shape", input_shape)
         self.output_shape = map_shapes(self.layers, self.input_shape)[-1]
         self.field = receptive_field(self.layers, axis="rows")
         self.field_columns = receptive_field(self.layers, axis="columns")
         samples = positive_int("samples", samples)
         networks = positive_int("networks", networks)
-        rng = np.random.default_rng(seed)
+        rng = as_generator("seed", seed)
         self.networks, self.inputs = [], []
         for _ in range(networks):
             network = build_network(self.layers, channels=channels, rng=rng, dtype=dtype)
@@ -205,8 +203,8 @@ class EffectiveReceptiveField:
 
         ``out``, an (H, W) float array, receives the result (no allocation).
         """
-        row = _check_index("row", row, self.output_shape[0])
-        column = _check_index("column", column, self.output_shape[1])
+        row = index_in("row", row, self.output_shape[0])
+        column = index_in("column", column, self.output_shape[1])
         total = self._total if out is None else out
         total[...] = 0.0
         self._grad_output[:, :, row, column] = 1.0
@@ -249,17 +247,3 @@ def effective_receptive_field(layers, input_shape, unit=None, **options):
     if not isinstance(unit, (tuple, list)) or len(unit) != 2:
         raise TypeError(f"unit must be a pair (row, column); got {unit!r}")
     return model.gradient(*unit)
-
-
-def _check_shape(shape):
-    if not isinstance(shape, (tuple, list)) or len(shape) != 2:
-        raise TypeError(f"input_shape must be a pair (height, width); got {shape!r}")
-    return positive_int("input_shape[0]", shape[0]), positive_int("input_shape[1]", shape[1])
-
-
-def _check_index(name, value, size):
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be an integer; got {value!r}")
-    if not 0 <= value < size:
-        raise ValueError(f"{name} must be in 0..{size - 1} (the output map has {size}); got {value}")
-    return int(value)

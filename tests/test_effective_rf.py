@@ -208,7 +208,7 @@ def test_gradient_writes_into_out():
 
 def test_bad_units_and_shapes():
     model = erf.EffectiveReceptiveField([conv(3, padding=1)], (6, 6), seed=0)
-    with pytest.raises(ValueError, match=r"row must be in 0\.\.5"):
+    with pytest.raises(ValueError, match=r"row must be between 0 and 5; got 6"):
         model.gradient(6, 0)
     with pytest.raises(TypeError, match="column must be an integer"):
         model.gradient(0, 1.5)
