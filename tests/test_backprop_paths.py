@@ -123,7 +123,11 @@ def test_dilate():
         (lambda: input_gradient(np.ones((3, 3)), np.ones((2, 2)), (3, 3)), ValueError, "grad_output must have"),
         (lambda: kernel_gradient(np.ones((3, 3)), np.ones((2, 2)), (2, 2), stride=0), ValueError, "stride"),
         (lambda: dilate(np.ones(3), 2), ValueError, "grad_output must be 2-D"),
-        (lambda: conv_gradients(np.ones((4, 4)), np.ones((3, 3)), np.ones((3, 3))), ValueError, "grad_output must have"),
+        (
+            lambda: conv_gradients(np.ones((4, 4)), np.ones((3, 3)), np.ones((3, 3))),
+            ValueError,
+            "grad_output must have",
+        ),
         (lambda: conv_gradients(np.ones(4), np.ones((3, 3)), np.ones((2, 2))), ValueError, "x must be 2-D"),
         (lambda: input_pixel_flow(np.ones((4, 4)), np.ones((3, 3)), np.ones((2, 2)), 4, 0), ValueError, "row must be"),
         (lambda: output_cell_flow(np.ones((4, 4)), np.ones((3, 3)), np.ones((2, 2)), 0, 2), ValueError, "column must"),

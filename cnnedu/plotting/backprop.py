@@ -332,9 +332,7 @@ def plot_max_pool_backward(routes, axes=None):
         ax.set_yticks([])
     for row, column in routes.winners:
         for ax in (axes[0], axes[3]):
-            ax.add_patch(
-                Rectangle((column - 0.5, row - 0.5), 1, 1, fill=False, edgecolor=HIGHLIGHT, linewidth=2.5)
-            )
+            ax.add_patch(Rectangle((column - 0.5, row - 0.5), 1, 1, fill=False, edgecolor=HIGHLIGHT, linewidth=2.5))
     return images
 
 

@@ -8,7 +8,7 @@ import numpy as np
 from cnnedu._checks import as_array
 from cnnedu.correlate import correlate2d
 from cnnedu.images import crop_and_resize, load_image, shapes_image
-from cnnedu.kernels import format_kernel, get_kernel, kernel_names, parse_kernel
+from cnnedu.kernels import format_kernel, get_kernel, kernel_names, parse_kernel, scan_step
 from cnnedu.plotting.filters import scanner_figure, update_scanner
 from cnnedu.widgets._demo import Demo, DemoState, register_demo
 from cnnedu.widgets._upload import YOUR_PICTURE, PictureUpload, no_picture_yet
@@ -110,8 +110,9 @@ def kernel_scanner(image=None, kernel="45-degree edge"):
         if pixels is not state.shown:
             show_picture(pixels)
         key = (picture, weights.tobytes())  # an upload empties the cache
-        result = update_scanner(artists, pixels, weights, row, column, output=state.output.get(key))
-        state.output = {key: result["output"]}
+        step = scan_step(pixels, weights, row, column, output=state.output.get(key))
+        update_scanner(artists, step)
+        state.output = {key: step.output}
 
     def show_picture(pixels):
         low, high = float(pixels.min()), float(pixels.max())
