@@ -395,6 +395,27 @@ def scan_step(image, kernel, row, column, output=None):
     return ScanStep(image, kernel, int(row), int(column), window, products, float(products.sum()), output, shown, limit)
 
 
+def strongest_position(image, kernel):
+    """The output position where the kernel answers most strongly (the first, in reading order, on a tie).
+
+    Returns
+    -------
+    (row, column) : tuple of int
+        The top-left corner of the window with the largest valid
+        cross-correlation.
+
+    Examples
+    --------
+    >>> strongest_position(np.eye(4), [[1, 0], [0, 1]])  # the diagonal, first from the top left
+    (0, 0)
+    >>> strongest_position([[0, 0, 0], [0, 0, 5]], [[1, 1]])
+    (1, 1)
+    """
+    output = correlate2d(image, kernel)  # (H - kh + 1, W - kw + 1)
+    row, column = np.unravel_index(int(np.argmax(output)), output.shape)
+    return int(row), int(column)
+
+
 class FlipComparison(NamedTuple):
     """Cross-correlation (with the kernel as written or flipped) beside convolution."""
 

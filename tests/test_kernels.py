@@ -20,6 +20,7 @@ from cnnedu.kernels import (
     parse_kernel,
     response_range,
     scan_step,
+    strongest_position,
     window_products,
 )
 
@@ -272,3 +273,14 @@ def test_causal_run_matches_numpy(signal, flip):
         assert not run.full[len(full) :].any()
         np.testing.assert_allclose(run.outputs, run.full[: time + 1])
         assert run.output == pytest.approx(run.full[time])
+
+
+@pytest.mark.parametrize("name", [name for name in kernel_names() if name != "box blur"])  # integer weights: exact ties
+def test_strongest_position_is_the_first_largest_response_by_a_loop(rng, name):
+    image = rng.integers(-1, 2, size=(7, 9)).astype(float)  # few values: ties happen
+    expected = _valid_loop(image, get_kernel(name))
+    best = max(expected.ravel())
+    first = next((r, c) for r, c in np.ndindex(expected.shape) if expected[r, c] == best)
+    assert strongest_position(image, get_kernel(name)) == first
+    with pytest.raises(ValueError, match="kernel"):
+        strongest_position(np.ones((2, 2)), np.ones((3, 3)))
