@@ -19,13 +19,23 @@ links backwards:
 gradients the way the lesson derives them (spread dJ/dY with zeros for a
 stride, full convolution or valid cross-correlation, crop the padding); the
 tests hold them equal to :func:`cnnedu.conv2d_backward` and to explicit loops.
+
+:func:`input_pixel_flow` and :func:`output_cell_flow` gather everything the
+lesson's backprop figure shows for one picked cell (the whole gradients, the
+paths or the window, the shares) into one small object that
+:mod:`cnnedu.plotting.backprop` only draws; :func:`max_pool_routes` and
+:func:`relu_routes` do the same for the max-pooling and ReLU panels.
 """
+
+from typing import NamedTuple
 
 import numpy as np
 
 from cnnedu._checks import as_array, index_in, int_shape_pair, non_negative_int, positive_int
+from cnnedu.conv import conv2d_backward, conv2d_forward
 from cnnedu.correlate import convolve2d, correlate2d
 from cnnedu.padding import output_size, pad2d
+from cnnedu.pooling import max_pool2d_backward, max_pool2d_forward
 
 
 def _geometry(input_shape, kernel_shape, stride, padding):
@@ -232,3 +242,183 @@ def kernel_gradient(x, grad_output, kernel_shape, stride=1, padding=0):
     spread = dilate(grad_output, stride)
     x_padded = pad2d(x, padding)[: spread.shape[0] + kh - 1, : spread.shape[1] + kw - 1]
     return correlate2d(x_padded, spread, mode="valid")
+
+
+class ConvGradients(NamedTuple):
+    """One single-channel convolution, forward and backward, as the figure shows it."""
+
+    x: np.ndarray  # (H, W)
+    kernel: np.ndarray  # (kh, kw)
+    grad_output: np.ndarray  # (H_out, W_out): dJ/dY, given
+    grad_x: np.ndarray  # (H, W): dJ/dX
+    grad_kernel: np.ndarray  # (kh, kw): dJ/dK
+    stride: int
+    padding: int
+
+
+def conv_gradients(x, kernel, grad_output, stride=1, padding=0):
+    """dJ/dX and dJ/dK of one single-channel convolution (no bias).
+
+    Parameters
+    ----------
+    x : array_like, shape (H, W)
+    kernel : array_like, shape (kh, kw)
+    grad_output : array_like, shape (H_out, W_out)
+        dJ/dY, the shape of the forward output.
+    stride, padding : int
+
+    Returns
+    -------
+    ConvGradients
+        The inputs (as float arrays) with ``grad_x`` and ``grad_kernel``, from
+        :func:`cnnedu.conv2d_backward`.
+
+    Examples
+    --------
+    >>> flow = conv_gradients(np.ones((3, 3)), np.ones((2, 2)), np.ones((2, 2)))
+    >>> flow.grad_x
+    array([[1., 2., 1.],
+           [2., 4., 2.],
+           [1., 2., 1.]])
+    """
+    x = as_array("x", x, ndim=2).astype(float)
+    kernel = as_array("kernel", kernel, ndim=2).astype(float)
+    grad_output = as_array("grad_output", grad_output, ndim=2).astype(float)
+    _, _, _, _, stride, padding, out_h, out_w = _geometry(x.shape, kernel.shape, stride, padding)
+    _check_grad_shape(grad_output, (out_h, out_w))
+    _, cache = conv2d_forward(x[np.newaxis, np.newaxis], kernel[np.newaxis, np.newaxis], None, stride, padding)
+    grad_x, grad_kernel, _ = conv2d_backward(grad_output[np.newaxis, np.newaxis], cache)  # (1, 1, H, W), (1, 1, kh, kw)
+    return ConvGradients(x, kernel, grad_output, grad_x[0, 0], grad_kernel[0, 0], stride, padding)
+
+
+class InputPixelFlow(NamedTuple):
+    """Where the gradient of one input pixel comes from."""
+
+    gradients: ConvGradients
+    row: int
+    column: int
+    paths: list  # [((r, c), (i, j))]: x[row, column] * k[i, j] feeds y[r, c]
+
+
+def input_pixel_flow(x, kernel, grad_output, row, column, stride=1, padding=0):
+    """The whole gradients and the paths of input pixel ``x[row, column]``.
+
+    ``dJ/dx[row, column] = sum dJ/dy[r, c] * k[i, j]`` over ``paths`` (as
+    :func:`input_pixel_paths`).
+
+    Returns
+    -------
+    InputPixelFlow
+
+    Examples
+    --------
+    >>> flow = input_pixel_flow(np.ones((3, 3)), [[1, 2], [3, 4]], np.ones((2, 2)), 0, 1)
+    >>> flow.paths
+    [((0, 0), (0, 1)), ((0, 1), (0, 0))]
+    >>> float(flow.gradients.grad_x[0, 1])  # k12 + k11
+    3.0
+    """
+    gradients = conv_gradients(x, kernel, grad_output, stride, padding)
+    paths = input_pixel_paths(gradients.x.shape, gradients.kernel.shape, row, column, stride, padding)
+    return InputPixelFlow(gradients, int(row), int(column), paths)
+
+
+class OutputCellFlow(NamedTuple):
+    """Where one output-gradient cell lands."""
+
+    gradients: ConvGradients
+    row: int
+    column: int
+    grad: float  # dJ/dy[row, column]
+    window: list  # [((a, b) or None, (i, j))] as output_cell_window
+    grad_x_share: np.ndarray  # (H, W): grad * k on the window's input cells
+    grad_kernel_share: np.ndarray  # (kh, kw): grad * x[window]
+    top_left: tuple  # (row, column) of the window in unpadded input coordinates (negative in the padding)
+
+
+def output_cell_flow(x, kernel, grad_output, row, column, stride=1, padding=0):
+    """The whole gradients and the share of output-gradient cell ``dJ/dy[row, column]``.
+
+    Returns
+    -------
+    OutputCellFlow
+        The share is :func:`output_cell_share` with ``grad = grad_output[row, column]``.
+
+    Examples
+    --------
+    >>> flow = output_cell_flow(np.ones((3, 3)), np.ones((2, 2)), 2 * np.ones((2, 2)), 1, 0)
+    >>> flow.grad, flow.top_left, float(flow.grad_x_share.sum())
+    (2.0, (1, 0), 8.0)
+    """
+    gradients = conv_gradients(x, kernel, grad_output, stride, padding)
+    x, kernel = gradients.x, gradients.kernel
+    window = output_cell_window(x.shape, kernel.shape, row, column, stride, padding)
+    row, column = int(row), int(column)
+    grad = float(gradients.grad_output[row, column])
+    share_x, share_k = output_cell_share(x, kernel, row, column, grad, stride, padding)
+    top_left = (row * gradients.stride - gradients.padding, column * gradients.stride - gradients.padding)
+    return OutputCellFlow(gradients, row, column, grad, window, share_x, share_k, top_left)
+
+
+class MaxPoolRoutes(NamedTuple):
+    """Max pooling forward and backward on one map, with each window's winner."""
+
+    x: np.ndarray  # (H, W)
+    y: np.ndarray  # (H_out, W_out)
+    grad_output: np.ndarray  # (H_out, W_out)
+    grad_x: np.ndarray  # (H, W): each window's gradient on its winner
+    winners: list  # [(row, column)] of x, one per window in reading order
+    size: int
+
+
+def max_pool_routes(x, grad_output, size=2):
+    """Max pooling (``size`` x ``size`` windows, stride ``size``) forward and
+    backward, and the cell of each window that wins (its first maximum).
+
+    Returns
+    -------
+    MaxPoolRoutes
+
+    Examples
+    --------
+    >>> routes = max_pool_routes([[1, 3], [3, 2]], [[5.0]])
+    >>> routes.winners, routes.grad_x.tolist()
+    ([(0, 1)], [[0.0, 5.0], [0.0, 0.0]])
+    """
+    x = as_array("x", x, ndim=2).astype(float)
+    size = positive_int("size", size)
+    y, cache = max_pool2d_forward(x, size)  # (H_out, W_out)
+    grad_output = as_array("grad_output", grad_output, ndim=2).astype(float)
+    grad_x = max_pool2d_backward(grad_output, cache)  # (H, W)
+    winners = []
+    for (r, c), index in np.ndenumerate(cache[3]):  # index of the winner inside its window, row by row
+        i, j = divmod(int(index), size)
+        winners.append((r * size + i, c * size + j))
+    return MaxPoolRoutes(x, y, grad_output, grad_x, winners, size)
+
+
+class ReluRoutes(NamedTuple):
+    """ReLU backward on one map: the gradient passes where the input was positive."""
+
+    x: np.ndarray  # (H, W)
+    grad_output: np.ndarray  # (H, W)
+    grad_x: np.ndarray  # (H, W)
+
+
+def relu_routes(x, grad_output):
+    """ReLU's backward pass: ``dJ/dx = dJ/dy`` where ``x > 0``, else 0.
+
+    Returns
+    -------
+    ReluRoutes
+
+    Examples
+    --------
+    >>> relu_routes([[-1, 2]], [[3.0, 3.0]]).grad_x.tolist()
+    [[0.0, 3.0]]
+    """
+    x = as_array("x", x, ndim=2).astype(float)
+    grad_output = as_array("grad_output", grad_output, ndim=2).astype(float)
+    if x.shape != grad_output.shape:
+        raise ValueError(f"grad_output must have the shape of x {x.shape}; got {grad_output.shape}")
+    return ReluRoutes(x, grad_output, np.where(x > 0, grad_output, 0.0))

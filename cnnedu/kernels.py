@@ -15,6 +15,10 @@ detector for the pattern its weights draw:
 * 'sharpen': the pixel plus its difference from its four neighbours.
 * 'identity': the centre pixel unchanged.
 
+The figures of lessons 01 and 02 draw what :func:`filter_bank`,
+:func:`scan_step`, :func:`flip_comparison` and :func:`causal_run` compute
+here (small named tuples); the plotting functions only draw them.
+
 >>> get_kernel("Sobel x")
 array([[-1.,  0.,  1.],
        [-2.,  0.,  2.],
@@ -22,10 +26,12 @@ array([[-1.,  0.,  1.],
 """
 
 import ast
+from typing import NamedTuple
 
 import numpy as np
 
 from cnnedu._checks import as_array, non_negative_int
+from cnnedu.correlate import convolve1d, convolve2d, correlate1d, correlate2d
 
 KERNELS = {
     "45-degree edge": [[-1, -1, 2], [-1, 2, 1], [2, 1, 1]],
@@ -290,3 +296,221 @@ def causal_step(signal, impulse_response, time, flip=True):
     taps = impulse_response[::-1].copy() if flip else impulse_response.copy()
     products = values * taps
     return input_times, taps, products, float(products.sum())
+
+
+class FilterBank(NamedTuple):
+    """An image and its responses to a bank of kernels."""
+
+    image: np.ndarray  # (H, W)
+    responses: dict  # title -> (H - kh + 1, W - kw + 1): valid cross-correlation
+    pictures: frozenset  # titles whose response is a picture (drawn in grey on the image's range)
+
+
+def filter_bank(image, kernels, pictures=None):
+    """The valid cross-correlation of ``image`` with every kernel of a bank.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    kernels : dict of str -> array_like
+        Title -> kernel.
+    pictures : collection of str, optional
+        Titles of the kernels whose output is a picture rather than a signed
+        response; default every kernel whose weights add up to one (box blur,
+        sharpen, identity).
+
+    Returns
+    -------
+    FilterBank
+
+    Examples
+    --------
+    >>> bank = filter_bank(np.eye(5), {"Sobel x": get_kernel("Sobel x"), "identity": get_kernel("identity")})
+    >>> bank.responses["Sobel x"].shape, sorted(bank.pictures)
+    ((3, 3), ['identity'])
+    """
+    image = as_array("image", image, ndim=2)
+    if not isinstance(kernels, dict) or not kernels:
+        raise TypeError(f"kernels must be a non-empty dict of title -> kernel; got {type(kernels).__name__}")
+    responses = {title: correlate2d(image, kernel) for title, kernel in kernels.items()}
+    if pictures is None:
+        pictures = {title for title, kernel in kernels.items() if abs(float(np.sum(kernel)) - 1) < 1e-9}
+    unknown = set(pictures) - set(kernels)
+    if unknown:
+        raise ValueError(f"pictures must name kernels of the bank {sorted(kernels)}; got {sorted(unknown)}")
+    return FilterBank(image, responses, frozenset(pictures))
+
+
+class ScanStep(NamedTuple):
+    """One position of a kernel scanning an image (valid cross-correlation)."""
+
+    image: np.ndarray  # (H, W)
+    kernel: np.ndarray  # (kh, kw)
+    row: int
+    column: int
+    window: np.ndarray  # (kh, kw): image[row:row + kh, column:column + kw]
+    products: np.ndarray  # (kh, kw): window * kernel
+    total: float  # products.sum() = output[row, column]
+    output: np.ndarray  # (H - kh + 1, W - kw + 1): the whole valid cross-correlation
+    shown: np.ndarray  # (H - kh + 1, W - kw + 1): output up to (row, column) in reading order, NaN after
+    response_limit: float  # largest |response| any patch of the image's pixel range could give (1 if none)
+
+
+def scan_step(image, kernel, row, column, output=None):
+    """The kernel at output position ``(row, column)`` of ``image``.
+
+    Parameters
+    ----------
+    image : array_like, shape (H, W)
+    kernel : array_like, shape (kh, kw)
+    row, column : int
+        Output position (top-left corner of the window).
+    output : ndarray, shape (H - kh + 1, W - kw + 1), optional
+        ``correlate2d(image, kernel)`` if already computed (a scanner reuses it
+        while only the position moves).
+
+    Returns
+    -------
+    ScanStep
+
+    Examples
+    --------
+    >>> step = scan_step(np.arange(25.0).reshape(5, 5), get_kernel("Sobel x"), 1, 0)
+    >>> step.total, step.response_limit, int(np.isnan(step.shown).sum())  # 9 cells, 4 computed so far
+    (8.0, 96.0, 5)
+    """
+    image = as_array("image", image, ndim=2)
+    kernel = as_array("kernel", kernel, ndim=2)
+    window, products = window_products(image, kernel, row, column)  # (kh, kw) each
+    expected = (image.shape[0] - kernel.shape[0] + 1, image.shape[1] - kernel.shape[1] + 1)
+    if output is None:
+        output = correlate2d(image, kernel)  # (H - kh + 1, W - kw + 1)
+    elif np.shape(output) != expected:
+        raise ValueError(f"output must be the valid cross-correlation's shape {expected}; got {np.shape(output)}")
+    shown = np.asarray(output).astype(float)
+    flat = shown.reshape(-1)
+    flat[int(row) * expected[1] + int(column) + 1 :] = np.nan  # later positions: not yet computed
+    low, high = float(image.min()), float(image.max())
+    limit = max(abs(value) for value in response_range(kernel, low, high)) or 1.0
+    return ScanStep(image, kernel, int(row), int(column), window, products, float(products.sum()), output, shown, limit)
+
+
+def strongest_position(image, kernel):
+    """The output position where the kernel answers most strongly (the first, in reading order, on a tie).
+
+    Returns
+    -------
+    (row, column) : tuple of int
+        The top-left corner of the window with the largest valid
+        cross-correlation.
+
+    Examples
+    --------
+    >>> strongest_position(np.eye(4), [[1, 0], [0, 1]])  # the diagonal, first from the top left
+    (0, 0)
+    >>> strongest_position([[0, 0, 0], [0, 0, 5]], [[1, 1]])
+    (1, 1)
+    """
+    output = correlate2d(image, kernel)  # (H - kh + 1, W - kw + 1)
+    row, column = np.unravel_index(int(np.argmax(output)), output.shape)
+    return int(row), int(column)
+
+
+class FlipComparison(NamedTuple):
+    """Cross-correlation (with the kernel as written or flipped) beside convolution."""
+
+    flip: bool  # whether the cross-correlation slides the flipped kernel
+    slid_kernel: np.ndarray  # (kh, kw): the kernel the cross-correlation slides
+    correlation: np.ndarray  # (H - kh + 1, W - kw + 1)
+    convolution: np.ndarray  # (H - kh + 1, W - kw + 1)
+    max_difference: float  # largest |correlation - convolution|
+    response_limit: float  # largest |response| any patch of the image's pixel range could give (1 if none)
+
+
+def flip_comparison(image, kernel, flip=False):
+    """Cross-correlate ``image`` with ``kernel`` (flipped first if ``flip``)
+    and convolve it with ``kernel``.
+
+    Returns
+    -------
+    FlipComparison
+        With ``flip`` the two maps are equal: convolution is cross-correlation
+        with the flipped kernel.
+
+    Examples
+    --------
+    >>> image = np.arange(16.0).reshape(4, 4)
+    >>> flip_comparison(image, get_kernel("Sobel x")).max_difference
+    16.0
+    >>> flip_comparison(image, get_kernel("Sobel x"), flip=True).max_difference
+    0.0
+    """
+    image = as_array("image", image, ndim=2)
+    kernel = as_array("kernel", kernel, ndim=2)
+    if not isinstance(flip, bool | np.bool_):
+        raise TypeError(f"flip must be True or False; got {flip!r}")
+    slid = flip_kernel(kernel) if flip else kernel
+    correlation = correlate2d(image, slid)  # (H - kh + 1, W - kw + 1)
+    convolution = convolve2d(image, kernel)  # (H - kh + 1, W - kw + 1)
+    limit = max(abs(value) for value in response_range(kernel, float(image.min()), float(image.max()))) or 1.0
+    difference = float(np.max(np.abs(correlation - convolution)))
+    return FlipComparison(bool(flip), slid, correlation, convolution, difference, limit)
+
+
+class CausalRun(NamedTuple):
+    """A causal system stepped to one time: the step (as :func:`causal_step`) and its output so far."""
+
+    signal: np.ndarray  # (N,)
+    time: int
+    flip: bool
+    input_times: np.ndarray  # (K,)
+    taps: np.ndarray  # (K,)
+    products: np.ndarray  # (K,)
+    output: float  # y[time]
+    outputs: np.ndarray  # (time + 1,): y[0..time]
+    full: np.ndarray  # (last + 1,): y[0..last], zeros after N + K - 2
+
+
+def causal_run(signal, impulse_response, time, flip=True, last=None):
+    """Step ``time`` of the causal system, with every output up to ``last``.
+
+    Parameters
+    ----------
+    signal : array_like, shape (N,)
+    impulse_response : array_like, shape (K,)
+    time : int
+        From 0 to ``last``.
+    flip : bool
+        True: convolution (``convolve1d(signal, impulse_response, 'full')``);
+        False: the response laid down as written (cross-correlation).
+    last : int, optional
+        The last time of ``full``; at least ``N + K - 2`` (the default).
+
+    Returns
+    -------
+    CausalRun
+
+    Examples
+    --------
+    >>> causal_run([1, 0, 0], [1, 2, 3], 2).outputs.tolist()
+    [1.0, 2.0, 3.0]
+    >>> causal_run([1, 0, 0], [1, 2, 3], 2, flip=False, last=6).full.tolist()
+    [3.0, 2.0, 1.0, 0.0, 0.0, 0.0, 0.0]
+    """
+    signal = as_array("signal", signal, ndim=1)
+    impulse_response = as_array("impulse_response", impulse_response, ndim=1)
+    needed = len(signal) + len(impulse_response) - 2  # the last time with a nonzero output
+    last = needed if last is None else non_negative_int("last", last)
+    if last < needed:
+        raise ValueError(
+            f"last must be at least {needed} for a signal of length {len(signal)} and a response of length "
+            f"{len(impulse_response)}; got {last}"
+        )
+    time = non_negative_int("time", time)
+    if time > last:
+        raise ValueError(f"time must be between 0 and {last}; got {time}")
+    input_times, taps, products, output = causal_step(signal, impulse_response, time, flip=flip)
+    full = np.zeros(last + 1)  # y[0..last]
+    computed = (convolve1d if flip else correlate1d)(signal, impulse_response, mode="full")  # (N + K - 1,)
+    full[: len(computed)] = computed
+    return CausalRun(signal, time, bool(flip), input_times, taps, products, output, full[: time + 1], full)

@@ -5,12 +5,17 @@ import pytest
 
 import cnnedu as ce
 from cnnedu.backprop_paths import (
+    conv_gradients,
     dilate,
     input_gradient,
+    input_pixel_flow,
     input_pixel_paths,
     kernel_gradient,
+    max_pool_routes,
+    output_cell_flow,
     output_cell_share,
     output_cell_window,
+    relu_routes,
 )
 
 GEOMETRIES = [
@@ -118,8 +123,81 @@ def test_dilate():
         (lambda: input_gradient(np.ones((3, 3)), np.ones((2, 2)), (3, 3)), ValueError, "grad_output must have"),
         (lambda: kernel_gradient(np.ones((3, 3)), np.ones((2, 2)), (2, 2), stride=0), ValueError, "stride"),
         (lambda: dilate(np.ones(3), 2), ValueError, "grad_output must be 2-D"),
+        (
+            lambda: conv_gradients(np.ones((4, 4)), np.ones((3, 3)), np.ones((3, 3))),
+            ValueError,
+            "grad_output must have",
+        ),
+        (lambda: conv_gradients(np.ones(4), np.ones((3, 3)), np.ones((2, 2))), ValueError, "x must be 2-D"),
+        (lambda: input_pixel_flow(np.ones((4, 4)), np.ones((3, 3)), np.ones((2, 2)), 4, 0), ValueError, "row must be"),
+        (lambda: output_cell_flow(np.ones((4, 4)), np.ones((3, 3)), np.ones((2, 2)), 0, 2), ValueError, "column must"),
+        (lambda: max_pool_routes(np.ones((4, 4)), np.ones((3, 3))), ValueError, "grad_output"),
+        (lambda: max_pool_routes(np.ones((4, 4)), np.ones((2, 2)), size=0), ValueError, "size"),
+        (lambda: relu_routes([[1, 2]], [[1.0]]), ValueError, "grad_output must have the shape of x"),
     ],
 )
 def test_bad_input(call, error, match):
     with pytest.raises(error, match=match):
         call()
+
+
+def _loop_gradients(x, kernel, grad_output, stride, padding):
+    """dJ/dX and dJ/dK by the definition: every (output, kernel entry) pair, one at a time."""
+    x_padded = np.pad(x, padding)
+    grad_padded = np.zeros_like(x_padded)
+    grad_kernel = np.zeros_like(kernel)
+    for r in range(grad_output.shape[0]):
+        for c in range(grad_output.shape[1]):
+            for i in range(kernel.shape[0]):
+                for j in range(kernel.shape[1]):
+                    grad_padded[r * stride + i, c * stride + j] += grad_output[r, c] * kernel[i, j]
+                    grad_kernel[i, j] += grad_output[r, c] * x_padded[r * stride + i, c * stride + j]
+    return grad_padded[padding : padding + x.shape[0], padding : padding + x.shape[1]], grad_kernel
+
+
+@pytest.mark.parametrize("height, width, kh, kw, stride, padding", GEOMETRIES)
+def test_flows_match_loops_over_the_definition(height, width, kh, kw, stride, padding):
+    rng = np.random.default_rng(3)
+    x, kernel = rng.normal(size=(height, width)), rng.normal(size=(kh, kw))
+    out_h, out_w = ce.output_size(height, kh, stride, padding), ce.output_size(width, kw, stride, padding)
+    grad_output = rng.normal(size=(out_h, out_w))
+    expected_x, expected_k = _loop_gradients(x, kernel, grad_output, stride, padding)
+    gradients = conv_gradients(x, kernel, grad_output, stride, padding)
+    np.testing.assert_allclose(gradients.grad_x, expected_x, atol=1e-12)
+    np.testing.assert_allclose(gradients.grad_kernel, expected_k, atol=1e-12)
+    row, column = height // 2, width - 1
+    flow = input_pixel_flow(x, kernel, grad_output, row, column, stride, padding)
+    total = sum(grad_output[rc] * kernel[ij] for rc, ij in flow.paths)
+    assert flow.row == row and flow.column == column
+    assert total == pytest.approx(expected_x[row, column])
+    cell = output_cell_flow(x, kernel, grad_output, out_h - 1, 0, stride, padding)
+    assert cell.grad == grad_output[out_h - 1, 0]
+    assert cell.top_left == ((out_h - 1) * stride - padding, -padding)
+    one_hot = np.zeros_like(grad_output)
+    one_hot[out_h - 1, 0] = grad_output[out_h - 1, 0]
+    share_x, share_k = _loop_gradients(x, kernel, one_hot, stride, padding)  # this cell's share only
+    np.testing.assert_allclose(cell.grad_x_share, share_x, atol=1e-12)
+    np.testing.assert_allclose(cell.grad_kernel_share, share_k, atol=1e-12)
+
+
+@pytest.mark.parametrize("size", [2, 3])
+def test_max_pool_routes_match_a_loop(size):
+    rng = np.random.default_rng(size)
+    x = rng.integers(0, 5, size=(2 * size, 3 * size)).astype(float)  # ties: the first maximum wins
+    grad_output = rng.normal(size=(2, 3))
+    routes = max_pool_routes(x, grad_output, size)
+    expected_grad = np.zeros_like(x)
+    for r in range(2):
+        for c in range(3):
+            window = x[r * size : (r + 1) * size, c * size : (c + 1) * size]
+            i, j = np.unravel_index(np.argmax(window), window.shape)  # argmax: first maximum in reading order
+            assert routes.winners[r * 3 + c] == (r * size + i, c * size + j)
+            assert routes.y[r, c] == window.max()
+            expected_grad[r * size + i, c * size + j] = grad_output[r, c]
+    np.testing.assert_array_equal(routes.grad_x, expected_grad)
+
+
+def test_relu_routes_pass_the_gradient_where_the_input_was_positive():
+    routes = relu_routes([[-2.0, 0.0, 3.0]], [[1.0, 2.0, 4.0]])
+    assert routes.grad_x.tolist() == [[0.0, 0.0, 4.0]]
+    assert routes.x.dtype == float and routes.grad_output.shape == (1, 3)

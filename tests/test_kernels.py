@@ -9,13 +9,18 @@ import pytest
 import cnnedu as ce
 from cnnedu.kernels import (
     KERNELS,
+    causal_run,
     causal_step,
+    filter_bank,
+    flip_comparison,
     flip_kernel,
     format_kernel,
     get_kernel,
     kernel_names,
     parse_kernel,
     response_range,
+    scan_step,
+    strongest_position,
     window_products,
 )
 
@@ -175,3 +180,107 @@ def test_the_impulse_comes_out_as_the_response_in_order():
 def test_causal_step_refuses_negative_time():
     with pytest.raises(ValueError, match="time must not be negative"):
         causal_step([1, 0, 0], [1, 2, 3], -1)
+
+
+def _valid_loop(image, kernel):
+    """Valid cross-correlation by its definition: one output cell at a time."""
+    kh, kw = kernel.shape
+    out = np.zeros((image.shape[0] - kh + 1, image.shape[1] - kw + 1))
+    for r, c in np.ndindex(out.shape):
+        out[r, c] = np.sum(image[r : r + kh, c : c + kw] * kernel)
+    return out
+
+
+def test_filter_bank_matches_scipy_and_picks_the_pictures(rng):
+    scipy_signal = pytest.importorskip("scipy.signal")
+    image = rng.uniform(-1, 1, size=(9, 12))
+    bank = filter_bank(image, {name: get_kernel(name) for name in kernel_names()})
+    assert list(bank.responses) == kernel_names()
+    for name, response in bank.responses.items():
+        np.testing.assert_allclose(response, scipy_signal.correlate2d(image, get_kernel(name), mode="valid"))
+    assert bank.pictures == {"box blur", "sharpen", "identity"}
+    assert filter_bank(image, {"Sobel x": get_kernel("Sobel x")}, pictures={"Sobel x"}).pictures == {"Sobel x"}
+
+
+@pytest.mark.parametrize(
+    "call, error, match",
+    [
+        (lambda: filter_bank(np.zeros((5, 5)), [np.ones((3, 3))]), TypeError, "kernels must be a non-empty dict"),
+        (lambda: filter_bank(np.zeros((5, 5)), {}), TypeError, "kernels must be a non-empty dict"),
+        (
+            lambda: filter_bank(np.zeros((5, 5)), {"Sobel x": np.ones((3, 3))}, pictures={"blur"}),
+            ValueError,
+            r"pictures must name kernels of the bank \['Sobel x'\]; got \['blur'\]",
+        ),
+        (lambda: scan_step(np.zeros((5, 5)), np.ones((3, 3)), 3, 0), ValueError, "row must be at most 2"),
+        (lambda: scan_step(np.zeros((5, 5)), np.ones((3, 3)), 0, 0, np.zeros((2, 2))), ValueError, r"output must be"),
+        (lambda: flip_comparison(np.zeros(5), np.ones((3, 3))), ValueError, "image must be 2-D"),
+        (lambda: flip_comparison(np.zeros((5, 5)), np.ones((3, 3)), flip="yes"), TypeError, "flip must be True or"),
+        (lambda: causal_run([1, 0], [1, 2], 3), ValueError, "time must be between 0 and 2; got 3"),
+        (lambda: causal_run([1, 0], [1, 2], 0, last=1), ValueError, "last must be at least 2"),
+        (lambda: causal_run([[1, 0]], [1, 2], 0), ValueError, "signal must be 1-D"),
+    ],
+)
+def test_figure_math_refuses_bad_arguments(call, error, match):
+    with pytest.raises(error, match=match):
+        call()
+
+
+@pytest.mark.parametrize("name", kernel_names())
+def test_scan_step_matches_the_definition_at_every_position(rng, name):
+    image = rng.uniform(-1, 1, size=(6, 7))
+    kernel = get_kernel(name)
+    expected = _valid_loop(image, kernel)
+    output = None
+    for row, column in np.ndindex(expected.shape):
+        step = scan_step(image, kernel, row, column, output=output)
+        output = step.output  # reused, as the scanner does
+        np.testing.assert_allclose(step.output, expected, atol=1e-12)
+        np.testing.assert_array_equal(step.window, image[row : row + 3, column : column + 3])
+        assert step.total == pytest.approx(expected[row, column])
+        done = np.arange(expected.size).reshape(expected.shape) <= row * expected.shape[1] + column
+        np.testing.assert_allclose(step.shown[done], expected[done], atol=1e-12)
+        assert np.all(np.isnan(step.shown[~done]))
+        assert step.response_limit == max(abs(v) for v in response_range(kernel, image.min(), image.max()))
+
+
+@pytest.mark.parametrize("name", kernel_names())
+@pytest.mark.parametrize("flip", [False, True])
+def test_flip_comparison_matches_scipy(rng, name, flip):
+    scipy_signal = pytest.importorskip("scipy.signal")
+    image = rng.uniform(-1, 1, size=(7, 8))
+    kernel = get_kernel(name)
+    comparison = flip_comparison(image, kernel, flip)
+    slid = kernel[::-1, ::-1] if flip else kernel
+    np.testing.assert_array_equal(comparison.slid_kernel, slid)
+    np.testing.assert_allclose(comparison.correlation, scipy_signal.correlate2d(image, slid, mode="valid"))
+    np.testing.assert_allclose(comparison.convolution, scipy_signal.convolve2d(image, kernel, mode="valid"))
+    assert comparison.flip is flip
+    same = np.allclose(comparison.correlation, comparison.convolution)
+    assert (comparison.max_difference < 1e-9) == same == (flip or np.allclose(kernel, kernel[::-1, ::-1]))
+
+
+@pytest.mark.parametrize("signal", [[1, 0, 0], [2, -1, 0, 3]])
+@pytest.mark.parametrize("flip", [True, False])
+def test_causal_run_matches_numpy(signal, flip):
+    response = [1.0, 2.0, 3.0]
+    last = len(signal) + len(response) + 1  # longer than needed: zeros at the end
+    full = np.convolve(signal, response) if flip else np.correlate(signal, response, mode="full")
+    for time in range(last + 1):
+        run = causal_run(signal, response, time, flip=flip, last=last)
+        assert run.full.shape == (last + 1,)
+        np.testing.assert_allclose(run.full[: len(full)], full)
+        assert not run.full[len(full) :].any()
+        np.testing.assert_allclose(run.outputs, run.full[: time + 1])
+        assert run.output == pytest.approx(run.full[time])
+
+
+@pytest.mark.parametrize("name", [name for name in kernel_names() if name != "box blur"])  # integer weights: exact ties
+def test_strongest_position_is_the_first_largest_response_by_a_loop(rng, name):
+    image = rng.integers(-1, 2, size=(7, 9)).astype(float)  # few values: ties happen
+    expected = _valid_loop(image, get_kernel(name))
+    best = max(expected.ravel())
+    first = next((r, c) for r, c in np.ndindex(expected.shape) if expected[r, c] == best)
+    assert strongest_position(image, get_kernel(name)) == first
+    with pytest.raises(ValueError, match="kernel"):
+        strongest_position(np.ones((2, 2)), np.ones((3, 3)))

@@ -4,7 +4,14 @@ import numpy as np
 import pytest
 
 import cnnedu as ce
-from cnnedu.backprop_paths import input_pixel_paths, output_cell_share
+from cnnedu.backprop_paths import (
+    input_pixel_flow,
+    input_pixel_paths,
+    max_pool_routes,
+    output_cell_flow,
+    output_cell_share,
+    relu_routes,
+)
 from cnnedu.plotting import backprop as bp
 from cnnedu.plotting.style import new_figure
 
@@ -38,7 +45,9 @@ def figure_and_artists():
 def test_input_pixel_marks_follow_the_paths(figure_and_artists, stride, padding, row, column):
     _, artists = figure_and_artists
     grad_output = _grad_output(stride, padding)
-    paths = bp.update_input_pixel(artists, X, K, grad_output, row, column, stride, padding)
+    flow = input_pixel_flow(X, K, grad_output, row, column, stride, padding)
+    assert bp.update_input_pixel(artists, flow) is artists
+    paths = flow.paths
     assert paths == input_pixel_paths(X.shape, K.shape, row, column, stride, padding)
     assert _marked(artists, "x") == [(row, column)]
     assert _marked(artists, "grad_output") == [rc for rc, _ in paths]
@@ -58,7 +67,9 @@ def test_output_cell_shares_are_drawn(figure_and_artists, stride, padding):
     grad_output = _grad_output(stride, padding)
     size = grad_output.shape[0]
     for row, column in [(0, 0), (size - 1, size - 1)]:
-        share_x, share_k = bp.update_output_cell(artists, X, K, grad_output, row, column, stride, padding)
+        flow = output_cell_flow(X, K, grad_output, row, column, stride, padding)
+        bp.update_output_cell(artists, flow)
+        share_x, share_k = flow.grad_x_share, flow.grad_kernel_share
         expected_x, expected_k = output_cell_share(X, K, row, column, grad_output[row, column], stride, padding)
         assert np.allclose(share_x, expected_x) and np.allclose(share_k, expected_k)
         shown = artists["images"]["grad_x"].get_array()
@@ -73,7 +84,7 @@ def test_output_cell_shares_are_drawn(figure_and_artists, stride, padding):
 
 def test_padding_cells_are_nan_and_grey(figure_and_artists):
     _, artists = figure_and_artists
-    bp.update_input_pixel(artists, X, K, _grad_output(1, 1), 0, 0, 1, 1)
+    bp.update_input_pixel(artists, input_pixel_flow(X, K, _grad_output(1, 1), 0, 0, 1, 1))
     shown = artists["images"]["x"].get_array()
     assert shown.shape == (7, 7)
     assert np.all(shown.mask[0]) and not np.any(shown.mask[1:-1, 1:-1])
@@ -82,8 +93,9 @@ def test_padding_cells_are_nan_and_grey(figure_and_artists):
 def test_pixel_that_feeds_no_output():
     _, artists = bp.backprop_figure()
     # stride 2, 4x4 input, 3x3 kernel: one output; the last row/column is never read
-    paths = bp.update_input_pixel(artists, np.ones((4, 4)), K, np.ones((1, 1)), 3, 3, 2, 0)
-    assert paths == []
+    flow = input_pixel_flow(np.ones((4, 4)), K, np.ones((1, 1)), 3, 3, 2, 0)
+    bp.update_input_pixel(artists, flow)
+    assert flow.paths == []
     assert "feeds no output" in artists["formula"].get_text()
 
 
@@ -91,7 +103,7 @@ def test_max_pool_backward_panel():
     figure, axes = new_figure(1, 4)
     x = np.array([[1, 3, 2, 4], [5, 6, 7, 8], [9, 2, 3, 1], [4, 0, 1, 5]], dtype=float)
     grad = np.array([[1.0, 2.0], [3.0, 4.0]])
-    images = bp.plot_max_pool_backward(x, grad, axes=axes)
+    images = bp.plot_max_pool_backward(max_pool_routes(x, grad), axes=axes)
     y, cache = ce.max_pool2d_forward(x, 2)
     assert np.allclose(images[1].get_array(), y)
     assert np.allclose(images[3].get_array(), ce.max_pool2d_backward(grad, cache))
@@ -100,10 +112,8 @@ def test_max_pool_backward_panel():
 
 def test_relu_backward_panel():
     figure, axes = new_figure(1, 3)
-    images = bp.plot_relu_backward([[-2, 1, 0]], [[5.0, 5.0, 5.0]], axes=axes)
+    images = bp.plot_relu_backward(relu_routes([[-2, 1, 0]], [[5.0, 5.0, 5.0]]), axes=axes)
     assert images[2].get_array().tolist() == [[0.0, 5.0, 0.0]]
-    with pytest.raises(ValueError, match="grad_output must have the shape of x"):
-        bp.plot_relu_backward([[1, 2]], [[1.0]], axes=axes)
 
 
 def test_gradient_panels_write_every_value_and_the_marked_one_in_bold_only():
@@ -111,7 +121,7 @@ def test_gradient_panels_write_every_value_and_the_marked_one_in_bold_only():
 
     _, artists = backprop_figure()
     x, kernel, grad = np.arange(25.0).reshape(5, 5), np.array([[1.0, 2, 0], [0, 1, -1], [-1, 0, 2]]), np.ones((3, 3))
-    update_input_pixel(artists, x, kernel, grad, 2, 2)
+    update_input_pixel(artists, input_pixel_flow(x, kernel, grad, 2, 2))
     _, cache = ce.conv2d_forward(x[None, None], kernel[None, None])
     grad_x, grad_k, _ = ce.conv2d_backward(grad[None, None], cache)
     shown = {
@@ -123,3 +133,15 @@ def test_gradient_panels_write_every_value_and_the_marked_one_in_bold_only():
     assert all(shown[cell] == f"{grad_x[0, 0][cell]:g}" for cell in shown)
     kernel_values = sorted(t.get_text() for t in artists["values"]["grad_kernel"] if t.get_visible())
     assert kernel_values == sorted(f"{v:g}" for v in grad_k[0, 0].ravel())
+
+
+def test_plotting_takes_only_the_math_objects(figure_and_artists):
+    _, artists = figure_and_artists
+    with pytest.raises(TypeError, match="flow must be an InputPixelFlow"):
+        bp.update_input_pixel(artists, output_cell_flow(X, K, _grad_output(1, 0), 0, 0))
+    with pytest.raises(TypeError, match="flow must be an OutputCellFlow"):
+        bp.update_output_cell(artists, input_pixel_flow(X, K, _grad_output(1, 0), 0, 0))
+    with pytest.raises(TypeError, match="routes must be a MaxPoolRoutes"):
+        bp.plot_max_pool_backward(np.ones((2, 2)), axes=new_figure(1, 4)[1])
+    with pytest.raises(TypeError, match="routes must be a ReluRoutes"):
+        bp.plot_relu_backward(np.ones((2, 2)), axes=new_figure(1, 3)[1])

@@ -7,7 +7,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import cnnedu as ce
-from cnnedu.kernels import get_kernel, kernel_names, response_range
+from cnnedu.kernels import filter_bank, get_kernel, kernel_names, response_range, scan_step
 from cnnedu.plotting.filters import (
     CellNumbers,
     format_number,
@@ -61,7 +61,7 @@ def test_filter_bank_draws_each_correlation(rng):
     kernels = {name: get_kernel(name) for name in kernel_names()[:4]}
     figure = Figure()
     axes = figure.subplots(1, 5)
-    drawn = plot_filter_bank(image, kernels, axes=axes)
+    drawn = plot_filter_bank(filter_bank(image, kernels), axes=axes)
     np.testing.assert_array_equal(drawn["input"].get_array(), image)
     for name, kernel in kernels.items():
         response = ce.correlate2d(image, kernel)
@@ -71,16 +71,18 @@ def test_filter_bank_draws_each_correlation(rng):
 
 
 def test_filter_bank_checks_its_arguments():
-    with pytest.raises(TypeError, match="kernels must be a non-empty dict"):
-        plot_filter_bank(np.zeros((5, 5)), [np.ones((3, 3))])
+    with pytest.raises(TypeError, match="bank must be a FilterBank"):
+        plot_filter_bank({"k": np.ones((3, 3))})
     with pytest.raises(ValueError, match="axes must hold at least 3 axes"):
-        plot_filter_bank(np.zeros((5, 5)), {"k": np.ones((3, 3)), "j": np.eye(3)}, axes=Figure().subplots(1, 2))
+        plot_filter_bank(
+            filter_bank(np.zeros((5, 5)), {"k": np.ones((3, 3)), "j": np.eye(3)}), axes=Figure().subplots(1, 2)
+        )
 
 
 def test_filter_bank_hides_spare_axes_and_can_clip_at_a_percentile(rng):
     image = rng.uniform(-1, 1, size=(12, 12))
     axes = Figure().subplots(1, 4)
-    drawn = plot_filter_bank(image, {"Sobel x": get_kernel("Sobel x")}, axes=axes, percentile=90)
+    drawn = plot_filter_bank(filter_bank(image, {"Sobel x": get_kernel("Sobel x")}), axes=axes, percentile=90)
     assert [ax.get_visible() for ax in axes] == [True, True, False, False]
     response = ce.correlate2d(image, get_kernel("Sobel x"))
     limit = np.percentile(np.abs(response), 90)
@@ -100,8 +102,9 @@ def test_scanner_draws_the_window_products_and_the_output_so_far(image, name):
     expected = ce.correlate2d(image, kernel)
     positions = [(0, 0), (0, 17), (5, 3), (9, 9), (17, 0), (17, 17)]
     for row, column in positions:
-        result = update_scanner(artists, image, kernel, row, column)
-        np.testing.assert_allclose(result["output"], expected)
+        step = scan_step(image, kernel, row, column)
+        assert update_scanner(artists, step) is artists
+        np.testing.assert_allclose(step.output, expected)
         shown = np.asarray(artists["output"].get_array().filled(np.nan))
         done = np.arange(expected.size).reshape(expected.shape) <= row * expected.shape[1] + column
         np.testing.assert_allclose(shown[done], expected[done])
@@ -113,7 +116,7 @@ def test_scanner_draws_the_window_products_and_the_output_so_far(image, name):
         assert texts == [format_number(v) for v in (window * kernel).ravel()]
         assert artists["kernel_numbers"].get_texts() == [format_number(v) for v in kernel.ravel()]
         assert artists["window_numbers"].get_texts() == [format_number(v) for v in window.ravel()]
-        assert result["sum"] == pytest.approx(expected[row, column])
+        assert step.total == pytest.approx(expected[row, column])
         assert artists["products_title"].get_text() == f"= products\nsum = {format_number(expected[row, column])}"
         assert artists["window_box"].get_xy() == (column - 0.5, row - 0.5)
         assert artists["output_box"].get_xy() == (column - 0.5, row - 0.5)
@@ -125,7 +128,7 @@ def test_scanner_output_scale_stays_fixed_while_scanning(image):
     figure, artists = scanner_figure(image)
     kernel = get_kernel("45-degree edge")
     limits = {
-        update_scanner(artists, image, kernel, r, c) and artists["output"].get_clim()
+        update_scanner(artists, scan_step(image, kernel, r, c))["output"].get_clim()
         for r, c in itertools.product(range(0, 18, 6), repeat=2)
     }
     assert limits == {(-12.0, 12.0)}
@@ -134,14 +137,16 @@ def test_scanner_output_scale_stays_fixed_while_scanning(image):
 def test_scanner_refuses_other_kernel_shapes(image):
     figure, artists = scanner_figure(image)
     with pytest.raises(ValueError, match="kernel must be 3x3"):
-        update_scanner(artists, image, np.ones((2, 2)), 0, 0)
+        update_scanner(artists, scan_step(image, np.ones((2, 2)), 0, 0))
     with pytest.raises(ValueError, match="row must be at most 17"):
-        update_scanner(artists, image, np.ones((3, 3)), 18, 0)
+        scan_step(image, np.ones((3, 3)), 18, 0)
+    with pytest.raises(TypeError, match="step must be a ScanStep"):
+        update_scanner(artists, (image, np.ones((3, 3)), 0, 0))
 
 
 def test_scanner_keeps_light_text_on_dark_cells(image):
     figure, artists = scanner_figure(image)
-    update_scanner(artists, image, get_kernel("45-degree edge"), 1, 1)  # the square's top-left corner
+    update_scanner(artists, scan_step(image, get_kernel("45-degree edge"), 1, 1))  # the square's top-left corner
     window = image[1:4, 1:4]
     assert set(window.ravel()) == {-1.0, 1.0}
     assert artists["window_numbers"].get_colors() == ["white" if v < 0 else "black" for v in window.ravel()]
@@ -178,7 +183,7 @@ def test_cell_numbers_scale_with_dpi_and_refuse_a_wrong_count():
 def test_filter_bank_draws_sum_to_one_kernels_as_grey_pictures_on_the_image_range(rng):
     image = rng.uniform(-1, 1, size=(10, 12))
     kernels = {name: get_kernel(name) for name in ("Sobel x", "box blur", "sharpen", "identity")}
-    drawn = plot_filter_bank(image, kernels, axes=Figure().subplots(1, 5))
+    drawn = plot_filter_bank(filter_bank(image, kernels), axes=Figure().subplots(1, 5))
     assert drawn["Sobel x"].get_cmap().name == DIVERGING_CMAP
     for name in ("box blur", "sharpen", "identity"):
         assert drawn[name].get_cmap().name == "gray"
@@ -191,10 +196,8 @@ def test_filter_bank_draws_sum_to_one_kernels_as_grey_pictures_on_the_image_rang
 def test_filter_bank_pictures_can_be_chosen_and_are_checked(rng):
     image = rng.uniform(0, 1, size=(8, 8))
     bank = {"Sobel x": get_kernel("Sobel x")}
-    drawn = plot_filter_bank(image, bank, axes=Figure().subplots(1, 2), pictures={"Sobel x"})
+    drawn = plot_filter_bank(filter_bank(image, bank, pictures={"Sobel x"}), axes=Figure().subplots(1, 2))
     assert drawn["Sobel x"].get_cmap().name == "gray"
-    with pytest.raises(ValueError, match=r"pictures must name kernels of the bank \['Sobel x'\]; got \['blur'\]"):
-        plot_filter_bank(image, {"Sobel x": get_kernel("Sobel x")}, axes=Figure().subplots(1, 2), pictures={"blur"})
 
 
 def test_picture_and_activation_scales():

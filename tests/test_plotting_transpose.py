@@ -66,7 +66,9 @@ def test_stamps_1d_draw_every_tap_and_the_counts(setting):
 
 
 def test_figure_caption_gives_formula_and_computed_shape():
-    _figure, artists = transpose_figure()
+    _figure, artists = transpose_figure(stamp_layout(4, 3, stride=2, padding=1))
+    with pytest.raises(TypeError, match="layout must be a StampLayout"):
+        transpose_figure((4, 3, 2, 1))
     update_transpose(artists, stamp_layout(3, 3, stride=2, padding=1, output_padding=1))
     text = artists["formula"].get_text()
     assert "(3 - 1)*2 - 2*1 + (3 - 1) + 1 + 1 = 6" in text

@@ -38,12 +38,12 @@ def test_default_view_is_the_centre_pixel(demo):
 def test_input_pixel_mode(demo, stride, padding, row, column):
     demo.set(mode=PICK_CHOICES[0], row=row, column=column, stride=stride, padding=padding)
     assert demo.error is None
-    x, kernel = demo.artists["x"], demo.artists["kernel"]
+    x, kernel = demo.state.x, demo.state.kernel
     paths = input_pixel_paths(x.shape, kernel.shape, row - 1, column - 1, stride, padding)
     assert _marked(demo, "grad_output") == [rc for rc, _ in paths]
     assert _marked(demo, "kernel") == [ij for _, ij in paths]
     size = ce.output_size(5, 3, stride, padding)
-    grad_output = demo.artists["grad_table"][:size, :size]
+    grad_output = demo.state.grad_table[:size, :size]
     assert np.allclose(demo.artists["images"]["grad_output"].get_array(), grad_output)
     _, cache = ce.conv2d_forward(x[None, None], kernel[None, None], None, stride, padding)
     grad_x = ce.conv2d_backward(grad_output[None, None], cache)[0][0, 0]
@@ -55,8 +55,8 @@ def test_output_cell_mode(demo, stride, padding):
     size = ce.output_size(5, 3, stride, padding)
     demo.set(mode=PICK_CHOICES[1], row=size, column=1, stride=stride, padding=padding)
     assert demo.error is None
-    x, kernel = demo.artists["x"], demo.artists["kernel"]
-    g = demo.artists["grad_table"][size - 1, 0]
+    x, kernel = demo.state.x, demo.state.kernel
+    g = demo.state.grad_table[size - 1, 0]
     share_x, share_k = output_cell_share(x, kernel, size - 1, 0, g, stride, padding)
     assert np.allclose(demo.artists["images"]["grad_kernel"].get_array(), share_k)
     shown = demo.artists["images"]["grad_x"].get_array()
@@ -75,7 +75,7 @@ def test_output_cell_outside_the_output_gives_a_message(demo):
 
 
 def test_grad_table_has_no_zeros(demo):
-    assert np.all(demo.artists["grad_table"] != 0)
+    assert np.all(demo.state.grad_table != 0)
 
 
 @pytest.mark.parametrize("padding", [0, 1])

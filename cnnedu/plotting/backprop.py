@@ -7,6 +7,10 @@ backward passes of max pooling and ReLU.
   dJ/dX and dJ/dK).
 * :func:`plot_max_pool_backward`, :func:`plot_relu_backward`: static panels.
 
+Each update and plot function is handed what :mod:`cnnedu.backprop_paths`
+computed (``input_pixel_flow``, ``output_cell_flow``, ``max_pool_routes``,
+``relu_routes``) and only draws it.
+
 Indices in the figure text are 1-based, as in the lesson (``x11``,
 ``k12``, ``dy21``); the functions take 0-based ``row`` and ``column``.
 """
@@ -15,10 +19,8 @@ import matplotlib
 import numpy as np
 from matplotlib.patches import Rectangle
 
-from cnnedu.backprop_paths import input_pixel_paths, output_cell_share, output_cell_window
-from cnnedu.conv import conv2d_backward, conv2d_forward
+from cnnedu.backprop_paths import InputPixelFlow, MaxPoolRoutes, OutputCellFlow, ReluRoutes
 from cnnedu.plotting.style import PROJECTOR_RC, annotate_cells, new_figure, show_map
-from cnnedu.pooling import max_pool2d_backward, max_pool2d_forward
 
 PANELS = ("x", "kernel", "grad_output", "grad_x", "grad_kernel")
 TITLES = {
@@ -170,51 +172,50 @@ def _window(artists, name, top_left=None, shape=None):
     window.set_visible(True)
 
 
-def _gradients(x, kernel, grad_output, stride, padding):
-    _, cache = conv2d_forward(x[np.newaxis, np.newaxis], kernel[np.newaxis, np.newaxis], None, stride, padding)
-    grad_x, grad_kernel, _ = conv2d_backward(grad_output[np.newaxis, np.newaxis], cache)
-    return grad_x[0, 0], grad_kernel[0, 0]
-
-
-def _base(artists, x, kernel, grad_output, stride, padding):
+def _base(artists, gradients):
     """Draw the five maps (whole gradients) with their padding rings."""
-    x = np.asarray(x, dtype=float)
-    kernel = np.asarray(kernel, dtype=float)
-    grad_output = np.asarray(grad_output, dtype=float)
-    grad_x, grad_kernel = _gradients(x, kernel, grad_output, stride, padding)
-    ring = np.full((x.shape[0] + 2 * padding, x.shape[1] + 2 * padding), np.nan)
+    x, padding = gradients.x, gradients.padding
+    ring = np.full((x.shape[0] + 2 * padding, x.shape[1] + 2 * padding), np.nan)  # (H + 2p, W + 2p)
     x_shown = ring.copy()
     x_shown[padding : padding + x.shape[0], padding : padding + x.shape[1]] = x
     grad_x_shown = ring.copy()
-    grad_x_shown[padding : padding + x.shape[0], padding : padding + x.shape[1]] = grad_x
+    grad_x_shown[padding : padding + x.shape[0], padding : padding + x.shape[1]] = gradients.grad_x
     _show(artists, "x", x_shown, padding)
-    _show(artists, "kernel", kernel)
-    _show(artists, "grad_output", grad_output)
+    _show(artists, "kernel", gradients.kernel)
+    _show(artists, "grad_output", gradients.grad_output)
     _show(artists, "grad_x", grad_x_shown, padding)
-    _show(artists, "grad_kernel", grad_kernel)
-    return x, kernel, grad_output, grad_x, grad_kernel
+    _show(artists, "grad_kernel", gradients.grad_kernel)
 
 
-def update_input_pixel(artists, x, kernel, grad_output, row, column, stride=1, padding=0):
-    """Show which outputs ``x[row, column]`` feeds and which kernel entries
+def update_input_pixel(artists, flow):
+    """Show which outputs the picked input pixel feeds and which kernel entries
     bring its gradient back: ``dJ/dx = sum dJ/dy[r, c] * k[i, j]``.
+
+    Parameters
+    ----------
+    artists : dict
+        From :func:`backprop_figure`.
+    flow : cnnedu.backprop_paths.InputPixelFlow
+        From :func:`cnnedu.backprop_paths.input_pixel_flow`.
 
     Returns
     -------
-    list of ((r, c), (i, j))
-        The paths, as :func:`cnnedu.backprop_paths.input_pixel_paths`.
+    dict
+        ``artists``.
 
     Examples
     --------
+    >>> from cnnedu.backprop_paths import input_pixel_flow
     >>> figure, artists = backprop_figure()
-    >>> x, k, g = np.ones((5, 5)), np.arange(9.0).reshape(3, 3), np.ones((3, 3))
-    >>> len(update_input_pixel(artists, x, k, g, 2, 2))
-    9
-    >>> artists["formula"].get_text()[:32]
+    >>> flow = input_pixel_flow(np.ones((5, 5)), np.arange(9.0).reshape(3, 3), np.ones((3, 3)), 2, 2)
+    >>> update_input_pixel(artists, flow)["formula"].get_text()[:32]
     'dJ/dx33 = dy11·k33 + dy12·k32 + '
     """
-    x, kernel, grad_output, grad_x, _ = _base(artists, x, kernel, grad_output, stride, padding)
-    paths = input_pixel_paths(x.shape, kernel.shape, row, column, stride, padding)
+    if not isinstance(flow, InputPixelFlow):
+        raise TypeError(f"flow must be an InputPixelFlow (from input_pixel_flow); got {type(flow).__name__}")
+    gradients, row, column, paths = flow
+    x, kernel, grad_output, grad_x = gradients.x, gradients.kernel, gradients.grad_output, gradients.grad_x
+    _base(artists, gradients)
     outputs = [rc for rc, _ in paths]
     entries = [ij for _, ij in paths]
     _mark(artists, "x", [(row, column)], [x[row, column]])
@@ -228,56 +229,63 @@ def update_input_pixel(artists, x, kernel, grad_output, row, column, stride=1, p
         _window(artists, name)
     symbolic = " + ".join(f"{_name('dy', *rc)}\u00b7{_name('k', *ij)}" for rc, ij in paths) or "0 (it feeds no output)"
     artists["formula"].set_text(f"{_name('dJ/dx', row, column)} = {symbolic} = {_fmt(grad_x[row, column])}")
-    return paths
+    return artists
 
 
-def update_output_cell(artists, x, kernel, grad_output, row, column, stride=1, padding=0):
-    """Show where output-gradient cell ``dJ/dy[row, column] = g`` lands:
-    ``g * K`` on its window of dJ/dX, ``g * X[window]`` on dJ/dK.
+def update_output_cell(artists, flow):
+    """Show where the picked output-gradient cell ``dJ/dy[row, column] = g``
+    lands: ``g * K`` on its window of dJ/dX, ``g * X[window]`` on dJ/dK.
 
     The dJ/dX and dJ/dK panels show this cell's share only.
 
+    Parameters
+    ----------
+    artists : dict
+        From :func:`backprop_figure`.
+    flow : cnnedu.backprop_paths.OutputCellFlow
+        From :func:`cnnedu.backprop_paths.output_cell_flow`.
+
     Returns
     -------
-    grad_x_share, grad_kernel_share : ndarray
-        As :func:`cnnedu.backprop_paths.output_cell_share`.
+    dict
+        ``artists``.
 
     Examples
     --------
+    >>> from cnnedu.backprop_paths import output_cell_flow
     >>> figure, artists = backprop_figure()
-    >>> x, k, g = np.ones((5, 5)), np.ones((3, 3)), 2 * np.ones((3, 3))
-    >>> share_x, share_k = update_output_cell(artists, x, k, g, 0, 0)
-    >>> float(share_x.sum()), float(share_k.sum())
-    (18.0, 18.0)
+    >>> flow = output_cell_flow(np.ones((5, 5)), np.ones((3, 3)), 2 * np.ones((3, 3)), 0, 0)
+    >>> update_output_cell(artists, flow)["formula"].get_text()[:30]
+    'dJ/dy11 = 2 lands on its windo'
     """
-    x, kernel, grad_output, _, _ = _base(artists, x, kernel, grad_output, stride, padding)
-    g = grad_output[row, column]
-    share_x, share_k = output_cell_share(x, kernel, row, column, g, stride, padding)
-    window = output_cell_window(x.shape, kernel.shape, row, column, stride, padding)
-    inside = [cell for cell, _ in window if cell is not None]
-    ring = np.full((x.shape[0] + 2 * padding, x.shape[1] + 2 * padding), np.nan)
+    if not isinstance(flow, OutputCellFlow):
+        raise TypeError(f"flow must be an OutputCellFlow (from output_cell_flow); got {type(flow).__name__}")
+    x, kernel, padding = flow.gradients.x, flow.gradients.kernel, flow.gradients.padding
+    share_x, share_k, g = flow.grad_x_share, flow.grad_kernel_share, flow.grad
+    _base(artists, flow.gradients)
+    inside = [cell for cell, _ in flow.window if cell is not None]
+    ring = np.full((x.shape[0] + 2 * padding, x.shape[1] + 2 * padding), np.nan)  # (H + 2p, W + 2p)
     ring[padding : padding + x.shape[0], padding : padding + x.shape[1]] = share_x
     _show(artists, "grad_x", ring, padding)
     _show(artists, "grad_kernel", share_k)
-    _mark(artists, "grad_output", [(row, column)], [g])
+    _mark(artists, "grad_output", [(flow.row, flow.column)], [g])
     _mark(artists, "x", inside, [x[cell] for cell in inside])
     _mark(artists, "kernel", [])
     _mark(artists, "grad_x", inside, [share_x[cell] for cell in inside])
-    _mark(artists, "grad_kernel", [ij for _, ij in window], [share_k[ij] for _, ij in window])
-    top_left = (row * stride - padding, column * stride - padding)
-    _window(artists, "x", top_left, kernel.shape)
-    _window(artists, "grad_x", top_left, kernel.shape)
+    _mark(artists, "grad_kernel", [ij for _, ij in flow.window], [share_k[ij] for _, ij in flow.window])
+    _window(artists, "x", flow.top_left, kernel.shape)
+    _window(artists, "grad_x", flow.top_left, kernel.shape)
     for name in ("kernel", "grad_output", "grad_kernel"):
         _window(artists, name)
-    cell = _name("dJ/dy", row, column)
+    cell = _name("dJ/dy", flow.row, flow.column)
     artists["formula"].set_text(
         f"{cell} = {_fmt(g)} lands on its window:  dJ/dX[window] += {_fmt(g)}\u00b7K,  "
         f"dJ/dK += {_fmt(g)}\u00b7X[window]  (these two panels: this share only)"
     )
-    return share_x, share_k
+    return artists
 
 
-def plot_max_pool_backward(x, grad_output, size=2, axes=None):
+def plot_max_pool_backward(routes, axes=None):
     """Max pooling forward and backward on one map, numbers in every cell.
 
     Panels: input with each window's (first) maximum outlined, pooled output,
@@ -285,20 +293,27 @@ def plot_max_pool_backward(x, grad_output, size=2, axes=None):
     are centred on zero (red positive, blue negative) and muted so the
     numbers in the cells stay legible.
 
+    Parameters
+    ----------
+    routes : cnnedu.backprop_paths.MaxPoolRoutes
+        From :func:`cnnedu.backprop_paths.max_pool_routes`.
+    axes : sequence of 4 Axes, optional
+
     Returns
     -------
     list of AxesImage
 
     Examples
     --------
+    >>> from cnnedu.backprop_paths import max_pool_routes
     >>> figure, axes = new_figure(1, 4)
-    >>> images = plot_max_pool_backward([[1, 3], [3, 2]], [[5.0]], axes=axes)
+    >>> images = plot_max_pool_backward(max_pool_routes([[1, 3], [3, 2]], [[5.0]]), axes=axes)
     >>> images[3].get_array().tolist()
     [[0.0, 5.0], [0.0, 0.0]]
     """
-    x = np.asarray(x, dtype=float)
-    y, cache = max_pool2d_forward(x, size)
-    grad_x = max_pool2d_backward(grad_output, cache)
+    if not isinstance(routes, MaxPoolRoutes):
+        raise TypeError(f"routes must be a MaxPoolRoutes (from max_pool_routes); got {type(routes).__name__}")
+    x, y, grad_output, grad_x, size = routes.x, routes.y, routes.grad_output, routes.grad_x, routes.size
     if axes is None:
         import matplotlib.pyplot as plt
 
@@ -315,20 +330,20 @@ def plot_max_pool_backward(x, grad_output, size=2, axes=None):
         annotate_cells(values, ax, fmt="{:g}", fontsize=11)
         ax.set_xticks([])
         ax.set_yticks([])
-    winner = cache[3]
-    for (r, c), index in np.ndenumerate(winner):
-        i, j = divmod(int(index), size)
+    for row, column in routes.winners:
         for ax in (axes[0], axes[3]):
-            ax.add_patch(
-                Rectangle(
-                    (c * size + j - 0.5, r * size + i - 0.5), 1, 1, fill=False, edgecolor=HIGHLIGHT, linewidth=2.5
-                )
-            )
+            ax.add_patch(Rectangle((column - 0.5, row - 0.5), 1, 1, fill=False, edgecolor=HIGHLIGHT, linewidth=2.5))
     return images
 
 
-def plot_relu_backward(x, grad_output, axes=None):
+def plot_relu_backward(routes, axes=None):
     """ReLU forward and backward: the gradient passes where the input was positive.
+
+    Parameters
+    ----------
+    routes : cnnedu.backprop_paths.ReluRoutes
+        From :func:`cnnedu.backprop_paths.relu_routes`.
+    axes : sequence of 3 Axes, optional
 
     Returns
     -------
@@ -336,16 +351,15 @@ def plot_relu_backward(x, grad_output, axes=None):
 
     Examples
     --------
+    >>> from cnnedu.backprop_paths import relu_routes
     >>> figure, axes = new_figure(1, 3)
-    >>> images = plot_relu_backward([[-1, 2]], [[3.0, 3.0]], axes=axes)
+    >>> images = plot_relu_backward(relu_routes([[-1, 2]], [[3.0, 3.0]]), axes=axes)
     >>> images[2].get_array().tolist()
     [[0.0, 3.0]]
     """
-    x = np.asarray(x, dtype=float)
-    grad_output = np.asarray(grad_output, dtype=float)
-    if x.shape != grad_output.shape:
-        raise ValueError(f"grad_output must have the shape of x {x.shape}; got {grad_output.shape}")
-    grad_x = np.where(x > 0, grad_output, 0.0)
+    if not isinstance(routes, ReluRoutes):
+        raise TypeError(f"routes must be a ReluRoutes (from relu_routes); got {type(routes).__name__}")
+    x, grad_output, grad_x = routes
     if axes is None:
         import matplotlib.pyplot as plt
 

@@ -18,8 +18,7 @@ from matplotlib.ticker import MaxNLocator
 from matplotlib.transforms import Affine2D
 
 from cnnedu._checks import as_array
-from cnnedu.correlate import correlate2d
-from cnnedu.kernels import response_range, window_products
+from cnnedu.kernels import FilterBank, ScanStep
 from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, SEQUENTIAL_CMAP, new_figure, show_map, symmetric_limit
 
 UNFILLED_COLOR = "0.78"  # output cells the scan has not reached yet (white means zero)
@@ -290,25 +289,21 @@ def plot_activation(values, ax=None, limit=None, title=None, label="activation")
     return image
 
 
-def plot_filter_bank(image, kernels, axes=None, image_title="input", percentile=None, pictures=None):
+def plot_filter_bank(bank, axes=None, image_title="input", percentile=None):
     """An image and its response to each kernel (valid cross-correlation).
 
     Each signed response has its own colour scale, centred on zero and
-    labelled (see :func:`plot_response` for ``percentile``). Kernels whose
-    output is a picture (by default those whose weights add up to one: box
-    blur, sharpen, identity) are drawn in grey on the image's own range, so
-    they compare directly with it. Unused extra axes are hidden.
+    labelled (see :func:`plot_response` for ``percentile``). Responses that
+    are pictures (``bank.pictures``: by default the kernels whose weights add
+    up to one, box blur, sharpen, identity) are drawn in grey on the image's
+    own range, so they compare directly with it. Unused extra axes are hidden.
 
     Parameters
     ----------
-    image : array_like, shape (H, W)
-    kernels : dict of str -> array_like
-        Title -> kernel.
+    bank : cnnedu.kernels.FilterBank
+        From :func:`cnnedu.kernels.filter_bank`.
     axes : sequence of Axes, optional
-        ``len(kernels) + 1`` axes; default a new row of them.
-    pictures : collection of str, optional
-        Titles of the kernels to draw as grey pictures; default every kernel
-        whose weights add up to one.
+        ``len(bank.responses) + 1`` axes; default a new row of them.
 
     Returns
     -------
@@ -317,15 +312,15 @@ def plot_filter_bank(image, kernels, axes=None, image_title="input", percentile=
 
     Examples
     --------
-    >>> from cnnedu.kernels import get_kernel
-    >>> images = plot_filter_bank(np.eye(5), {"Sobel x": get_kernel("Sobel x")})
+    >>> from cnnedu.kernels import filter_bank, get_kernel
+    >>> images = plot_filter_bank(filter_bank(np.eye(5), {"Sobel x": get_kernel("Sobel x")}))
     >>> images["Sobel x"].get_array().shape
     (3, 3)
     """
-    image = as_array("image", image, ndim=2)
-    if not isinstance(kernels, dict) or not kernels:
-        raise TypeError("kernels must be a non-empty dict of title -> kernel")
-    count = len(kernels) + 1
+    if not isinstance(bank, FilterBank):
+        raise TypeError(f"bank must be a FilterBank (from cnnedu.kernels.filter_bank); got {type(bank).__name__}")
+    image = bank.image
+    count = len(bank.responses) + 1
     if axes is None:
         import matplotlib.pyplot as plt
 
@@ -333,17 +328,11 @@ def plot_filter_bank(image, kernels, axes=None, image_title="input", percentile=
     axes = np.ravel(axes)
     if len(axes) < count:
         raise ValueError(f"axes must hold at least {count} axes (the image and one per kernel); got {len(axes)}")
-    if pictures is None:
-        pictures = {title for title, kernel in kernels.items() if abs(float(np.sum(kernel)) - 1) < 1e-9}
-    unknown = set(pictures) - set(kernels)
-    if unknown:
-        raise ValueError(f"pictures must name kernels of the bank {sorted(kernels)}; got {sorted(unknown)}")
     drawn = {"input": show_map(image, ax=axes[0], title=image_title)}
     _bare(axes[0])
     low, high = float(image.min()), float(image.max())
-    for ax, (title, kernel) in zip(axes[1:], kernels.items(), strict=False):
-        response = correlate2d(image, kernel)
-        if title in pictures and high > low:
+    for ax, (title, response) in zip(axes[1:], bank.responses.items(), strict=False):
+        if title in bank.pictures and high > low:
             drawn[title] = plot_picture(response, ax=ax, low=low, high=high, title=f"{title} (a picture: grey)")
         else:
             drawn[title] = plot_response(response, ax=ax, title=title, percentile=percentile)
@@ -471,56 +460,44 @@ def _set_numbers(numbers, values, limit):
     )
 
 
-def update_scanner(artists, image, kernel, row, column, output=None):
-    """Show the 3x3 ``kernel`` at output position ``(row, column)`` of ``image``.
+def update_scanner(artists, step):
+    """Show one position of a 3x3 kernel scanning an image.
 
-    The output map shows ``correlate2d(image, kernel)`` up to this position
-    in reading order (row by row); later cells stay grey. The colour scale of
+    The output map shows the valid cross-correlation up to this position in
+    reading order (row by row); later cells stay grey. The colour scale of
     the output is fixed for the kernel: from the smallest to the largest
     response any patch of this image's pixel range could give, made
-    symmetric around zero.
+    symmetric around zero (``step.response_limit``).
 
     Parameters
     ----------
     artists : dict
         From :func:`scanner_figure` (same image shape).
-    image : array_like, shape (H, W)
-    kernel : array_like, shape (3, 3)
-    row, column : int
-        Output position (top-left corner of the window).
-    output : ndarray, optional
-        ``correlate2d(image, kernel)`` if already computed.
+    step : cnnedu.kernels.ScanStep
+        From :func:`cnnedu.kernels.scan_step`, with a 3x3 kernel.
 
     Returns
     -------
     dict
-        'output' (the full valid cross-correlation), 'shown' (the map
-        drawn, NaN where not yet computed), 'products', 'sum'.
+        ``artists``.
 
     Examples
     --------
-    >>> from cnnedu.kernels import get_kernel
+    >>> from cnnedu.kernels import get_kernel, scan_step
     >>> image = np.arange(25.0).reshape(5, 5)
     >>> figure, artists = scanner_figure(image)
-    >>> result = update_scanner(artists, image, get_kernel("Sobel x"), 1, 0)
-    >>> result["sum"], artists["products_title"].get_text()
-    (8.0, '= products\\nsum = 8')
+    >>> update_scanner(artists, scan_step(image, get_kernel("Sobel x"), 1, 0))["products_title"].get_text()
+    '= products\\nsum = 8'
     """
-    image = as_array("image", image, ndim=2)
-    kernel = as_array("kernel", kernel, ndim=2)
+    if not isinstance(step, ScanStep):
+        raise TypeError(f"step must be a ScanStep (from cnnedu.kernels.scan_step); got {type(step).__name__}")
+    kernel, window, products = step.kernel, step.window, step.products
     if kernel.shape != (3, 3):
         raise ValueError(f"kernel must be 3x3 in the scanner; got shape {kernel.shape}")
-    window, products = window_products(image, kernel, row, column)  # (3, 3) each
-    if output is None:
-        output = correlate2d(image, kernel)  # (H - 2, W - 2)
-    total = float(products.sum())
-    shown = output.astype(float)
-    flat = shown.reshape(-1)
-    flat[row * output.shape[1] + column + 1 :] = np.nan
-    low, high = float(image.min()), float(image.max())
-    output_limit = max(abs(value) for value in response_range(kernel, low, high)) or 1.0
+    row, column = step.row, step.column
+    output_limit = step.response_limit
     kernel_limit = symmetric_limit(kernel, minimum=1e-9)
-    pixel_extent = max(abs(low), abs(high), 1e-9)
+    pixel_extent = max(abs(float(step.image.min())), abs(float(step.image.max())), 1e-9)
     products_limit = kernel_limit * pixel_extent
 
     artists["window_box"].set_xy((column - 0.5, row - 0.5))
@@ -536,10 +513,10 @@ def update_scanner(artists, image, kernel, row, column, output=None):
     artists["products"].set_data(products)
     artists["products"].set_clim(-products_limit, products_limit)
     _set_numbers(artists["product_numbers"], products, products_limit)
-    artists["products_title"].set_text(f"= products\nsum = {format_number(total)}")
-    artists["output"].set_data(shown)
+    artists["products_title"].set_text(f"= products\nsum = {format_number(step.total)}")
+    artists["output"].set_data(step.shown)
     if artists["output"].get_clim() != (-output_limit, output_limit):
         artists["output"].set_clim(-output_limit, output_limit)
         set_colorbar_ticks(artists["colorbar"], output_limit)  # fixed ticks, labels of one width
     artists["output_box"].set_xy((column - 0.5, row - 0.5))
-    return {"output": output, "shown": shown, "products": products, "sum": total}
+    return artists

@@ -5,14 +5,20 @@ convolution, and a causal system stepping through time.
 import numpy as np
 
 from cnnedu._checks import as_array
-from cnnedu.correlate import convolve1d, convolve2d, correlate1d, correlate2d
-from cnnedu.kernels import causal_step, flip_kernel, response_range
+from cnnedu.kernels import CausalRun, FlipComparison
 from cnnedu.plotting.filters import CellNumbers, format_number, plot_kernel, set_colorbar_ticks
 from cnnedu.plotting.style import DIVERGING_CMAP, IMAGE_CMAP, new_figure, symmetric_limit
 
 
-def plot_flip(kernel, axes=None):
+def plot_flip(kernel, flipped, axes=None):
     """A kernel next to its flip (turned 180 degrees), numbers in the cells.
+
+    Parameters
+    ----------
+    kernel : array_like, shape (kh, kw)
+    flipped : array_like, shape (kh, kw)
+        ``cnnedu.kernels.flip_kernel(kernel)``.
+    axes : sequence of 2 Axes, optional
 
     Returns
     -------
@@ -22,18 +28,22 @@ def plot_flip(kernel, axes=None):
 
     Examples
     --------
-    >>> drawn = plot_flip([[1, 2], [3, 4]])
+    >>> from cnnedu.kernels import flip_kernel
+    >>> drawn = plot_flip([[1, 2], [3, 4]], flip_kernel([[1, 2], [3, 4]]))
     >>> [t.get_text() for t in drawn["flipped"][1]]
     ['4', '3', '2', '1']
     """
     kernel = as_array("kernel", kernel, ndim=2)
+    flipped = as_array("flipped", flipped, ndim=2)
+    if flipped.shape != kernel.shape:
+        raise ValueError(f"flipped must have the kernel's shape {kernel.shape}; got {flipped.shape}")
     if axes is None:
         import matplotlib.pyplot as plt
 
         _, axes = plt.subplots(1, 2, figsize=(5, 2.6), layout="constrained")
     return {
         "kernel": plot_kernel(kernel, ax=axes[0], title="kernel K"),
-        "flipped": plot_kernel(flip_kernel(kernel), ax=axes[1], title="K flipped (turned 180\u00b0)"),
+        "flipped": plot_kernel(flipped, ax=axes[1], title="K flipped (turned 180\u00b0)"),
     }
 
 
@@ -96,54 +106,60 @@ def flip_figure(image, kernel_shape=(3, 3), figsize=(11, 3.6)):
     return figure, artists
 
 
-def update_flip(artists, image, kernel, flip):
-    """Show cross-correlation (with ``kernel``, flipped first if ``flip``)
-    beside the convolution with ``kernel``.
+def update_flip(artists, comparison):
+    """Show cross-correlation (with the kernel as written, or flipped) beside
+    the convolution with the kernel.
+
+    Parameters
+    ----------
+    artists : dict
+        From :func:`flip_figure`.
+    comparison : cnnedu.kernels.FlipComparison
+        From :func:`cnnedu.kernels.flip_comparison`.
 
     Returns
     -------
     dict
-        'correlation' (what the third panel shows), 'convolution',
-        'slid_kernel', 'max_difference'.
+        ``artists``.
 
     Examples
     --------
-    >>> from cnnedu.kernels import get_kernel
+    >>> from cnnedu.kernels import flip_comparison, get_kernel
     >>> image = np.arange(16.0).reshape(4, 4)
     >>> figure, artists = flip_figure(image)
-    >>> update_flip(artists, image, get_kernel("Sobel x"), flip=False)["max_difference"]
-    16.0
-    >>> update_flip(artists, image, get_kernel("Sobel x"), flip=True)["max_difference"]
-    0.0
+    >>> comparison = flip_comparison(image, get_kernel("Sobel x"), flip=True)
+    >>> update_flip(artists, comparison)["difference"].get_text()[:26]
+    'The two maps are identical'
     """
-    image = as_array("image", image, ndim=2)
-    kernel = as_array("kernel", kernel, ndim=2)
-    slid = flip_kernel(kernel) if flip else kernel
-    correlation = correlate2d(image, slid)  # (H - kh + 1, W - kw + 1)
-    convolution = convolve2d(image, kernel)
-    kernel_limit = symmetric_limit(kernel, minimum=1e-9)
-    limit = max(abs(value) for value in response_range(kernel, float(image.min()), float(image.max()))) or 1.0
+    if not isinstance(comparison, FlipComparison):
+        raise TypeError(
+            "comparison must be a FlipComparison (from cnnedu.kernels.flip_comparison); "
+            f"got {type(comparison).__name__}"
+        )
+    slid, flipped = comparison.slid_kernel, comparison.flip
+    correlation, convolution = comparison.correlation, comparison.convolution
+    difference, limit = comparison.max_difference, comparison.response_limit
+    kernel_limit = symmetric_limit(slid, minimum=1e-9)  # the same for a kernel and its flip
     artists["kernel"].set_data(slid)
     artists["kernel"].set_clim(-kernel_limit, kernel_limit)
     artists["kernel_numbers"].set(
         [format_number(value) for value in slid.ravel()],
         ["white" if abs(value) > 0.6 * kernel_limit else "black" for value in slid.ravel()],
     )
-    artists["kernel_title"].set_text("kernel slid: K flipped" if flip else "kernel slid: K as written")
-    artists["correlation_title"].set_text("cross-corr. with K flipped" if flip else "cross-correlation with K")
+    artists["kernel_title"].set_text("kernel slid: K flipped" if flipped else "kernel slid: K as written")
+    artists["correlation_title"].set_text("cross-corr. with K flipped" if flipped else "cross-correlation with K")
     new_scale = artists["convolution_map"].get_clim() != (-limit, limit)
     for name, values in (("correlation_map", correlation), ("convolution_map", convolution)):
         artists[name].set_data(values)
         artists[name].set_clim(-limit, limit)
     if new_scale:  # after set_clim, which resets the colour bar's ticks
         set_colorbar_ticks(artists["colorbar"], limit)  # labels of one width: the layout is frozen after the first draw
-    difference = float(np.max(np.abs(correlation - convolution)))
     if difference < 1e-9:
         message = "The two maps are identical: convolution = cross-correlation with the flipped kernel."
     else:
         message = f"The two maps differ (largest difference {format_number(difference)}): the kernel was not flipped."
     artists["difference"].set_text(message)
-    return {"correlation": correlation, "convolution": convolution, "slid_kernel": slid, "max_difference": difference}
+    return artists
 
 
 def stepper_figure(signal_length=4, response_length=3, figsize=(11, 4.2)):
@@ -189,46 +205,44 @@ def stepper_figure(signal_length=4, response_length=3, figsize=(11, 4.2)):
     return figure, artists
 
 
-def update_stepper(artists, signal, impulse_response, time, flip=True):
-    """Show time step ``time`` of the causal system with ``impulse_response``.
+def update_stepper(artists, run):
+    """Show one time step of a causal system.
 
-    With ``flip`` (convolution) the response is laid under the input reversed,
-    its first tap under the current input; the output so far equals
-    ``convolve1d(signal, impulse_response, 'full')``. Without it the response is
-    laid down as written (cross-correlation) and plays backwards.
+    With ``run.flip`` (convolution) the response is laid under the input
+    reversed, its first tap under the current input. Without it the response
+    is laid down as written (cross-correlation) and plays backwards.
+
+    Parameters
+    ----------
+    artists : dict
+        From :func:`stepper_figure`.
+    run : cnnedu.kernels.CausalRun
+        From :func:`cnnedu.kernels.causal_run`, with ``last`` the figure's
+        last time (``artists["times"][-1]``).
 
     Returns
     -------
     dict
-        'taps', 'products', 'output' (value at ``time``), 'outputs' (every
-        output up to ``time``), 'full' (the whole output sequence up to the
-        figure's last time, zeros at the end).
+        ``artists``.
 
     Examples
     --------
+    >>> from cnnedu.kernels import causal_run
     >>> figure, artists = stepper_figure(3, 3)
-    >>> update_stepper(artists, [1, 0, 0], [1, 2, 3], 2)["outputs"].tolist()
-    [1.0, 2.0, 3.0]
-    >>> update_stepper(artists, [1, 0, 0], [1, 2, 3], 2, flip=False)["outputs"].tolist()
-    [3.0, 2.0, 1.0]
+    >>> update_stepper(artists, causal_run([1, 0, 0], [1, 2, 3], 2, last=4))["title"].get_text()
+    't = 2: reversed response (convolution);  y[2] = 3 + 0 + 0 = 3'
     """
-    signal = as_array("signal", signal, ndim=1)
-    impulse_response = as_array("impulse_response", impulse_response, ndim=1)
+    if not isinstance(run, CausalRun):
+        raise TypeError(f"run must be a CausalRun (from cnnedu.kernels.causal_run); got {type(run).__name__}")
     times = artists["times"]
     columns = len(times)
     last = int(times[-1])
-    if len(signal) + len(impulse_response) - 2 > last or len(impulse_response) - 1 > -int(times[0]):
+    signal, time, flip, full, outputs = run.signal, run.time, run.flip, run.full, run.outputs
+    if len(full) != last + 1 or len(run.taps) - 1 > -int(times[0]):
         raise ValueError(
-            f"this figure was built for shorter signals; signal of length {len(signal)} with a response of "
-            f"length {len(impulse_response)} needs times up to {len(signal) + len(impulse_response) - 2}"
+            f"this figure was built for times -{-int(times[0])} to {last}; the run goes to time {len(full) - 1} "
+            f"with a response of length {len(run.taps)} (call causal_run with last={last} and shorter signals)"
         )
-    if not 0 <= time <= last:
-        raise ValueError(f"time must be between 0 and {last}; got {time}")
-    input_times, taps, products, output = causal_step(signal, impulse_response, time, flip=flip)
-    full = np.zeros(last + 1)  # y[0..last]; zero after N + K - 2
-    computed = (convolve1d if flip else correlate1d)(signal, impulse_response, mode="full")  # y[0..N+K-2]
-    full[: len(computed)] = computed
-    outputs = full[: time + 1]
     offset = -int(times[0])  # column of n = 0
     texts = np.full((4, columns), "", dtype=object)  # rows: input, response, product, output
     colors = np.full((4, columns), "black", dtype=object)
@@ -239,7 +253,7 @@ def update_stepper(artists, signal, impulse_response, time, flip=True):
         texts[0, column] = format_number(padded_signal[column])
         colors[0, column] = "black" if 0 <= n < len(signal) else "0.6"  # grey: before or after the signal
         texts[3, column] = format_number(full[n]) if 0 <= n <= time else ""
-    for n, tap, product in zip(input_times, taps, products, strict=True):
+    for n, tap, product in zip(run.input_times, run.taps, run.products, strict=True):
         column = int(n) + offset
         texts[1, column] = format_number(tap)
         texts[2, column] = format_number(product)
@@ -252,9 +266,9 @@ def update_stepper(artists, signal, impulse_response, time, flip=True):
         ax_table = artists["axes"][0]
         ax_table.set_yticklabels(["input x[n]", "h reversed" if flip else "h in order", "product", "output y[n]"])
         artists["flip"] = flip
-    terms = " + ".join(f"{format_number(p)}" for p in products)
+    terms = " + ".join(f"{format_number(p)}" for p in run.products)
     kind = "reversed response (convolution)" if flip else "response as written (no flip)"
-    artists["title"].set_text(f"t = {time}: {kind};  y[{time}] = {terms} = {format_number(output)}")
+    artists["title"].set_text(f"t = {time}: {kind};  y[{time}] = {terms} = {format_number(run.output)}")
     heights = np.zeros(columns)
     heights[offset : offset + time + 1] = outputs
     for bar, height in zip(artists["bars"], heights, strict=True):
@@ -263,4 +277,4 @@ def update_stepper(artists, signal, impulse_response, time, flip=True):
     artists["axes"][1].set_ylim(
         min(float(np.min(full)), 0.0) * 1.15 - 0.05 * scale, max(float(np.max(full)), 0.0) * 1.15 + 0.05 * scale
     )
-    return {"taps": taps, "products": products, "output": output, "outputs": outputs, "full": full}
+    return artists

@@ -21,7 +21,7 @@ from matplotlib.patches import Rectangle
 
 from cnnedu.plotting.filters import CellNumbers
 from cnnedu.plotting.style import IMAGE_CMAP, annotate_cells, new_figure
-from cnnedu.transpose import stamp_layout
+from cnnedu.transpose import StampLayout
 
 CUT_COLOR = "#c9d6e8"  # uncropped positions that padding cuts away
 STAMP_CMAP = "viridis"  # one colour per input cell, in order
@@ -62,6 +62,7 @@ def plot_stamps_1d(layout, ax=None):
 
     Examples
     --------
+    >>> from cnnedu.transpose import stamp_layout
     >>> figure, ax = new_figure()
     >>> artists = plot_stamps_1d(stamp_layout(3, 3, stride=2), ax=ax)
     >>> [text for text in artists["counts"].get_texts() if text]
@@ -128,6 +129,7 @@ def plot_overlap_counts(layout, ax=None, colorbar=True):
 
     Examples
     --------
+    >>> from cnnedu.transpose import stamp_layout
     >>> figure, ax = new_figure()
     >>> artists = plot_overlap_counts(stamp_layout(2, 3, stride=2), ax=ax, colorbar=False)
     >>> artists["title"].get_text()
@@ -205,9 +207,15 @@ def _caption(layout):
     return f"{formula}\n{computed}"
 
 
-def transpose_figure(figsize=(11, 4.6)):
+def transpose_figure(layout, figsize=(11, 4.6)):
     """The transposed-convolution explorer's figure: the stamps along one
     axis, the overlap counts in 2-D, and the output size underneath.
+
+    Parameters
+    ----------
+    layout : cnnedu.transpose.StampLayout
+        The first layout drawn (from :func:`cnnedu.transpose.stamp_layout`);
+        :func:`update_transpose` redraws the figure for another.
 
     Returns
     -------
@@ -217,12 +225,16 @@ def transpose_figure(figsize=(11, 4.6)):
 
     Examples
     --------
-    >>> figure, artists = transpose_figure()
+    >>> from cnnedu.transpose import stamp_layout
+    >>> figure, artists = transpose_figure(stamp_layout(4, 3, stride=2, padding=1))
     >>> sorted(artists)
     ['counts', 'formula', 'stamps_1d']
     """
+    if not isinstance(layout, StampLayout):
+        raise TypeError(
+            f"layout must be a StampLayout (from cnnedu.transpose.stamp_layout); got {type(layout).__name__}"
+        )
     figure, axes = new_figure(1, 2, figsize=figsize)
-    layout = stamp_layout(4, 3, stride=2, padding=1)
     artists = {
         "stamps_1d": plot_stamps_1d(layout, ax=axes[0]),
         "counts": plot_overlap_counts(layout, ax=axes[1]),
@@ -236,7 +248,8 @@ def update_transpose(artists, layout):
 
     Examples
     --------
-    >>> figure, artists = transpose_figure()
+    >>> from cnnedu.transpose import stamp_layout
+    >>> figure, artists = transpose_figure(stamp_layout(4, 3, stride=2, padding=1))
     >>> artists = update_transpose(artists, stamp_layout(3, 4, stride=2, padding=1))
     >>> artists["counts"]["title"].get_text()
     'overlap counts, 6x6 output: 1 to 4'

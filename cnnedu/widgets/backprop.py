@@ -3,9 +3,10 @@
 import ipywidgets as widgets
 import numpy as np
 
+from cnnedu.backprop_paths import input_pixel_flow, output_cell_flow
 from cnnedu.padding import output_size
 from cnnedu.plotting.backprop import MAX_PADDING, backprop_figure, update_input_pixel, update_output_cell
-from cnnedu.widgets._demo import Demo, register_demo
+from cnnedu.widgets._demo import Demo, DemoState, register_demo
 
 PICK_CHOICES = ("input pixel", "output-gradient cell")
 _STYLE = {"description_width": "initial"}
@@ -28,12 +29,18 @@ def backprop_explorer(seed=0):
     True
     >>> demo.set(stride=2).error  # dJ/dY is only 2x2 now
     'with stride 2 and padding 0, dJ/dY has 2x2 cells: choose row and column from 1 to 2'
+    >>> demo.state.grad_table.shape  # dJ/dY for stride 1 and padding 1; smaller settings use its top-left corner
+    (5, 5)
     """
     rng = np.random.default_rng(seed)
     x = rng.integers(0, 4, size=(5, 5)).astype(float)  # (H, W)
     kernel = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, -1.0], [-1.0, 0.0, 2.0]])  # not symmetric: the flip shows
     largest_output = output_size(x.shape[0], kernel.shape[0], 1, MAX_PADDING)
-    grad_table = rng.choice([-2.0, -1.0, 1.0, 2.0], size=(largest_output, largest_output))  # no zeros: every path shows
+    state = DemoState(
+        x=x,
+        kernel=kernel,
+        grad_table=rng.choice([-2.0, -1.0, 1.0, 2.0], size=(largest_output, largest_output)),  # no zeros: every path
+    )
     figure, artists = backprop_figure(x.shape, kernel.shape)
 
     def slider(description, value, high):
@@ -57,17 +64,19 @@ def backprop_explorer(seed=0):
     }
 
     def draw(mode, row, column, stride, padding):
-        out = output_size(x.shape[0], kernel.shape[0], stride, padding)  # rows of dJ/dY
-        grad_output = grad_table[:out, :out]
+        out = output_size(state.x.shape[0], state.kernel.shape[0], stride, padding)  # rows of dJ/dY
+        grad_output = state.grad_table[:out, :out]  # (out, out)
         if mode == PICK_CHOICES[0]:
-            update_input_pixel(artists, x, kernel, grad_output, row - 1, column - 1, stride, padding)
+            flow = input_pixel_flow(state.x, state.kernel, grad_output, row - 1, column - 1, stride, padding)
+            update_input_pixel(artists, flow)
         else:
             if row > out or column > out:
                 raise ValueError(
                     f"with stride {stride} and padding {padding}, dJ/dY has {out}x{out} cells: "
                     f"choose row and column from 1 to {out}"
                 )
-            update_output_cell(artists, x, kernel, grad_output, row - 1, column - 1, stride, padding)
+            flow = output_cell_flow(state.x, state.kernel, grad_output, row - 1, column - 1, stride, padding)
+            update_output_cell(artists, flow)
 
     return Demo(
         figure,
@@ -78,5 +87,6 @@ def backprop_explorer(seed=0):
             "Five panels: the input X, the kernel K, the incoming dJ/dY and the computed dJ/dX and dJ/dK, "
             "each with its values; boxes mark the cells the chosen pixel or gradient cell connects."
         ),
-        artists=dict(artists, x=x, kernel=kernel, grad_table=grad_table),
+        state=state,
+        artists=artists,
     )

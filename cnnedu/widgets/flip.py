@@ -6,7 +6,7 @@ import functools
 import ipywidgets as widgets
 
 from cnnedu.images import load_image, shapes_image
-from cnnedu.kernels import get_kernel, kernel_names
+from cnnedu.kernels import causal_run, flip_comparison, get_kernel, kernel_names
 from cnnedu.plotting.flip import flip_figure, stepper_figure, update_flip, update_stepper
 from cnnedu.widgets._demo import Demo, DemoState, register_demo
 from cnnedu.widgets._upload import YOUR_PICTURE, PictureUpload, no_picture_yet
@@ -82,7 +82,7 @@ def flip_explorer(kernel="Sobel x"):
             _resize(artists, pixels)  # one figure for both images: fit the axes to this one
         artists["image"].set_data(pixels)
         artists["image"].set_clim(pixels.min(), pixels.max())
-        update_flip(artists, pixels, get_kernel(kernel), flip)
+        update_flip(artists, flip_comparison(pixels, get_kernel(kernel), flip))
 
     controls = {
         "kernel": widgets.Dropdown(options=kernel_names(), value=kernel, description="kernel"),
@@ -169,7 +169,7 @@ def impulse_response_stepper(time=2):
         raise ValueError(f"time must be between 0 and {last_time}; got {time}")
 
     def draw(time, signal, impulse_response, reverse):
-        update_stepper(artists, signal, impulse_response, time, flip=reverse)
+        update_stepper(artists, causal_run(signal, impulse_response, time, flip=reverse, last=last_time))
 
     controls = {
         "time": widgets.IntSlider(value=time, min=0, max=last_time, description="time t"),

@@ -6,9 +6,8 @@ import ipywidgets as widgets
 import numpy as np
 
 from cnnedu._checks import as_array
-from cnnedu.correlate import correlate2d
 from cnnedu.images import crop_and_resize, load_image, shapes_image
-from cnnedu.kernels import format_kernel, get_kernel, kernel_names, parse_kernel
+from cnnedu.kernels import format_kernel, get_kernel, kernel_names, parse_kernel, scan_step, strongest_position
 from cnnedu.plotting.filters import scanner_figure, update_scanner
 from cnnedu.widgets._demo import Demo, DemoState, register_demo
 from cnnedu.widgets._upload import YOUR_PICTURE, PictureUpload, no_picture_yet
@@ -93,7 +92,7 @@ def kernel_scanner(image=None, kernel="45-degree edge"):
         parse_kernel(text)  # a clear error now if it is not 3x3
         preset = CUSTOM
     out_rows, out_columns = image.shape[0] - 2, image.shape[1] - 2
-    start_row, start_column = divmod(int(np.argmax(correlate2d(image, parse_kernel(text)))), out_columns)
+    start_row, start_column = strongest_position(image, parse_kernel(text))
     figure, artists = scanner_figure(image)
     state = DemoState(
         pictures={first: image},  # the menu's pictures, all of the image's shape; an upload adds YOUR_PICTURE
@@ -110,8 +109,9 @@ def kernel_scanner(image=None, kernel="45-degree edge"):
         if pixels is not state.shown:
             show_picture(pixels)
         key = (picture, weights.tobytes())  # an upload empties the cache
-        result = update_scanner(artists, pixels, weights, row, column, output=state.output.get(key))
-        state.output = {key: result["output"]}
+        step = scan_step(pixels, weights, row, column, output=state.output.get(key))
+        update_scanner(artists, step)
+        state.output = {key: step.output}
 
     def show_picture(pixels):
         low, high = float(pixels.min()), float(pixels.max())

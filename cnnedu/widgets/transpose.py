@@ -39,7 +39,7 @@ def transpose_explorer(n=4, kernel_size=3, stride=2, padding=1, output_padding=0
     >>> demo.set(output_padding=2).error.split(";")[0]  # the demo shows the message, no traceback
     'output_padding must be smaller than the stride or the dilation'
     """
-    figure, artists = transpose_figure()
+    figure, artists = transpose_figure(stamp_layout(4, 3, stride=2, padding=1))  # a valid start; draw() shows yours
     slider = {"continuous_update": True, "style": _STYLE, "layout": widgets.Layout(width="230px")}
     controls = {
         "n": widgets.IntSlider(value=n, min=1, max=6, description="input n", **slider),

@@ -10,7 +10,7 @@ import scipy.signal
 import cnnedu as ce
 import cnnedu.widgets
 from cnnedu.exercises import lesson01 as ex
-from cnnedu.kernels import get_kernel, kernel_names, response_range, window_products
+from cnnedu.kernels import filter_bank, get_kernel, kernel_names, response_range, window_products
 from cnnedu.plotting import filters as fp
 from cnnedu.plotting import show_map
 
@@ -194,11 +194,15 @@ cnnedu.widgets.kernel_scanner()
 # %%
 shapes = 2 * ce.shapes_image(28) - 1
 bank = {name: get_kernel(name) for name in kernel_names()}
-figure, axes = plt.subplots(2, 4, figsize=(13, 6.4), layout="constrained")
-fp.plot_filter_bank(shapes, bank, axes=axes.ravel(), image_title="shapes (black -1, white +1)")
-plt.show()
 for name, weights in bank.items():
     print(f"{name:15s} weights add up to {weights.sum():5.2f}")
+shapes_bank = filter_bank(shapes, bank)  # every response map; the sum-to-one kernels give pictures
+assert shapes_bank.pictures == {"box blur", "sharpen", "identity"}
+
+# %%
+figure, axes = plt.subplots(2, 4, figsize=(13, 6.4), layout="constrained")
+fp.plot_filter_bank(shapes_bank, axes=axes.ravel(), image_title="shapes (black -1, white +1)")
+plt.show()
 
 # %% [markdown]
 # *Figure: the shapes picture (a square, a disk, a triangle and a thin diagonal line) and its seven filtered
@@ -233,12 +237,15 @@ assert strongest[0] < 6 and strongest[1] < 6 and weakest[0] > 5 and weakest[1] >
 # %%
 photo = 2 * ce.load_image("grace_hopper", grayscale=True, size=150) - 1  # black -1, white +1
 print("photo:", photo.shape)
-figure, axes = plt.subplots(2, 4, figsize=(13, 7.6), layout="constrained")
-fp.plot_filter_bank(photo, bank, axes=axes.ravel(), image_title="photo", percentile=99.5)
-plt.show()
-sobel_x = ce.correlate2d(photo, get_kernel("Sobel x"))
+photo_bank = filter_bank(photo, bank)
+sobel_x = photo_bank.responses["Sobel x"]
 assert photo.shape == (150, 128) and sobel_x.shape == (148, 126)
 assert np.allclose(sobel_x, scipy.signal.correlate2d(photo, get_kernel("Sobel x"), mode="valid"))
+
+# %%
+figure, axes = plt.subplots(2, 4, figsize=(13, 7.6), layout="constrained")
+fp.plot_filter_bank(photo_bank, axes=axes.ravel(), image_title="photo", percentile=99.5)
+plt.show()
 
 # %% [markdown]
 # *Figure: Grace Hopper's portrait and its seven filtered versions: four signed edge and spot maps in blue

@@ -42,7 +42,7 @@ flipped = flip_kernel(kernel)  # the same as kernel[::-1, ::-1]
 print(flipped)
 assert flipped.tolist() == [[4, 3], [2, 1]]
 figure, axes = plt.subplots(1, 2, figsize=(5, 2.6), layout="constrained")
-flp.plot_flip(kernel, axes=axes)
+flp.plot_flip(kernel, flipped, axes=axes)
 plt.show()
 
 # %% [markdown]

@@ -8,7 +8,15 @@ import numpy as np
 
 import cnnedu as ce
 import cnnedu.widgets
-from cnnedu.backprop_paths import dilate, input_gradient, input_pixel_paths, kernel_gradient, output_cell_window
+from cnnedu.backprop_paths import (
+    dilate,
+    input_gradient,
+    input_pixel_paths,
+    kernel_gradient,
+    max_pool_routes,
+    output_cell_window,
+    relu_routes,
+)
 from cnnedu.exercises import lesson06 as ex
 from cnnedu.kernels import get_kernel
 from cnnedu.plotting import backprop as bp
@@ -339,12 +347,15 @@ cnnedu.widgets.backprop_explorer()
 # %%
 pool_input = np.array([[1, 3, 2, 4], [5, 6, 7, 8], [9, 2, 3, 1], [4, 0, 1, 5]], dtype=float)
 pool_grad = np.array([[1, 2], [3, 4]], dtype=float)
-fig, axes = plt.subplots(1, 4, figsize=(13, 3.4), layout="constrained")
-images_drawn = bp.plot_max_pool_backward(pool_input, pool_grad, size=2, axes=axes)
-plt.show()
-routed = images_drawn[3].get_array()
+pool_routes = max_pool_routes(pool_input, pool_grad, size=2)  # forward, backward, and each window's winner
+routed = pool_routes.grad_x
 assert routed[1, 1] == 1 and routed[1, 3] == 2 and routed[2, 0] == 3 and routed[3, 3] == 4
 assert routed.sum() == pool_grad.sum()
+
+# %%
+fig, axes = plt.subplots(1, 4, figsize=(13, 3.4), layout="constrained")
+bp.plot_max_pool_backward(pool_routes, axes=axes)
+plt.show()
 
 # %% [markdown]
 # *Figure: four 4x4 or 2x2 grids with a number in every cell: the input with each window's maximum outlined,
@@ -355,7 +366,7 @@ assert routed.sum() == pool_grad.sum()
 relu_input = np.array([[-2, 1, 0], [3, -1, 2]], dtype=float)
 relu_grad = np.array([[5, 5, 5], [-1, -1, -1]], dtype=float)
 fig, axes = plt.subplots(1, 3, figsize=(10, 2.8), layout="constrained")
-bp.plot_relu_backward(relu_input, relu_grad, axes=axes)
+bp.plot_relu_backward(relu_routes(relu_input, relu_grad), axes=axes)
 plt.show()
 
 # %% [markdown]
