@@ -9,7 +9,7 @@ For each case it prints, measured in this one run:
   (the im2col fast path, float32);
 * ``plain ms``: the same im2col + matrix products with every product written
   the plain way (:func:`plain_backward`), and ``vs plain``: cnnedu / plain,
-  what cnnedu's one kept tuning buys (below);
+  what cnnedu's two kept tunings buy (below);
 * ``torch ms``: ``torch.nn.functional.conv2d`` forward + autograd backward on
   the CPU with 2 threads (skipped with a message if torch is missing);
 * ``loop ms``: the textbook version, one ``scipy.signal.correlate2d`` call
@@ -24,30 +24,39 @@ every slider move: forward only.
 What conv.py keeps, and what it buys
 ------------------------------------
 ``conv2d_forward`` is im2col (one strided copy per kernel tap) and one
-matrix product; ``conv2d_backward`` is two products and col2im. One tuning
-stays, because this benchmark shows it pays: the weight gradient
-``grad_rows @ columns.T`` is computed as ``(columns @ grad_rows.T).T`` (the
-same numbers). OpenBLAS shares a product's rows among its threads, and the
-C_out rows of the plain form are too few to share. Medians of three runs
-of 15 interleaved blocks (issue 12, on the shared 2-core machine while other
-jobs ran; identical code differed by up to 25% within a run):
+matrix product; ``conv2d_backward`` is two products and col2im. Two tunings
+stay, because they pay where it matters:
 
-    case                              cnnedu ms   plain ms   vs plain
-    batch 64, 1->8, 28x28, 3x3             17.6       16.8    1.0x (8 rows: no gain)
-    batch 64, 8->16, 14x14, 3x3            29.5       58.4    0.51x
-    batch 16, 3->16, 64x64, 5x5           103.9      213.3    0.42x
-    slider (forward only)                  10.7        8.6    same code: noise
+* the weight gradient ``grad_rows @ columns.T`` is computed as
+  ``(columns @ grad_rows.T).T`` (the same numbers): OpenBLAS shares a
+  product's rows among its threads, and the C_out rows of the plain form
+  are too few to share;
+* for stride 1 and output rows of at most 8 cells, the input gradient lays
+  dJ/dy on whole padded images (``conv._input_gradient_stride_1``), so that
+  its kh*kw additions are long contiguous runs instead of col2im's short
+  strided rows. It is what keeps lesson 08's training fast: without it
+  ``bench_train.py`` took 0.87-0.89 s against 0.65-0.70 s with it (four
+  alternating pairs on a quiet machine).
 
-Dropped in issue 12, because they did not pay in the same runs (the old
-conv.py with all of them against today's: 17.5 against 17.6 ms, 34.5 against
-29.5 ms, 227.0 against 103.9 ms, 11.5 against 10.7 ms for the four cases):
-cutting the batch into chunks of about 4 MB of columns (rebuilt in the
+Medians of 9 interleaved blocks on a quiet machine (ms; "plain" is
+:func:`plain_backward`, neither tuning; the second column adds only the
+stride-1 layout, for every map size, to show why it is limited to short rows):
+
+    case                              plain   +stride-1 layout   cnnedu   cnnedu/plain
+    batch 64, 1->8, 28x28, 3x3         4.89         5.34           4.96      1.01x
+    batch 64, 8->16, 14x14, 3x3        2.82         5.70           2.74      0.97x
+    batch 16, 3->16, 64x64, 5x5       19.38        18.88          18.93      0.98x
+    lesson 08 step: 16->32, 4x4        1.42         0.88           0.96      0.68x
+
+The weight-gradient form paid up to 2x on the busy machine of issue 12 and
+is within noise on a quiet one. Dropped in issue 12, because they did not
+pay: cutting the batch into chunks of about 4 MB of columns (rebuilt in the
 backward pass), a "wide grid" im2col for stride 1 (contiguous slices as wide
-as the padded input), the stride-1 input gradient laid out on whole padded
-images, the bias gradient as a matrix-vector product, and keeping the columns
-only for batches of one chunk. Added one at a time to the plain path (one
-run, 9 blocks each, a busy machine) none gained beyond the noise, and the
-chunks made the 5x5 case slower.
+as the padded input), the bias gradient as a matrix-vector product, and
+keeping the columns only for batches of one chunk. The old conv.py with all
+its tunings and today's, alternating on a quiet machine: 4.27/4.37 ms,
+6.13/6.05 ms, 19.30/18.70 ms and 0.63/0.62 ms for the first three cases and
+the slider case, and ``bench_train.py`` 0.70 against 0.72 s (medians of 8).
 
 Run it two or three times: on the shared 2-core virtual machines where it
 was written, whole runs differed by 2-5x for every contender when other
@@ -80,6 +89,7 @@ CASES = [
     ("batch 64, 1->8, 28x28, 3x3", 64, 1, 8, 28, 3, 1, True),
     ("batch 64, 8->16, 14x14, 3x3", 64, 8, 16, 14, 3, 1, True),
     ("batch 16, 3->16, 64x64, 5x5", 16, 3, 16, 64, 5, 2, True),
+    ("lesson 08 step: 64, 16->32, 4x4, 3x3", 64, 16, 32, 4, 3, 1, True),
     ("slider: 1, 1->1, 512x512, 3x3 (fwd)", 1, 1, 1, 512, 3, 1, False),
 ]
 TARGET_TORCH = {True: 1.5, False: 1.0}
@@ -133,7 +143,8 @@ def cnnedu_step(x, weights, bias, grad_output, padding, backward):
 
 
 def plain_backward(grad_output, cache):
-    """conv2d_backward without its one tuning: dJ/dweights as the product grad_rows @ columns.T as written."""
+    """conv2d_backward without its two tunings: dJ/dweights as the product grad_rows @ columns.T as
+    written, and dJ/dx through col2im for every stride."""
     padded_shape, weights_matrix, weights_shape, _, geometry, pads, columns = cache
     grad_rows = grad_output.transpose(1, 0, 2, 3).reshape(weights_shape[0], -1)  # (C_out, N*H_out*W_out)
     grad_weights = (grad_rows @ columns.T).reshape(weights_shape)

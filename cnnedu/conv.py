@@ -209,8 +209,12 @@ def conv2d_backward(grad_output, cache, input_gradient=True):
     grad_weights = np.ascontiguousarray((columns @ grad_rows.T).T).reshape(weights_shape)  # (C_out, C_in, kh, kw)
     grad_x = None
     if input_gradient:
-        grad_columns = weights_matrix.T @ grad_rows  # (C_in*kh*kw, N*H_out*W_out): each window's share
-        grad_padded = _col2im(grad_columns, padded_shape, *geometry)  # (N, C_in, H_pad, W_pad)
+        kh, kw, stride_h, stride_w, dilation_h, dilation_w = geometry[:6]
+        if stride_h == stride_w == 1 and out_w <= _SHORT_ROWS and dilation_h * (kh - 1) <= out_h:
+            grad_padded = _input_gradient_stride_1(grad_output, weights_matrix, padded_shape, *geometry[:6])
+        else:  # strided, or a kernel almost as tall as the input
+            grad_columns = weights_matrix.T @ grad_rows  # (C_in*kh*kw, N*H_out*W_out): each window's share
+            grad_padded = _col2im(grad_columns, padded_shape, *geometry)  # (N, C_in, H_pad, W_pad)
         (top, bottom), (left, right) = pads
         grad_x = np.ascontiguousarray(grad_padded[:, :, top : padded_h - bottom, left : padded_w - right])  # crop
     grad_bias = grad_output.sum(axis=(0, 2, 3)) if has_bias else None  # (C_out,)
@@ -252,6 +256,47 @@ def _col2im(grad_columns, padded_shape, kh, kw, stride_h, stride_w, dilation_h, 
             share = grad_columns[:, i, j].transpose(1, 0, 2, 3)  # (N, C_in, H_out, W_out): what tap (i, j) saw
             grad_padded[:, :, top : top + rows : stride_h, left : left + cols : stride_w] += share
     return grad_padded
+
+
+# Output rows this short (or shorter) take _input_gradient_stride_1 in the backward pass
+# (stride 1): col2im's adds of short strided rows cost more there than the larger product.
+_SHORT_ROWS = 8
+
+
+def _input_gradient_stride_1(grad_output, weights_matrix, padded_shape, kh, kw, stride_h, stride_w, dh, dw):
+    """dJ/dx_pad for stride 1, (N, C_in, H_pad, W_pad): what :func:`_col2im`
+    computes, laid out so that its kh*kw additions run fast.
+
+    col2im adds each tap's share onto a strided slice of the padded input:
+    rows of W_out cells that numpy adds slowly when they are short (a few
+    cells each, as in lesson 08's 4x4 and 8x8 maps). With stride 1, the
+    output has H_pad - dh(kh - 1) rows and so fits in
+    the top left corner of the padded image: put dJ/dy there, in zero images
+    of the padded size, and output position (image, r, c) sits at flat index
+    ``image * H_pad * W_pad + r * W_pad + c``, its tap (i, j) at that index
+    plus ``i*dh * W_pad + j*dw`` for every image alike. One product gives every
+    share and each tap's shares are added with one contiguous shift. The
+    product covers the padded positions, not only the output's, so
+    :func:`conv2d_backward` takes this path only for short rows
+    (``W_out <= _SHORT_ROWS``) and ``dh (kh - 1) <= H_out``; on wider maps
+    col2im is as fast or faster. What it buys: ``benchmarks/bench_conv.py``
+    (the lesson 08 training step).
+    """
+    n, in_channels, padded_h, padded_w = padded_shape
+    out_channels, out_h, out_w = grad_output.shape[1:]
+    image = padded_h * padded_w
+    grad_images = np.zeros((out_channels, n, padded_h, padded_w), dtype=grad_output.dtype)
+    grad_images[:, :, :out_h, :out_w] = grad_output.transpose(1, 0, 2, 3)  # dJ/dy in each image's top left corner
+    shares = weights_matrix.T @ grad_images.reshape(out_channels, n * image)  # (C_in*kh*kw, N * H_pad * W_pad)
+    shares = shares.reshape(in_channels, kh, kw, n * image)
+    reach = dh * (kh - 1) * padded_w + dw * (kw - 1)  # the last taps reach this far past the last image (zeros)
+    grad_flat = np.zeros((in_channels, n * image + reach), dtype=grad_output.dtype)
+    for i in range(kh):
+        for j in range(kw):
+            start = i * dh * padded_w + j * dw
+            grad_flat[:, start : start + n * image] += shares[:, i, j]
+    grad_padded = grad_flat[:, : n * image].reshape(in_channels, n, padded_h, padded_w)
+    return grad_padded.transpose(1, 0, 2, 3)  # (N, C_in, H_pad, W_pad)
 
 
 def conv2d_forward_loop(x, weights, bias=None, stride=1, padding=0, dilation=1):

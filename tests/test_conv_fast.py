@@ -250,3 +250,24 @@ def test_mixed_dtypes_give_the_same_dtypes_in_both_pairs(rng, x_dtype, weights_d
     for name, ours, theirs in zip(["y", "grad_x", "grad_weights", "grad_bias"], fast, loop, strict=True):
         assert ours.dtype == theirs.dtype == expected, name
         np.testing.assert_allclose(ours, theirs, rtol=2e-4, atol=2e-4)
+
+
+@pytest.mark.parametrize(
+    "size, kernel, dilation, takes_short_row_route",
+    [(6, 3, 1, True), (7, 3, 1, True), (8, 3, 1, False), (12, 3, 1, False), (7, 3, 2, True), (5, 3, 3, False)],
+)
+def test_both_input_gradient_routes_equal_the_loop(monkeypatch, rng, size, kernel, dilation, takes_short_row_route):
+    """Stride 1 with output rows of at most 8 cells lays dJ/dy on whole padded images; other shapes take col2im."""
+    calls = []
+    route = ce.conv._input_gradient_stride_1
+    monkeypatch.setattr(ce.conv, "_input_gradient_stride_1", lambda *args: calls.append(1) or route(*args))
+    x = rng.normal(size=(3, 2, size, size + 1))
+    weights = rng.normal(size=(4, 2, kernel, kernel))
+    y, cache = ce.conv2d_forward(x, weights, rng.normal(size=4), 1, 1, dilation)
+    grad_output = rng.normal(size=y.shape)
+    _, loop_cache = ce.conv2d_forward_loop(x, weights, rng.normal(size=4), 1, 1, dilation)
+    for fast, loop in zip(
+        ce.conv2d_backward(grad_output, cache)[:2], ce.conv2d_backward_loop(grad_output, loop_cache)[:2], strict=True
+    ):
+        np.testing.assert_allclose(fast, loop, rtol=1e-10, atol=1e-10)
+    assert bool(calls) == takes_short_row_route
