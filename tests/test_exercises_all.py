@@ -23,7 +23,7 @@ NUMBER_EXERCISES = [(lesson, name) for lesson, names in EXERCISES.items() for na
 IDS = [f"{lesson}.{name}" for lesson, name in NUMBER_EXERCISES]
 
 # Answers no exercise accepts: words, ragged or nested lists, containers, objects, numbers of the
-# wrong kind or size (True is left out: it is the number 1, the answer of lesson 09's output_padding).
+# wrong kind or size, and truth values (True equals 1 in Python, but no exercise asks for a truth value).
 JUNK = [
     "abc",
     "twelve",
@@ -47,10 +47,12 @@ JUNK = [
     [[0, 0], [0, 0]],
     np.zeros((3, 3)),
     np.array(["a"]),
+    True,
+    False,
 ]
 # Answers that may even be right for some exercise ("46" is lesson 01's first answer as text): the
 # check must still answer with a Feedback, not an exception.
-ODD = ["46", "9", " 1 ", [46], ("4", "13"), np.float32(29.0), np.int64(15), True]
+ODD = ["46", "9", " 1 ", [46], ("4", "13"), np.float32(29.0), np.int64(15)]
 
 
 def check_and_solution(lesson, name):

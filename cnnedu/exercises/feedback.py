@@ -88,6 +88,8 @@ def check_number(answer, expected, wrong_answers=(), tolerance=1e-6, success="Th
     Correct: That is right.
     >>> check_number(16, 15, [(16, "off by one: the formula uses floor")])
     Not yet: off by one: the formula uses floor
+    >>> check_number(True, 1)
+    Not yet: expected a number; got True, a truth value
     >>> check_number(..., 15)
     Not attempted yet: replace ... with your answer and run the cell again.
     >>> check_number(0.333, 1 / 3)
@@ -96,6 +98,8 @@ def check_number(answer, expected, wrong_answers=(), tolerance=1e-6, success="Th
     if not_attempted(answer):
         return Feedback("not attempted", "replace ... with your answer and run the cell again.")
     answer = _one_number(answer)
+    if isinstance(answer, (bool, np.bool_)):  # True == 1 in Python, but it is not a number a student means
+        return Feedback("wrong", f"expected a number; got {answer!r}, a truth value")
     try:
         value = float(answer)
     except (TypeError, ValueError):
