@@ -45,9 +45,8 @@ def test_draws_the_layer_output_and_probabilities(setup, index, position, layer)
 
 def test_unknown_layer_is_a_readable_error(setup):
     model, images, labels = setup
-    demo = digit_explorer(model, images, labels)
-    with pytest.raises(ValueError, match="layer must be one of"):
-        demo._draw(index=0, layer="conv 3")
+    with pytest.raises(ValueError, match="layer must be 'conv 1', .* or 'ReLU 2'; got 'conv 3'"):
+        digit_explorer(model, images, labels, layer="conv 3")
 
 
 def test_default_demo_trains_a_quick_model():

@@ -3,6 +3,7 @@
 import ipywidgets as widgets
 import numpy as np
 
+from cnnedu._checks import one_of
 from cnnedu.plotting.training import digit_explorer_figure, update_digit_explorer
 from cnnedu.training import digits_dataset, digits_network, layer_outputs, probabilities, train
 from cnnedu.widgets._blit import BlitCanvas
@@ -54,6 +55,7 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
         changes redraw the figure, with its clear and load buttons) and
         ``verdict`` (the prediction in large type).
     """
+    one_of("layer", layer, LAYER_NAMES)  # before any work, and before ipywidgets would refuse it
     if model is None:
         model = quick_model()
     if images is None or labels is None:
@@ -67,9 +69,7 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
         """The slider moved: its test digit goes on the pad (in the same redraw)."""
         pad.set_array(images[index, 0])
 
-    def draw(index, layer):
-        if layer not in position:
-            raise ValueError(f"layer must be one of {', '.join(LAYER_NAMES)}; got {layer!r}")
+    def draw(index, layer):  # layer is one of LAYER_NAMES: the toggle buttons offer nothing else
         drawing = pad.array
         x = drawing[np.newaxis, np.newaxis].astype(images.dtype)  # (1, 1, 8, 8): what the network reads
         is_test_digit = np.array_equal(drawing, images[index, 0])
