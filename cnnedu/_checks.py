@@ -58,6 +58,32 @@ def non_negative_int(name, value):
     return int(value)
 
 
+def int_between(name, value, low, high=None, step=1):
+    """Check that ``value`` is an integer from ``low`` to ``high`` (both included; no
+    upper limit when ``high`` is None), ``step`` apart from ``low``, and return it as ``int``.
+
+    Examples
+    --------
+    >>> int_between("stride", 2, 1, 4), int_between("size", 96, 8)
+    (2, 96)
+    >>> int_between("stride", 7, 1, 4)
+    Traceback (most recent call last):
+    ...
+    ValueError: stride must be between 1 and 4; got 7
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be an integer; got {value!r} of type {type(value).__name__}")
+    if high is None and value < low:
+        raise ValueError(f"{name} must be at least {low}; got {value}")
+    if high is not None and not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}; got {value}")
+    if (value - low) % step:
+        allowed = range(low, high + 1, step) if high is not None else [low, low + step, low + 2 * step, "..."]
+        allowed = ", ".join(str(number) for number in allowed)
+        raise ValueError(f"{name} must be one of {allowed}; got {value}")
+    return int(value)
+
+
 def one_of(name, value, choices):
     """Check that ``value`` is one of the strings in ``choices``."""
     if value not in choices:

@@ -39,6 +39,8 @@ import ipywidgets as widgets
 from IPython.display import display
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+from cnnedu._checks import int_between, one_of
+
 # The MIME type under which a Jupyter frontend finds a widget's model (ipywidgets 7 and 8 alike).
 WIDGET_VIEW_MIMETYPE = "application/vnd.jupyter.widget-view+json"
 
@@ -332,6 +334,67 @@ def _escape(text):
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def start_controls(demo, controls, **values):
+    """Check each starting value in ``values`` against the control of that
+    name (a slider's range, a menu's options), then put the control there.
+
+    Called at the top of a demo function, before any heavy work, with the
+    demo's arguments: ipywidgets would clamp an integer outside a slider's
+    range without a word (the demo would show something other than what was
+    asked) and refuse an unknown option with a traitlets ``TraitError``.
+
+    Parameters
+    ----------
+    demo : str
+        The demo function's name, which starts every message.
+    controls : dict of str -> ipywidgets value widget
+        Built without their starting values (an integer slider or text box
+        with bounds, or a widget with ``options``).
+    **values
+        Control name -> the starting value the lecturer asked for.
+
+    Returns
+    -------
+    dict
+        ``controls``, each one now at its starting value.
+
+    Raises
+    ------
+    TypeError, ValueError
+        ``"<demo>: <name> must be ...; got ..."``: a value of the wrong type,
+        outside the slider's range, or not among the menu's options.
+
+    Examples
+    --------
+    >>> controls = {"stride": widgets.IntSlider(min=1, max=4), "kind": widgets.Dropdown(options=["max", "average"])}
+    >>> {name: control.value for name, control in start_controls("demo", controls, stride=2, kind="average").items()}
+    {'stride': 2, 'kind': 'average'}
+    >>> start_controls("demo", controls, stride=7)
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: stride must be between 1 and 4; got 7
+    >>> start_controls("demo", controls, kind="median")
+    Traceback (most recent call last):
+    ...
+    ValueError: demo: kind must be 'max' or 'average'; got 'median'
+    """
+    for name, value in values.items():
+        control, label = controls[name], f"{demo}: {name}"
+        if isinstance(control, (widgets.IntSlider, widgets.BoundedIntText)):
+            value = int_between(label, value, control.min, control.max, control.step or 1)
+        elif hasattr(control, "options"):
+            one_of(label, value, _choices(control))
+        else:
+            raise TypeError(f"start_controls cannot check the starting value of a {type(control).__name__} ({name})")
+        control.value = value
+    return controls
+
+
+def _choices(control):
+    """The values a widget with ``options`` can take (the second of each (label, value) pair)."""
+    return [option[1] if isinstance(option, tuple) else option for option in control.options]
+
+
 def sweep_values(control, max_values=12):
     """Values a test or benchmark should try for one control: its whole range,
     extremes included, thinned to at most ``max_values``.
@@ -351,7 +414,7 @@ def sweep_values(control, max_values=12):
         count = min(max_values, int(round((control.max - control.min) / control.step)) + 1)
         values = [control.min + (control.max - control.min) * i / max(count - 1, 1) for i in range(count)]
     elif hasattr(control, "options"):
-        values = [option[1] if isinstance(option, tuple) else option for option in control.options]
+        values = _choices(control)
     else:
         return []
     if len(values) > max_values:

@@ -3,6 +3,7 @@
 import ipywidgets as widgets
 import numpy as np
 
+from cnnedu._checks import non_negative_int
 from cnnedu.backprop_paths import input_pixel_flow, output_cell_flow
 from cnnedu.padding import output_size
 from cnnedu.plotting.backprop import MAX_PADDING, backprop_figure, update_input_pixel, update_output_cell
@@ -32,7 +33,7 @@ def backprop_explorer(seed=0):
     >>> demo.state.grad_table.shape  # dJ/dY for stride 1 and padding 1; smaller settings use its top-left corner
     (5, 5)
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(non_negative_int("backprop_explorer: seed", seed))
     x = rng.integers(0, 4, size=(5, 5)).astype(float)  # (H, W)
     kernel = np.array([[1.0, 2.0, 0.0], [0.0, 1.0, -1.0], [-1.0, 0.0, 2.0]])  # not symmetric: the flip shows
     largest_output = output_size(x.shape[0], kernel.shape[0], 1, MAX_PADDING)

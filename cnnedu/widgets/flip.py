@@ -8,7 +8,7 @@ import ipywidgets as widgets
 from cnnedu.images import load_image, shapes_image
 from cnnedu.kernels import causal_run, flip_comparison, get_kernel, kernel_names
 from cnnedu.plotting.flip import flip_figure, stepper_figure, update_flip, update_stepper
-from cnnedu.widgets._demo import Demo, DemoState, register_demo
+from cnnedu.widgets._demo import Demo, DemoState, register_demo, start_controls
 from cnnedu.widgets._upload import YOUR_PICTURE, PictureUpload, no_picture_yet
 
 SIGNALS = {
@@ -69,7 +69,8 @@ def flip_explorer(kernel="Sobel x"):
     >>> demo.set(flip=True).artists["difference"].get_text()[:26]
     'The two maps are identical'
     """
-    get_kernel(kernel)  # a clear error for an unknown name
+    controls = {"kernel": widgets.Dropdown(options=kernel_names(), description="kernel")}
+    start_controls("flip_explorer", controls, kernel=kernel)
     state = DemoState(pictures=dict(_flip_images()))  # this demo's menu; an upload adds YOUR_PICTURE
     first = next(iter(state.pictures))
     figure, artists = flip_figure(state.pictures[first])
@@ -84,11 +85,10 @@ def flip_explorer(kernel="Sobel x"):
         artists["image"].set_clim(pixels.min(), pixels.max())
         update_flip(artists, flip_comparison(pixels, get_kernel(kernel), flip))
 
-    controls = {
-        "kernel": widgets.Dropdown(options=kernel_names(), value=kernel, description="kernel"),
-        "image": widgets.Dropdown(options=list(state.pictures) + [YOUR_PICTURE], value=first, description="image"),
-        "flip": widgets.Checkbox(value=False, description="flip the kernel before sliding it", indent=False),
-    }
+    controls["image"] = widgets.Dropdown(
+        options=list(state.pictures) + [YOUR_PICTURE], value=first, description="image"
+    )
+    controls["flip"] = widgets.Checkbox(value=False, description="flip the kernel before sliding it", indent=False)
     upload = PictureUpload(_prepare_flip_picture, state.pictures, "image")
     demo = Demo(
         figure,
@@ -163,16 +163,9 @@ def impulse_response_stepper(time=2):
     """
     longest_signal = max(len(values) for values in SIGNALS.values())
     longest_response = max(len(values) for values in RESPONSES.values())
-    figure, artists = stepper_figure(longest_signal, longest_response)
     last_time = longest_signal + longest_response - 2
-    if not 0 <= time <= last_time:
-        raise ValueError(f"time must be between 0 and {last_time}; got {time}")
-
-    def draw(time, signal, impulse_response, reverse):
-        update_stepper(artists, causal_run(signal, impulse_response, time, flip=reverse, last=last_time))
-
     controls = {
-        "time": widgets.IntSlider(value=time, min=0, max=last_time, description="time t"),
+        "time": widgets.IntSlider(min=0, max=last_time, description="time t"),
         "signal": widgets.Dropdown(
             options=list(SIGNALS.items()), value=SIGNALS["impulse [1, 0, 0]"], description="input x"
         ),
@@ -181,6 +174,12 @@ def impulse_response_stepper(time=2):
         ),
         "reverse": widgets.Checkbox(value=True, description="reverse h (convolution)", indent=False),
     }
+    start_controls("impulse_response_stepper", controls, time=time)
+    figure, artists = stepper_figure(longest_signal, longest_response)
+
+    def draw(time, signal, impulse_response, reverse):
+        update_stepper(artists, causal_run(signal, impulse_response, time, flip=reverse, last=last_time))
+
     play = widgets.Play(value=time, min=0, max=last_time, step=1, interval=900, description="play")
     widgets.jslink((play, "value"), (controls["time"], "value"))
     return Demo(

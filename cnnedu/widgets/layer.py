@@ -3,13 +3,14 @@ layer-stack builder that reports shapes, parameters and receptive fields."""
 
 import ipywidgets as widgets
 
+from cnnedu._checks import int_between, one_of
 from cnnedu.architecture import describe_partial
 from cnnedu.images import PHOTOS, load_image
 from cnnedu.layer_stack import builder_stack
 from cnnedu.plotting.layer import CHANNELS, rgb_layer_figure, stack_figure, update_rgb_layer, update_stack
 from cnnedu.rgb_layer import ACTIVATIONS, RGB_PRESETS, rgb_layer_maps
 from cnnedu.widgets._blit import BlitCanvas
-from cnnedu.widgets._demo import Demo, DemoState, register_demo
+from cnnedu.widgets._demo import Demo, DemoState, register_demo, start_controls
 from cnnedu.widgets._upload import YOUR_PICTURE, PictureUpload, no_picture_yet
 
 _STYLE = {"description_width": "initial"}
@@ -31,8 +32,19 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
     >>> demo.set(bias=-0.2, activation="none").error is None
     True
     """
-    if preset not in RGB_PRESETS:
-        raise ValueError(f"preset must be one of {sorted(RGB_PRESETS)}; got {preset!r}")
+    one_of("rgb_layer_demo: photo", photo, PHOTOS)  # a picture of yours comes through the upload button
+    size = int_between("rgb_layer_demo: size", size, 8)  # pixels on the longer side
+    controls = {
+        "photo": widgets.Dropdown(options=list(PHOTOS) + [YOUR_PICTURE], description="photo"),
+        "preset": widgets.Dropdown(options=list(RGB_PRESETS), description="kernels", style=_STYLE),
+        "bias": widgets.FloatSlider(
+            value=0.0, min=-0.5, max=0.5, step=0.05, description="bias", continuous_update=True, readout_format="+.2f"
+        ),
+        "activation": widgets.ToggleButtons(
+            options=list(ACTIVATIONS), value="ReLU", description="activation", style=_STYLE
+        ),
+    }
+    start_controls("rgb_layer_demo", controls, photo=photo, preset=preset)
     state = DemoState(pictures={})  # photos loaded so far; an upload adds YOUR_PICTURE
 
     def image_of(name):
@@ -52,16 +64,6 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
         return photo, f"shown in colour at {photo.shape[0]}x{photo.shape[1]}"
 
     figure, artists = rgb_layer_figure(rgb_layer_maps(image_of(photo), RGB_PRESETS[preset]))
-    controls = {
-        "photo": widgets.Dropdown(options=list(PHOTOS) + [YOUR_PICTURE], value=photo, description="photo"),
-        "preset": widgets.Dropdown(options=list(RGB_PRESETS), value=preset, description="kernels", style=_STYLE),
-        "bias": widgets.FloatSlider(
-            value=0.0, min=-0.5, max=0.5, step=0.05, description="bias", continuous_update=True, readout_format="+.2f"
-        ),
-        "activation": widgets.ToggleButtons(
-            options=list(ACTIVATIONS), value="ReLU", description="activation", style=_STYLE
-        ),
-    }
 
     def draw(photo, preset, bias, activation):
         update_rgb_layer(artists, rgb_layer_maps(image_of(photo), RGB_PRESETS[preset], bias, activation))

@@ -6,7 +6,7 @@ import ipywidgets as widgets
 from cnnedu.coverage import LABELLED_PADDING_MODES, padding_geometry
 from cnnedu.plotting.padding import padding_figure, update_padding
 from cnnedu.widgets._blit import BlitCanvas, in_draw_order
-from cnnedu.widgets._demo import Demo, register_demo
+from cnnedu.widgets._demo import Demo, register_demo, start_controls
 
 
 def _padding_dynamic(figure, artists):
@@ -53,23 +53,32 @@ def padding_explorer(n=7, kernel_size=3, stride=2, padding=1, dilation=1, mode="
     >>> demo.set(n=10, kernel_size=3, stride=4, padding=0).artists["coverage"]["title"].get_text()
     'coverage: 64 input cells never read (x)'
     """
+    style = {"description_width": "initial"}
+    slider = dict(continuous_update=True, style=style, layout=widgets.Layout(width="230px"))
+    controls = {
+        "n": widgets.IntSlider(min=1, max=16, description="input n", **slider),
+        "kernel_size": widgets.IntSlider(min=1, max=7, description="kernel f", **slider),
+        "stride": widgets.IntSlider(min=1, max=4, description="stride s", **slider),
+        "padding": widgets.IntSlider(min=0, max=4, description="padding p", **slider),
+        "dilation": widgets.IntSlider(min=1, max=3, description="dilation d", **slider),
+        "mode": widgets.Dropdown(options=list(LABELLED_PADDING_MODES), description="mode", style=style),
+    }
+    start_controls(
+        "padding_explorer",
+        controls,
+        n=n,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        dilation=dilation,
+        mode=mode,
+    )
     figure, artists = padding_figure(padding_geometry(7, 3, stride=2, padding=1))  # the lesson's example
 
     def draw(n, kernel_size, stride, padding, dilation, mode):
         update_padding(artists, padding_geometry(n, kernel_size, stride, padding, dilation, mode))
         if isinstance(figure.canvas, BlitCanvas):  # the colour bar replaces its artists when the largest count changes
             figure.canvas.dynamic = _padding_dynamic(figure, artists)
-
-    style = {"description_width": "initial"}
-    slider = dict(continuous_update=True, style=style, layout=widgets.Layout(width="230px"))
-    controls = {
-        "n": widgets.IntSlider(value=n, min=1, max=16, description="input n", **slider),
-        "kernel_size": widgets.IntSlider(value=kernel_size, min=1, max=7, description="kernel f", **slider),
-        "stride": widgets.IntSlider(value=stride, min=1, max=4, description="stride s", **slider),
-        "padding": widgets.IntSlider(value=padding, min=0, max=4, description="padding p", **slider),
-        "dilation": widgets.IntSlider(value=dilation, min=1, max=3, description="dilation d", **slider),
-        "mode": widgets.Dropdown(options=list(LABELLED_PADDING_MODES), value=mode, description="mode", style=style),
-    }
 
     def on_mode(change):
         controls["padding"].disabled = change["new"] != "explicit padding p"

@@ -8,7 +8,7 @@ from cnnedu.invariance import shift_maps, shift_source
 from cnnedu.plotting.pooling import pooling_figure, shift_figure, update_pooling, update_shift
 from cnnedu.pooling import POOLING_KINDS
 from cnnedu.widgets._blit import BlitCanvas, in_draw_order
-from cnnedu.widgets._demo import Demo, register_demo
+from cnnedu.widgets._demo import Demo, register_demo, start_controls
 
 _STYLE = {"description_width": "initial"}
 
@@ -36,17 +36,18 @@ def pooling_explorer(size=2, stride=2, kind="max", map_name="4x4 example"):
     >>> demo.artists["output_texts"].get_texts()[:4]
     ['6', '8', '9', '5']
     """
+    controls = {
+        "size": widgets.IntSlider(min=1, max=4, description="window size", style=_STYLE),
+        "stride": widgets.IntSlider(min=1, max=4, description="stride", style=_STYLE),
+        "kind": widgets.ToggleButtons(options=list(POOLING_KINDS), description="pooling", style=_STYLE),
+        "map_name": widgets.Dropdown(options=list(EXAMPLE_MAPS), description="map", style=_STYLE),
+    }
+    start_controls("pooling_explorer", controls, size=size, stride=stride, kind=kind, map_name=map_name)
     figure, artists = pooling_figure(pooling_geometry(example_map(), 2))  # the lesson's example
 
     def draw(size, stride, kind, map_name):
         update_pooling(artists, pooling_geometry(example_map(map_name), size, stride, kind))
 
-    controls = {
-        "size": widgets.IntSlider(value=size, min=1, max=4, description="window size", style=_STYLE),
-        "stride": widgets.IntSlider(value=stride, min=1, max=4, description="stride", style=_STYLE),
-        "kind": widgets.ToggleButtons(options=list(POOLING_KINDS), value=kind, description="pooling", style=_STYLE),
-        "map_name": widgets.Dropdown(options=list(EXAMPLE_MAPS), value=map_name, description="map", style=_STYLE),
-    }
     return Demo(
         figure,
         controls,
@@ -92,17 +93,18 @@ def shift_demo(shift=1, size=2, kind="max"):
     >>> demo.artists["titles"][0][2].get_text()
     'edge map changed 102%'
     """
+    controls = {
+        "shift": widgets.IntSlider(min=0, max=4, description="shift (pixels)", style=_STYLE),
+        "size": widgets.IntSlider(min=2, max=4, description="pool size = stride", style=_STYLE),
+        "kind": widgets.ToggleButtons(options=list(POOLING_KINDS), description="pooling", style=_STYLE),
+    }
+    start_controls("shift_demo", controls, shift=shift, size=size, kind=kind)
     photo = shift_source()
     figure, artists = shift_figure(shift_maps(photo, 1))  # one pixel, 2x2 max pooling: the lesson's example
 
     def draw(shift, size, kind):
         update_shift(artists, shift_maps(photo, shift, size, kind))
 
-    controls = {
-        "shift": widgets.IntSlider(value=shift, min=0, max=4, description="shift (pixels)", style=_STYLE),
-        "size": widgets.IntSlider(value=size, min=2, max=4, description="pool size = stride", style=_STYLE),
-        "kind": widgets.ToggleButtons(options=list(POOLING_KINDS), value=kind, description="pooling", style=_STYLE),
-    }
     return Demo(
         figure,
         controls,

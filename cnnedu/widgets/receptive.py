@@ -17,6 +17,7 @@ import contextlib
 import ipywidgets as widgets
 import numpy as np
 
+from cnnedu._checks import int_between, non_negative_int, one_of, positive_int
 from cnnedu.effective_rf import EffectiveReceptiveField
 from cnnedu.images import PHOTOS, crop_and_resize, load_image
 from cnnedu.layer_stack import explorer_stack, map_shapes, stack_text
@@ -69,10 +70,12 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
         ``size``). The ``photo`` menu switches it; an upload button takes
         your own ('your picture'), cropped and scaled the same way.
     size : int
-        Input cells per side (the network runs on this grid).
-    channels, samples, networks, seed
-        Random networks for the effective field (see
+        Input cells per side (the network runs on this grid), at least 4.
+    channels, samples, networks : int
+        At least 1: random networks for the effective field (see
         :class:`cnnedu.effective_rf.EffectiveReceptiveField`).
+    seed : int
+        At least 0: fixes the random networks and inputs.
 
     Returns
     -------
@@ -84,8 +87,11 @@ def receptive_field_explorer(photo="grace_hopper", size=64, channels=2, samples=
     >>> sorted(demo.controls)
     ['column', 'dilation', 'kernel_size', 'layers', 'photo', 'pooling', 'relu', 'row', 'stride']
     """
-    if photo not in PHOTOS:
-        raise ValueError(f"photo must be one of {', '.join(PHOTOS)}; got {photo!r}")
+    one_of("receptive_field_explorer: photo", photo, PHOTOS)  # a picture of yours comes through the upload button
+    size = int_between("receptive_field_explorer: size", size, 4)  # the starting stack pools 2x2 twice
+    for name, value in (("channels", channels), ("samples", samples), ("networks", networks)):
+        positive_int(f"receptive_field_explorer: {name}", value)
+    non_negative_int("receptive_field_explorer: seed", seed)
     photos = {photo: _square_photo(photo, size)}  # the background photos loaded so far; an upload adds YOUR_PICTURE
     image = photos[photo]
     style = {"description_width": "initial"}

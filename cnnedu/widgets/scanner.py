@@ -5,7 +5,7 @@ import functools
 import ipywidgets as widgets
 import numpy as np
 
-from cnnedu._checks import as_array
+from cnnedu._checks import as_array, one_of
 from cnnedu.images import crop_and_resize, load_image, shapes_image
 from cnnedu.kernels import format_kernel, get_kernel, kernel_names, parse_kernel, scan_step, strongest_position
 from cnnedu.plotting.filters import scanner_figure, update_scanner
@@ -81,6 +81,8 @@ def kernel_scanner(image=None, kernel="45-degree edge"):
     >>> demo.set(row=20, column=0).artists["products_title"].get_text()  # all black: -1 times each weight
     '= products\\nsum = -6'
     """
+    if isinstance(kernel, str):
+        one_of("kernel_scanner: kernel", kernel, kernel_names())
     first = "shapes (28x28)" if image is None else "your array"
     image = default_scanner_image() if image is None else as_array("image", image, ndim=2)
     if image.shape[0] < 3 or image.shape[1] < 3:

@@ -3,11 +3,10 @@
 import ipywidgets as widgets
 import numpy as np
 
-from cnnedu._checks import one_of
 from cnnedu.plotting.training import digit_explorer_figure, update_digit_explorer
 from cnnedu.training import digits_dataset, digits_network, layer_outputs, probabilities, train
 from cnnedu.widgets._blit import BlitCanvas
-from cnnedu.widgets._demo import Demo, register_demo
+from cnnedu.widgets._demo import Demo, register_demo, start_controls
 from cnnedu.widgets._pad import DrawingPad
 
 _STYLE = {"description_width": "initial"}
@@ -43,7 +42,7 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
         Digits (N, 1, 8, 8) and their labels; by default the held-out split
         of :func:`cnnedu.training.digits_dataset`.
     index : int
-        Which digit is on the pad first.
+        Which digit is on the pad first, from 0 to ``len(images) - 1``.
     layer : str
         One of ``LAYER_NAMES``.
 
@@ -55,12 +54,16 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
         changes redraw the figure, with its clear and load buttons) and
         ``verdict`` (the prediction in large type).
     """
-    one_of("layer", layer, LAYER_NAMES)  # before any work, and before ipywidgets would refuse it
-    if model is None:
-        model = quick_model()
     if images is None or labels is None:
         _, images, _, labels = digits_dataset()
     images = np.asarray(images)
+    controls = {
+        "index": widgets.IntSlider(min=0, max=len(images) - 1, description="held-out digit", style=_STYLE),
+        "layer": widgets.ToggleButtons(options=list(LAYER_NAMES), description="layer", style=_STYLE),
+    }
+    start_controls("digit_explorer", controls, index=index, layer=layer)  # before the training
+    if model is None:
+        model = quick_model()
     figure, artists = digit_explorer_figure()
     position = {name: number for number, name in enumerate(LAYER_NAMES)}
     pad = DrawingPad(*images.shape[-2:])
@@ -80,10 +83,6 @@ def digit_explorer(model=None, images=None, labels=None, index=0, layer="conv 1"
         update_digit_explorer(artists, drawing, label, layer, output[0], p)
         verdict.value = _verdict_html(p, empty=not drawing.any())
 
-    controls = {
-        "index": widgets.IntSlider(value=index, min=0, max=len(images) - 1, description="held-out digit", style=_STYLE),
-        "layer": widgets.ToggleButtons(options=list(LAYER_NAMES), value=layer, description="layer", style=_STYLE),
-    }
     put_on_pad(controls["index"].value)  # the first digit
     verdict = widgets.HTML(value="", layout=widgets.Layout(min_width="9em", margin="0 1em"))
     panel = DrawingPanel(pad, load=lambda: put_on_pad(controls["index"].value))

@@ -5,7 +5,7 @@ import ipywidgets as widgets
 
 from cnnedu.plotting.transpose import transpose_figure, update_transpose
 from cnnedu.transpose import stamp_layout
-from cnnedu.widgets._demo import Demo, register_demo
+from cnnedu.widgets._demo import Demo, register_demo, start_controls
 
 _STYLE = {"description_width": "initial"}
 
@@ -39,15 +39,24 @@ def transpose_explorer(n=4, kernel_size=3, stride=2, padding=1, output_padding=0
     >>> demo.set(output_padding=2).error.split(";")[0]  # the demo shows the message, no traceback
     'output_padding must be smaller than the stride or the dilation'
     """
-    figure, artists = transpose_figure(stamp_layout(4, 3, stride=2, padding=1))  # a valid start; draw() shows yours
     slider = {"continuous_update": True, "style": _STYLE, "layout": widgets.Layout(width="230px")}
     controls = {
-        "n": widgets.IntSlider(value=n, min=1, max=6, description="input n", **slider),
-        "kernel_size": widgets.IntSlider(value=kernel_size, min=1, max=5, description="kernel k", **slider),
-        "stride": widgets.IntSlider(value=stride, min=1, max=4, description="stride s", **slider),
-        "padding": widgets.IntSlider(value=padding, min=0, max=3, description="padding p", **slider),
-        "output_padding": widgets.IntSlider(value=output_padding, min=0, max=3, description="output_padding", **slider),
+        "n": widgets.IntSlider(min=1, max=6, description="input n", **slider),
+        "kernel_size": widgets.IntSlider(min=1, max=5, description="kernel k", **slider),
+        "stride": widgets.IntSlider(min=1, max=4, description="stride s", **slider),
+        "padding": widgets.IntSlider(min=0, max=3, description="padding p", **slider),
+        "output_padding": widgets.IntSlider(min=0, max=3, description="output_padding", **slider),
     }
+    start_controls(
+        "transpose_explorer",
+        controls,
+        n=n,
+        kernel_size=kernel_size,
+        stride=stride,
+        padding=padding,
+        output_padding=output_padding,
+    )
+    figure, artists = transpose_figure(stamp_layout(4, 3, stride=2, padding=1))  # a valid start; draw() shows yours
 
     def draw(n, kernel_size, stride, padding, output_padding):
         update_transpose(artists, stamp_layout(n, kernel_size, stride, padding, output_padding))
