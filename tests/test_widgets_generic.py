@@ -4,6 +4,7 @@ changes included) without a traceback, responds to its controls, and renders
 without a widget frontend."""
 
 import base64
+import re
 
 import pytest
 
@@ -293,3 +294,88 @@ def test_each_demo_is_registered_with_the_lesson_that_shows_it():
     ]
     groups = dict(build_board.grouping(DEMO_LESSONS, lessons))
     assert [title[:2] for title in groups] == sorted(set(DEMO_LESSONS.values()))
+
+
+# --- a demo's own arguments: checked at the top, by name, before ipywidgets could clamp or refuse them ---
+
+
+def _simple_parameters(function):
+    """(name, default) of each parameter of a demo function whose default is a str or an int (not a bool)."""
+    import inspect
+
+    return [
+        (name, parameter.default)
+        for name, parameter in inspect.signature(function).parameters.items()
+        if isinstance(parameter.default, (str, int)) and not isinstance(parameter.default, bool)
+    ]
+
+
+def _bad_values(default):
+    if isinstance(default, str):
+        return ["bogus", 3]  # an unknown option, a number where a name is expected
+    return [-7, 2.5, "2", True]  # below every range, not whole, a str, a truth value
+
+
+_BAD_ARGUMENTS = [
+    (name, parameter, value)
+    for name, function in DEMOS.items()
+    for parameter, default in _simple_parameters(function)
+    for value in _bad_values(default)
+]
+
+
+def test_every_demo_parameter_with_a_str_or_int_default_is_swept():
+    swept = {(name, parameter) for name, parameter, _ in _BAD_ARGUMENTS}
+    assert ("padding_explorer", "mode") in swept and ("receptive_field_explorer", "seed") in swept
+    assert len(swept) >= 30
+
+
+@pytest.mark.parametrize(("name", "parameter", "value"), _BAD_ARGUMENTS)
+def test_a_bad_demo_argument_is_refused_by_name(name, parameter, value):
+    import traceback
+
+    with pytest.raises((ValueError, TypeError)) as caught:
+        DEMOS[name](**{parameter: value})
+    error = caught.value
+    assert type(error) in (ValueError, TypeError), f"{name}({parameter}={value!r}) raised {type(error)}"
+    message = str(error)
+    assert re.search(rf"\b{parameter}\b", message) and "got" in message, f"{name}({parameter}={value!r}): {message}"
+    where = traceback.extract_tb(caught.tb)[-1].filename
+    assert not re.search(r"traitlets|ipywidgets|numpy", where), f"{name}({parameter}={value!r}) failed in {where}"
+    # refused before any figure is built: the message comes from the checks, not from drawing code
+    assert re.search(r"[\\/]cnnedu[\\/]_checks\.py$", where), f"{name}({parameter}={value!r}): {where}"
+
+
+_SLIDER_ARGUMENTS = sorted(
+    name
+    for name, function in DEMOS.items()
+    if any(isinstance(default, int) for _, default in _simple_parameters(function))
+)
+
+
+@pytest.mark.parametrize("name", _SLIDER_ARGUMENTS)
+def test_an_int_argument_outside_its_slider_is_refused_not_clamped(name):
+    """ipywidgets would quietly move a starting value into the slider's range,
+    and the demo would show something other than what was asked."""
+    import ipywidgets as widgets
+
+    demo = DEMOS[name]()
+    sliders = {
+        parameter: demo.controls[parameter]
+        for parameter, default in _simple_parameters(DEMOS[name])
+        if isinstance(demo.controls.get(parameter), widgets.IntSlider)
+    }
+    for parameter, slider in sliders.items():
+        for value in (slider.min - 1, slider.max + 1):
+            expected = f"{name}: {parameter} must be between {slider.min} and {slider.max}; got {value}"
+            with pytest.raises(ValueError, match=f"^{re.escape(expected)}$"):
+                DEMOS[name](**{parameter: value})
+
+
+def test_starting_values_at_the_ends_of_the_sliders_are_kept():
+    from cnnedu.widgets import padding_explorer
+
+    lowest = dict(n=1, kernel_size=1, stride=1, padding=0, dilation=1, mode="full")
+    highest = dict(n=16, kernel_size=7, stride=4, padding=4, dilation=3, mode="explicit padding p")
+    for values in (lowest, highest):
+        assert padding_explorer(**values).values() == values

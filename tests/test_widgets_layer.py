@@ -58,7 +58,7 @@ def test_rgb_demo_bias_moves_the_picture(rgb_demo):
 
 
 def test_rgb_demo_rejects_unknown_preset():
-    with pytest.raises(ValueError, match="preset must be one of"):
+    with pytest.raises(ValueError, match=r"rgb_layer_demo: preset must be 'red minus blue', .*; got 'sharpen'"):
         rgb_layer_demo(preset="sharpen")
 
 

@@ -45,7 +45,7 @@ def test_draws_the_layer_output_and_probabilities(setup, index, position, layer)
 
 def test_unknown_layer_is_a_readable_error(setup):
     model, images, labels = setup
-    with pytest.raises(ValueError, match="layer must be 'conv 1', .* or 'ReLU 2'; got 'conv 3'"):
+    with pytest.raises(ValueError, match="digit_explorer: layer must be 'conv 1', .* or 'ReLU 2'; got 'conv 3'"):
         digit_explorer(model, images, labels, layer="conv 3")
 
 
