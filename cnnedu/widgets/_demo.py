@@ -21,7 +21,11 @@ The contract, for every demo:
   slider's range), and ``links`` (a control that fills another, such as a
   kernel preset filling the weights' text box, in the same single redraw);
 * a demo function is registered with its lesson by :func:`register_demo`,
-  which fills :data:`DEMOS` and :data:`DEMO_LESSONS`.
+  which fills :data:`DEMOS` and :data:`DEMO_LESSONS`;
+* a demo function checks its arguments first, before any heavy work, with
+  messages that name the demo and the argument; a starting value of a
+  control is checked against that control by :func:`start_controls` (the
+  slider's range, the menu's options), never clamped by ipywidgets.
 
 Without a widget frontend (a static render, nbconvert, GitHub) the demo
 still displays: its output bundle carries a PNG of the figure for the

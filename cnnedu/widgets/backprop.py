@@ -23,6 +23,16 @@ def backprop_explorer(seed=0):
     fixed by ``seed``); stride 1 or 2, padding 0 or 1. Rows and columns in
     the controls count from 1, as in the lesson (x11 is the top-left pixel).
 
+    Parameters
+    ----------
+    seed : int
+        At least 0: picks the input and dJ/dY.
+
+    Returns
+    -------
+    Demo
+        Controls ``mode``, ``row``, ``column``, ``stride``, ``padding``.
+
     Examples
     --------
     >>> demo = backprop_explorer()

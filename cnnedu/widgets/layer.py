@@ -26,6 +26,20 @@ def rgb_layer_demo(photo="grace_hopper", size=96, preset="red minus blue"):
     An upload button takes your own photo ('your picture'), shown in colour
     with ``size`` px on its longer side like the others.
 
+    Parameters
+    ----------
+    photo : {'grace_hopper', 'china', 'flower'}
+        The photo first shown.
+    size : int
+        Pixels on each photo's longer side, at least 8.
+    preset : str
+        The kernels first shown, one of ``cnnedu.rgb_layer.RGB_PRESETS``.
+
+    Returns
+    -------
+    Demo
+        Controls ``photo``, ``preset``, ``bias``, ``activation``.
+
     Examples
     --------
     >>> demo = rgb_layer_demo()
