@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from cnnedu._checks import as_generator, index_in, int_shape_pair
+from cnnedu._checks import as_generator, index_in, int_between, int_shape_pair
 
 
 def test_int_shape_pair_accepts_pairs_of_positive_integers():
@@ -60,3 +60,28 @@ def test_as_generator_refuses_other_values(value):
         TypeError, match=rf"seed must be None, an int seed or a numpy Generator; got {type(value).__name__}"
     ):
         as_generator("seed", value)
+
+
+def test_int_between_accepts_every_value_of_the_range_both_ends_included():
+    assert [int_between("stride", s, 1, 4) for s in range(1, 5)] == [1, 2, 3, 4]
+    assert [int_between("kernel_size", k, 3, 7, step=2) for k in (3, 5, 7)] == [3, 5, 7]
+    assert int_between("size", 10**6, 8) == 10**6  # no upper limit
+    assert type(int_between("stride", np.int64(2), 1, 4)) is int
+
+
+@pytest.mark.parametrize(
+    ("value", "low", "high", "step", "error", "message"),
+    [
+        (0, 1, 4, 1, ValueError, "stride must be between 1 and 4; got 0"),
+        (5, 1, 4, 1, ValueError, "stride must be between 1 and 4; got 5"),
+        (4, 3, 7, 2, ValueError, "stride must be one of 3, 5, 7; got 4"),
+        (7, 8, None, 1, ValueError, "stride must be at least 8; got 7"),
+        (9, 8, None, 2, ValueError, r"stride must be one of 8, 10, 12, \.\.\.; got 9"),
+        (2.0, 1, 4, 1, TypeError, "stride must be an integer; got 2.0 of type float"),
+        ("2", 1, 4, 1, TypeError, "stride must be an integer; got '2' of type str"),
+        (True, 1, 4, 1, TypeError, "stride must be an integer; got True of type bool"),
+    ],
+)
+def test_int_between_names_what_is_wrong(value, low, high, step, error, message):
+    with pytest.raises(error, match=f"^{message}$"):
+        int_between("stride", value, low, high, step)
