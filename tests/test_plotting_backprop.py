@@ -56,8 +56,10 @@ def test_input_pixel_marks_follow_the_paths(figure_and_artists, stride, padding,
     grad_x = ce.conv2d_backward(grad_output[None, None], cache)[0][0, 0]
     shown = artists["images"]["grad_x"].get_array()
     assert np.allclose(shown[padding : padding + 5, padding : padding + 5], grad_x)  # inside the padding ring
-    value = artists["numbers"]["grad_x"][0].get_text()
-    assert float(value) == pytest.approx(grad_x[row, column], abs=0.01)
+    numbers = artists["numbers"]["grad_x"]  # the marked pixel's value, in bold, in its cell
+    assert float(numbers.get_texts()[0]) == pytest.approx(grad_x[row, column], abs=0.01)
+    assert tuple(numbers.get_positions()[0]) == (column, row)
+    assert numbers.get_texts()[1:] == [""] * (bp.MAX_MARKS - 1)
     assert artists["formula"].get_text().endswith(f"= {bp._fmt(grad_x[row, column])}")
 
 
@@ -124,14 +126,20 @@ def test_gradient_panels_write_every_value_and_the_marked_one_in_bold_only():
     update_input_pixel(artists, input_pixel_flow(x, kernel, grad, 2, 2))
     _, cache = ce.conv2d_forward(x[None, None], kernel[None, None])
     grad_x, grad_k, _ = ce.conv2d_backward(grad[None, None], cache)
+    values = artists["values"]["grad_x"]
     shown = {
-        tuple(round(float(v)) for v in t.get_position()[::-1]): t.get_text()
-        for t in artists["values"]["grad_x"]
-        if t.get_visible()
+        (round(float(y)), round(float(x))): text
+        for (x, y), text in zip(values.get_positions(), values.get_texts(), strict=True)
+        if text
     }
     assert len(shown) == 24 and (2, 2) not in shown  # the marked pixel carries its bold number instead
     assert all(shown[cell] == f"{grad_x[0, 0][cell]:g}" for cell in shown)
-    kernel_values = sorted(t.get_text() for t in artists["values"]["grad_kernel"] if t.get_visible())
+    assert set(values.get_colors()) == {bp.VALUE_COLOR}  # grey; the bold numbers are black
+    assert (
+        artists["numbers"]["grad_x"].weight == "bold"
+        and artists["numbers"]["grad_x"].get_texts()[0] == f"{grad_x[0, 0][2, 2]:g}"
+    )
+    kernel_values = sorted(text for text in artists["values"]["grad_kernel"].get_texts() if text)
     assert kernel_values == sorted(f"{v:g}" for v in grad_k[0, 0].ravel())
 
 

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+from pixels import full_redraw_pixels, pixels
 
 import cnnedu as ce
 from cnnedu.backprop_paths import input_pixel_paths, output_cell_share
@@ -47,7 +48,9 @@ def test_input_pixel_mode(demo, stride, padding, row, column):
     assert np.allclose(demo.artists["images"]["grad_output"].get_array(), grad_output)
     _, cache = ce.conv2d_forward(x[None, None], kernel[None, None], None, stride, padding)
     grad_x = ce.conv2d_backward(grad_output[None, None], cache)[0][0, 0]
-    assert float(demo.artists["numbers"]["grad_x"][0].get_text()) == pytest.approx(grad_x[row - 1, column - 1])
+    numbers = demo.artists["numbers"]["grad_x"]
+    assert float(numbers.get_texts()[0]) == pytest.approx(grad_x[row - 1, column - 1])
+    assert tuple(numbers.get_positions()[0]) == (column - 1, row - 1)
 
 
 @pytest.mark.parametrize("stride, padding", [(1, 0), (2, 0), (1, 1), (2, 1)])
@@ -89,3 +92,20 @@ def test_stride_two_paths_as_lesson_06_describes(demo, padding):
             counts.append(len(_marked(demo, "grad_output")))
     assert min(counts) == 1 and max(counts) == 4
     assert counts.count(1) >= 9
+
+
+def test_fast_redraw_gives_the_full_picture():
+    # the canvas redraws only what changes over a kept background; a change of padding or stride moves the
+    # panels, and the background is rendered again
+    demo = backprop_explorer()
+    settings = [
+        dict(row=1, column=5),
+        dict(padding=1),  # larger input panels
+        dict(mode=PICK_CHOICES[1], row=4, column=2),
+        dict(stride=2, row=2, column=2),  # smaller dJ/dY
+        dict(mode=PICK_CHOICES[0], padding=0, row=5, column=1),
+    ]
+    for setting in settings:
+        demo.set(**setting)
+        assert demo.error is None
+        np.testing.assert_array_equal(pixels(demo.png()), full_redraw_pixels(demo.figure), err_msg=str(setting))

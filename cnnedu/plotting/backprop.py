@@ -20,6 +20,7 @@ import numpy as np
 from matplotlib.patches import Rectangle
 
 from cnnedu.backprop_paths import InputPixelFlow, MaxPoolRoutes, OutputCellFlow, ReluRoutes
+from cnnedu.plotting.filters import CellNumbers
 from cnnedu.plotting.style import PROJECTOR_RC, annotate_cells, new_figure, show_map
 
 PANELS = ("x", "kernel", "grad_output", "grad_x", "grad_kernel")
@@ -34,6 +35,7 @@ MAX_MARKS = 9  # highlighted cells per panel (a 3x3 kernel meets at most 9 cells
 MAX_PADDING = 1
 HIGHLIGHT = "#ff7f00"
 VALUE_PANELS = ("grad_x", "grad_kernel")  # panels that write every cell's value (the gradients)
+VALUE_COLOR = "0.25"  # dark grey: the bold marked numbers stand out in black
 
 
 def _name(symbol, row, column):
@@ -51,9 +53,11 @@ def backprop_figure(input_shape=(5, 5), kernel_shape=(3, 3), figsize=(13, 3.6)):
     -------
     figure : matplotlib.figure.Figure
     artists : dict
-        ``images`` and ``marks`` (lists of Rectangle), ``numbers`` (lists of
-        Text) and ``window`` (Rectangle) by panel name; ``values`` (lists of
-        Text: every cell's value of dJ/dX and dJ/dK); ``formula`` (Text).
+        ``images`` and ``marks`` (lists of Rectangle), ``numbers``
+        (:class:`~cnnedu.plotting.filters.CellNumbers`, bold: the marked
+        cells' numbers, "" where none is written) and ``window`` (Rectangle) by panel name; ``values``
+        (:class:`~cnnedu.plotting.filters.CellNumbers`: every cell's value of
+        dJ/dX and dJ/dK, "" where none is written); ``formula`` (Text).
 
     Examples
     --------
@@ -91,15 +95,12 @@ def backprop_figure(input_shape=(5, 5), kernel_shape=(3, 3), figsize=(13, 3.6)):
                 ax.add_patch(Rectangle((0, 0), 1, 1, fill=False, edgecolor=HIGHLIGHT, linewidth=2.5, visible=False))
                 for _ in range(MAX_MARKS)
             ]
-            artists["numbers"][name] = [
-                ax.text(0, 0, "", ha="center", va="center", fontsize=11, fontweight="bold", visible=False)
-                for _ in range(MAX_MARKS)
-            ]
+            artists["numbers"][name] = CellNumbers(ax, np.zeros((MAX_MARKS, 2)), fontsize=11, weight="bold")
             if name in VALUE_PANELS:  # every value of the gradient, small and grey; marked cells in bold on top
-                artists["values"][name] = [
-                    ax.text(0, 0, "", ha="center", va="center", fontsize=9, color="0.25", visible=False)
-                    for _ in range((rows + 2 * pad) * (columns + 2 * pad))
-                ]
+                # one collection of glyph outlines: far faster to redraw than one Text per cell
+                artists["values"][name] = CellNumbers(
+                    ax, np.zeros(((rows + 2 * pad) * (columns + 2 * pad), 2)), fontsize=9
+                )
             artists["window"][name] = ax.add_patch(
                 Rectangle((0, 0), 1, 1, fill=False, edgecolor="black", linewidth=2, linestyle="--", visible=False)
             )
@@ -122,16 +123,12 @@ def _show(artists, name, values, padding=0, limit=None):
     ax.set_xlim(-0.5 - padding, columns - 0.5 - padding)
     ax.set_ylim(rows - 0.5 - padding, -0.5 - padding)
     if name in artists.get("values", {}):
-        texts = artists["values"][name]
-        cells = [(r - padding, c - padding, v) for (r, c), v in np.ndenumerate(values) if not np.isnan(v)]
-        for k, text in enumerate(texts):
-            if k < len(cells):
-                row, column, value = cells[k]
-                text.set_position((column, row))
-                text.set_text(_fmt(value + 0.0))  # + 0.0: no '-0'
-                text.set_visible(True)
-            else:
-                text.set_visible(False)
+        numbers = artists["values"][name]
+        cells = [(c - padding, r - padding, _fmt(v + 0.0)) for (r, c), v in np.ndenumerate(values) if not np.isnan(v)]
+        unused = len(numbers.get_texts()) - len(cells)  # "" at the panel's centre: nothing drawn
+        positions = [(x, y) for x, y, _ in cells] + [(0.0, 0.0)] * unused  # (x, y) = (column, row)
+        texts = [text for _, _, text in cells] + [""] * unused  # + 0.0 above: no '-0'
+        numbers.set(texts, [VALUE_COLOR] * len(texts), positions)
 
 
 def _mark(artists, name, cells, numbers=None, fontsize=11):
@@ -141,24 +138,25 @@ def _mark(artists, name, cells, numbers=None, fontsize=11):
     if len(cells) > MAX_MARKS:
         raise ValueError(f"at most {MAX_MARKS} cells can be marked; got {len(cells)}")
     if numbers is not None and name in artists.get("values", {}):  # the bold number replaces the grey one
-        for text in artists["values"][name]:
-            if text.get_visible() and tuple(round(float(v)) for v in text.get_position()[::-1]) in cells:
-                text.set_visible(False)
-    for k, (mark, text) in enumerate(zip(artists["marks"][name], artists["numbers"][name], strict=True)):
+        values = artists["values"][name]
+        texts = values.get_texts()
+        for k, (x, y) in enumerate(values.get_positions()):
+            if (round(float(y)), round(float(x))) in cells:
+                texts[k] = ""
+        values.set(texts, values.get_colors())
+    texts, positions = [""] * MAX_MARKS, np.zeros((MAX_MARKS, 2))  # (x, y) = (column, row)
+    for k, mark in enumerate(artists["marks"][name]):
         if k < len(cells):
             row, column = cells[k]
             mark.set_xy((column - 0.5, row - 0.5))
             mark.set_visible(True)
+            positions[k] = (column, row)
             if numbers is not None:
-                text.set_position((column, row))
-                text.set_text(numbers[k] if isinstance(numbers[k], str) else _fmt(numbers[k]))
-                text.set_fontsize(fontsize)
-                text.set_visible(True)
-            else:
-                text.set_visible(False)
+                texts[k] = numbers[k] if isinstance(numbers[k], str) else _fmt(numbers[k])
         else:
             mark.set_visible(False)
-            text.set_visible(False)
+    artists["numbers"][name].fontsize = fontsize
+    artists["numbers"][name].set(texts, positions=positions)
 
 
 def _window(artists, name, top_left=None, shape=None):

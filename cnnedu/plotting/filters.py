@@ -56,7 +56,10 @@ class CellNumbers:
     positions : sequence of (x, y)
         Centre of each string, in data coordinates.
     fontsize : float
-        In points.
+        In points. The attribute of that name may be changed later: the
+        next :meth:`set` writes in the new size.
+    weight : str
+        Font weight, as matplotlib names it ('normal', 'bold', ...).
 
     Examples
     --------
@@ -67,10 +70,11 @@ class CellNumbers:
     (['-1', '2'], ['black', 'white'])
     """
 
-    _outlines = {}  # (string, fontsize) -> centred glyph outline in points, shared by all instances
+    _outlines = {}  # (string, fontsize, weight) -> centred glyph outline in points, shared by all instances
 
-    def __init__(self, ax, positions, fontsize=12):
+    def __init__(self, ax, positions, fontsize=12, weight="normal"):
         self.fontsize = float(fontsize)
+        self.weight = weight
         self._texts = [""] * len(positions)
         self._colors = ["black"] * len(positions)
         points_to_pixels = Affine2D().scale(1 / 72) + ax.figure.dpi_scale_trans
@@ -86,13 +90,13 @@ class CellNumbers:
         ax.add_collection(self.collection, autolim=False)
 
     def _outline(self, text):
-        key = (text, self.fontsize)
+        key = (text, float(self.fontsize), self.weight)
         outline = self._outlines.get(key)
         if outline is None:
             if len(self._outlines) > 5000:
                 self._outlines.clear()
             if text.strip():
-                path = TextPath((0, 0), text, prop=FontProperties(size=self.fontsize))
+                path = TextPath((0, 0), text, prop=FontProperties(size=self.fontsize, weight=self.weight))
                 box = path.get_extents()
                 path = path.transformed(Affine2D().translate(-(box.x0 + box.x1) / 2, -(box.y0 + box.y1) / 2))
             else:

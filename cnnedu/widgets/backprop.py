@@ -7,10 +7,29 @@ from cnnedu._checks import non_negative_int
 from cnnedu.backprop_paths import input_pixel_flow, output_cell_flow
 from cnnedu.padding import output_size
 from cnnedu.plotting.backprop import MAX_PADDING, backprop_figure, update_input_pixel, update_output_cell
+from cnnedu.widgets._blit import BlitCanvas, in_draw_order
 from cnnedu.widgets._demo import Demo, DemoState, register_demo
 
 PICK_CHOICES = ("input pixel", "output-gradient cell")
 _STYLE = {"description_width": "initial"}
+
+
+def _backprop_dynamic(figure, artists):
+    """Everything a move changes: each panel's map, marks, numbers, values,
+    window and frame (drawn over the map), and the formula."""
+    chosen = [artists["formula"]]
+    for name, ax in artists["axes"].items():
+        chosen += [artists["images"][name], artists["window"][name], *artists["marks"][name]]
+        chosen.append(artists["numbers"][name].collection)
+        if name in artists["values"]:
+            chosen.append(artists["values"][name].collection)
+        chosen += list(ax.spines.values())
+    return in_draw_order(figure, chosen)
+
+
+def _backprop_layout(artists):
+    """The panels' limits: they follow padding and stride, and the boxes (and titles) move with them."""
+    return tuple((ax.get_xlim(), ax.get_ylim()) for ax in artists["axes"].values())
 
 
 @register_demo(lesson="06")
@@ -93,6 +112,8 @@ def backprop_explorer(seed=0):
         figure,
         controls,
         draw,
+        # titles and backgrounds are drawn once per layout; a move redraws only what changes
+        canvas=lambda figure: BlitCanvas(figure, _backprop_dynamic(figure, artists), lambda: _backprop_layout(artists)),
         title="Follow the gradient through a convolution",
         caption=(
             "Five panels: the input X, the kernel K, the incoming dJ/dY and the computed dJ/dX and dJ/dK, "
